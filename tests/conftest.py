@@ -1,4 +1,4 @@
-"""Shared test setup: Qt runs offscreen; every test gets its own data directory."""
+"""Shared test setup: Qt runs offscreen; fixtures give a real store in a temporary folder."""
 
 from __future__ import annotations
 
@@ -6,3 +6,46 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("FIELDCHECK_LANG", "zh")
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fieldcheck import templates as tpl
+from fieldcheck.domain.checklist import publish_template
+from fieldcheck.domain.people import add_unit
+from fieldcheck.domain.visits import start_new_visit
+from fieldcheck.store import Store, open_store
+
+TEMPLATE_FILE = Path(__file__).parent / "data" / "test_template.json"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = open_store(tmp_path / "data")
+    s.set_identity("王建国", "清监字第2026001号")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def template_version_id(store: Store) -> str:
+    with store.write() as s:
+        return publish_template(s, tpl.load_template(TEMPLATE_FILE)).id
+
+
+@pytest.fixture
+def unit_id(store: Store) -> str:
+    with store.write() as s:
+        return add_unit(s, "清河市政务服务中心不动产登记综合窗口", "service_window").id
+
+
+@pytest.fixture
+def visit_id(store: Store, unit_id: str, template_version_id: str) -> str:
+    with store.write() as s:
+        visit = start_new_visit(
+            s, unit_id=unit_id, kind="unannounced", template_version_id=template_version_id,
+            place="一楼综合服务大厅",
+        )
+        return visit.id

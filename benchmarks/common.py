@@ -1,0 +1,28 @@
+"""Helpers shared by the benchmarks: timing and result records."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+
+def result(name: str, value: float, unit: str, baseline: float | None = None) -> dict[str, Any]:
+    ratio = round(value / baseline, 3) if baseline else None
+    return {
+        "name": name,
+        "value": round(value, 3),
+        "unit": unit,
+        "baseline": round(baseline, 3) if baseline is not None else None,
+        "ratio": ratio,
+    }
+
+
+def median_ms(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)

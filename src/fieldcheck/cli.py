@@ -1,0 +1,125 @@
+"""The one entry point: `fieldcheck` starts the GUI; subcommands do the rest."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from fieldcheck.errors import FieldCheckError
+from fieldcheck.i18n import tr
+from fieldcheck.paths import default_data_dir
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    return Path(args.data_dir) if args.data_dir else default_data_dir(demo=getattr(args, "demo", False))
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from fieldcheck.ui.app import run_app
+
+    return run_app(_data_dir(args), demo=args.demo)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from fieldcheck.domain.demo import seed_demo
+    from fieldcheck.store import open_store
+
+    store = open_store(_data_dir(args))
+    with store.write() as s:
+        added = seed_demo(s, visits=args.visits, seed=args.seed)
+    print(tr("已添加 {n} 条演示检查记录。", n=added), file=sys.stderr)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from fieldcheck.domain.export import export_records, write_canonical_json
+    from fieldcheck.store import open_store
+
+    store = open_store(_data_dir(args))
+    with store.read() as s:
+        write_canonical_json(export_records(s), sys.stdout)
+    return 0
+
+
+def cmd_import_photos(args: argparse.Namespace) -> int:
+    from fieldcheck.domain.evidence import import_photos
+    from fieldcheck.store import open_store
+
+    store = open_store(_data_dir(args))
+    report = import_photos(store, args.visit, [Path(p) for p in args.paths])
+    for name, message in report.rejected:
+        print(f"{name}: {message}", file=sys.stderr)
+    print(report.summary())
+    return 1 if report.rejected else 0
+
+
+def cmd_whoami(args: argparse.Namespace) -> int:
+    from fieldcheck.store import open_store
+
+    store = open_store(_data_dir(args))
+    if args.name:
+        store.set_identity(args.name, args.credential or "")
+    ident = store.identity()
+    print(f"{ident.user_name}\t{ident.credential_no}\t{ident.device_id}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="fieldcheck", description=tr("效能监察现场检查"))
+    parser.add_argument("--data-dir", help=tr("数据目录（默认：系统数据目录，或环境变量 FIELDCHECK_DATA_DIR）"))
+    parser.add_argument("--demo", action="store_true", help=tr("使用单独的演示数据库（虚构城市）"))
+    parser.set_defaults(func=cmd_gui)
+    sub = parser.add_subparsers(dest="command")
+
+    def data_dir_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--data-dir", default=argparse.SUPPRESS, help=tr("数据目录"))
+
+    p = sub.add_parser("demo", help=tr("向数据库添加演示数据"))
+    data_dir_arg(p)
+    p.add_argument("--visits", type=int, default=60)
+    p.add_argument("--seed", type=int, default=2026)
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("export", help=tr("以规范 JSON 导出全部记录"))
+    data_dir_arg(p)
+    p.add_argument("--format", choices=["json"], default="json")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import-photos", help=tr("向检查导入照片"))
+    data_dir_arg(p)
+    p.add_argument("--visit", required=True)
+    p.add_argument("paths", nargs="+")
+    p.set_defaults(func=cmd_import_photos)
+
+    p = sub.add_parser("whoami", help=tr("查看或设置本机使用人"))
+    data_dir_arg(p)
+    p.add_argument("--name")
+    p.add_argument("--credential")
+    p.set_defaults(func=cmd_whoami)
+
+    try:
+        from fieldcheck.notices.cli import add_notice_commands
+    except ImportError:
+        pass
+    else:
+        add_notice_commands(sub, data_dir_arg)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except FieldCheckError as exc:
+        print(tr("错误：{message}", message=exc), file=sys.stderr)
+        for problem in getattr(exc, "problems", []):
+            print(f"  - {problem}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,238 @@
+"""A realistic fictional city for demonstrations, tests and benchmarks.
+
+The same seed gives the same records (ids included), so running twice with one seed adds
+nothing new. Demo records are bulk-inserted with one audit event and no outbox rows:
+fictional data must never reach a real server.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from fieldcheck import templates as tpl
+from fieldcheck.domain.changes import audit
+from fieldcheck.domain.checklist import latest_template_versions, publish_shipped_templates
+from fieldcheck.domain.people import actor_of
+from fieldcheck.domain.records import to_plain
+from fieldcheck.models import (
+    Answer, Finding, Inspector, Observation, Unit, UnitKind, Visit, VisitKind, VisitStatus,
+)
+from fieldcheck.paths import resources_dir
+
+BASE_TIME = datetime(2026, 1, 1, tzinfo=UTC)
+BASE_MS = int(BASE_TIME.timestamp() * 1000)
+DETAILED_VISITS = 400  # visits past this many get no answers, to keep 100 000-visit stores quick
+
+
+def _city() -> dict[str, Any]:
+    with (resources_dir() / "demo" / "city.json").open(encoding="utf-8") as f:
+        return json.load(f)
+
+
+class _Ids:
+    """Deterministic UUIDv7-shaped ids from a seeded generator."""
+
+    def __init__(self, rng: random.Random, start: int = 0) -> None:
+        self.rng = rng
+        self.n = start
+
+    def __call__(self) -> str:
+        self.n += 1
+        value = ((BASE_MS + self.n) & ((1 << 48) - 1)) << 80
+        value |= 0x7 << 76 | (self.rng.getrandbits(12) << 64) | (0b10 << 62)
+        value |= self.rng.getrandbits(62)
+        return str(uuid.UUID(int=value))
+
+
+@dataclass
+class _Plan:
+    kind: str
+    unit_kind: str
+    template_key: str
+
+
+PLANS = [
+    _Plan(VisitKind.UNANNOUNCED, UnitKind.SERVICE_WINDOW, "window_unannounced"),
+    _Plan(VisitKind.OPEN, UnitKind.SERVICE_WINDOW, "window_unannounced"),
+    _Plan(VisitKind.PROJECT, UnitKind.PROJECT, "key_project"),
+    _Plan(VisitKind.OPEN, UnitKind.ENTERPRISE, "enterprise_visit"),
+    _Plan(VisitKind.OPEN, UnitKind.DEPARTMENT, "approval_items"),
+    _Plan(VisitKind.PROJECT, UnitKind.DEPARTMENT, "penalty_cases"),
+]
+
+
+def _candidates(item: tpl.Item, rng: random.Random, when: datetime) -> list[Any]:
+    if item.type == "yes_no":
+        return ["yes", "no"] + (["na"] if item.allow_na else [])
+    if item.type == "single":
+        return [o.key for o in item.options]
+    if item.type == "multi":
+        return [[o.key] for o in item.options]
+    if item.type == "number":
+        low = int(item.minimum) if item.minimum is not None else 0
+        high = int(item.maximum) if item.maximum is not None else low + 60
+        return [rng.randint(low, min(high, low + 20)), rng.randint(low, min(high, low + 90))]
+    if item.type == "text":
+        return [rng.choice(["情况正常", "现场查看，符合要求", "已核实相关台账"])]
+    if item.type == "datetime":
+        return [when.isoformat(timespec="minutes")]
+    return []  # photo items need real photos
+
+
+def _sample_answer(item: tpl.Item, rng: random.Random, when: datetime) -> Any:
+    """Mostly a passing answer; now and then (about one item in twenty) a failing one."""
+    values = _candidates(item, rng, when)
+    if not values:
+        return None
+    passing = [v for v in values if not tpl.is_failed(item, v)]
+    failing = [v for v in values if tpl.is_failed(item, v)]
+    if failing and (rng.random() < 0.05 or not passing):
+        return rng.choice(failing)
+    return passing[0] if passing else None
+
+
+def seed_demo(session: Session, visits: int, seed: int, today: date | None = None) -> int:
+    """Add the fictional city and `visits` visits; returns how many visits were added."""
+    rng = random.Random(seed)
+    ids = _Ids(rng)
+    today = today or date.today()
+    city = _city()
+    publish_shipped_templates(session)
+    versions = {v.key: v for v in latest_template_versions(session)}
+    units = _units(session, city, ids)
+    inspectors = _inspectors(session, city, ids, rng)
+    existing = set(session.scalars(select(Visit.id)))
+    rows: dict[str, list[dict[str, Any]]] = {"visit": [], "answer": [], "finding": [], "observation": []}
+    for n in range(visits):
+        # Each visit draws from its own generator, so skipping one already present
+        # (a second run with the same seed) leaves every other visit unchanged.
+        vrng = random.Random(f"{seed}:{n}")
+        vids = _Ids(vrng, start=1_000 + n * 256)
+        _visit(n, visits, vrng, vids, city, units, inspectors, versions, today, existing, rows)
+    for cls, key in ((Visit, "visit"), (Answer, "answer"), (Finding, "finding"), (Observation, "observation")):
+        for start in range(0, len(rows[key]), 5000):
+            session.execute(insert(cls), rows[key][start : start + 5000])
+    audit(session, actor_of(session), "demo.seed", "visit", "", {"visits": len(rows["visit"]), "seed": seed})
+    return len(rows["visit"])
+
+
+def _units(session: Session, city: dict[str, Any], ids: _Ids) -> dict[str, list[tuple[str, str]]]:
+    by_kind: dict[str, list[tuple[str, str]]] = {k: [] for k in UnitKind}
+    centre = ids()
+    specs = [(centre, city["service_centre"], UnitKind.DEPARTMENT, None)]
+    specs += [(ids(), n, UnitKind.DEPARTMENT, None) for n in city["departments"]]
+    specs += [(ids(), f"{city['service_centre']}{w}", UnitKind.SERVICE_WINDOW, centre) for w in city["windows"]]
+    specs += [(ids(), n, UnitKind.ENTERPRISE, None) for n in city["enterprises"]]
+    specs += [(ids(), n, UnitKind.PROJECT, None) for n in city["projects"]]
+    for n, (uid, name, kind, parent) in enumerate(specs):
+        if session.get(Unit, uid) is None:
+            code = f"91131100MA0{n:07d}" if kind == UnitKind.ENTERPRISE else ""
+            session.add(Unit(id=uid, name=name, kind=kind, parent_id=parent, code=code,
+                             address=f"{city['city']}人民路 {100 + n} 号", contact="", phone="",
+                             created_at=BASE_TIME, updated_at=BASE_TIME))
+        by_kind[kind].append((uid, name))
+    session.flush()
+    return by_kind
+
+
+def _inspectors(session: Session, city: dict[str, Any], ids: _Ids, rng: random.Random) -> list[tuple[str, str, str]]:
+    people = []
+    for n in range(12):
+        iid = ids()
+        name = rng.choice(city["surnames"]) + rng.choice(city["given"])
+        team = city["teams"][n % len(city["teams"])]
+        if session.get(Inspector, iid) is None:
+            session.add(Inspector(id=iid, name=name, credential_no=f"清监字第{2026000 + n + 1}号", team=team,
+                                  role="team_leader" if n % 4 == 0 else "inspector",
+                                  created_at=BASE_TIME, updated_at=BASE_TIME))
+        people.append((iid, name, team))
+    session.flush()
+    return people
+
+
+def _visit(
+    n: int, total: int, rng: random.Random, ids: _Ids, city: dict[str, Any],
+    units: dict[str, list[tuple[str, str]]], inspectors: list[tuple[str, str, str]],
+    versions: dict[str, Any], today: date, existing: set[str], rows: dict[str, list[dict[str, Any]]],
+) -> None:
+    vid = ids()
+    plan = rng.choice(PLANS)
+    unit_id, unit_name = rng.choice(units[plan.unit_kind])
+    version = versions.get(plan.template_key)
+    lead = rng.choice(inspectors)
+    members = [lead[0]] + [p[0] for p in rng.sample(inspectors, 2) if p[0] != lead[0]]
+    # The newest few visits are the plan for today and the coming days; the rest are history.
+    upcoming = n >= total - max(3, total // 20)
+    day = today + timedelta(days=(n - total) % 3) if upcoming else today - timedelta(days=1 + (total - n) % 700)
+    start = datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC) - timedelta(hours=8)
+    start += timedelta(minutes=rng.randint(0, 360))
+    status = VisitStatus.PLANNED if upcoming else rng.choices(
+        [VisitStatus.COMPLETED, VisitStatus.CANCELLED], weights=[96, 4])[0]
+    finding_texts: list[str] = []
+    if vid in existing:
+        return
+    detailed = status == VisitStatus.COMPLETED and n < DETAILED_VISITS and version is not None
+    if detailed:
+        finding_texts = _answers_and_findings(vid, unit_id, version, start, rng, ids, rows, lead[1])
+        for k in range(rng.randint(1, 4) if plan.kind == VisitKind.UNANNOUNCED else 0):
+            rows["observation"].append(_row(ids(), start + timedelta(minutes=5 + 7 * k), visit_id=vid,
+                                            at=start + timedelta(minutes=5 + 7 * k),
+                                            text=rng.choice(city["observations"]), quick_code="",
+                                            recorded_by=lead[1]))
+    done = status == VisitStatus.COMPLETED
+    rows["visit"].append(_row(
+        vid, start, kind=plan.kind, unit_id=unit_id,
+        template_version_id=version.id if version else None, team=lead[2],
+        lead_inspector_id=lead[0], member_ids=members, planned_for=day,
+        started_at=start if done else None, ended_at=start + timedelta(minutes=rng.randint(40, 150)) if done else None,
+        place=rng.choice(city["places"]), status=status, confidential=plan.kind == VisitKind.UNANNOUNCED,
+        parent_visit_id=None, title="", search_text="\n".join([unit_name, *finding_texts]),
+    ))
+
+
+def _answers_and_findings(
+    vid: str, unit_id: str, version: Any, start: datetime, rng: random.Random, ids: _Ids,
+    rows: dict[str, list[dict[str, Any]]], who: str,
+) -> list[str]:
+    template = tpl.parse_template(version.body, version.key)
+    texts = []
+    for item in template.items:
+        value = _sample_answer(item, rng, start)
+        if value is None:
+            continue
+        rows["answer"].append(_row(ids(), start, visit_id=vid, item_key=item.key, value=value,
+                                   note="", answered_by=who, answered_at=start))
+        suggestion = tpl.suggested_finding(item, value) if tpl.is_failed(item, value) else None
+        if suggestion is not None:
+            texts.append(suggestion.text)
+            rows["finding"].append(_row(
+                ids(), start, visit_id=vid, unit_id=unit_id, category=suggestion.category,
+                description=suggestion.text, legal_basis=suggestion.basis, severity=suggestion.severity,
+                responsible="", item_key=item.key, requirement=suggestion.requirement or "立即整改，并将整改情况书面报送效能室。",
+                deadline=start.date() + timedelta(days=15), status=rng.choice(["notified", "rectified", "verified", "rectifying"]),
+                revision=1,
+            ))
+    return texts
+
+
+def _row(rid: str, stamp: datetime, **fields: Any) -> dict[str, Any]:
+    return {"id": rid, "created_at": stamp, "updated_at": stamp, "deleted": False, **fields}
+
+
+def ensure_demo_store(session: Session, seed: int = 2026) -> bool:
+    """Fill an empty demo store once; returns True when data was added."""
+    if session.scalars(select(Visit.id).limit(1)).first() is not None:
+        return False
+    seed_demo(session, visits=60, seed=seed)
+    return True
+
+
+__all__ = ["ensure_demo_store", "seed_demo", "to_plain"]

@@ -1,0 +1,138 @@
+"""Document numbers (文号): blocks per (notice type, year) and a number never printed twice.
+
+A device takes numbers from blocks. Until a server is configured the device is its own
+authority and makes blocks itself; the sync engine supplies a `NumberAuthority` that leases
+blocks from the server, with no change to the callers. A number is reserved and committed
+before its PDF exists; a crash after that burns the number rather than reusing it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from fieldcheck.domain.changes import audit
+from fieldcheck.domain.people import actor_of
+from fieldcheck.errors import FieldCheckError
+from fieldcheck.i18n import tr
+from fieldcheck.ids import uuid7
+from fieldcheck.models import LocalIdentity, NumberBlock, NumberUse
+from fieldcheck.models.coltypes import utcnow
+
+DEFAULT_BLOCK_SIZE = 50
+LOW_WATER = 5  # warn when this few numbers are left
+
+
+class NoNumberLeftError(FieldCheckError):
+    """No document number is left: only a watermarked draft can be printed."""
+
+    code = "no_number"
+
+
+@dataclass(frozen=True)
+class LeasedBlock:
+    first_seq: int
+    last_seq: int
+    source: str  # "local" or "server"
+
+
+class NumberAuthority(Protocol):
+    """Who hands out blocks of numbers: this device, or the server through sync."""
+
+    def lease_block(self, session: Session, notice_type: str, year: int, size: int) -> LeasedBlock: ...
+
+
+class LocalAuthority:
+    """The device is its own authority: each new block starts after every block it has seen."""
+
+    def lease_block(self, session: Session, notice_type: str, year: int, size: int) -> LeasedBlock:
+        last = session.scalar(
+            select(func.max(NumberBlock.last_seq)).where(
+                NumberBlock.notice_type == notice_type, NumberBlock.year == year
+            )
+        )
+        first = (last or 0) + 1
+        return LeasedBlock(first, first + size - 1, "local")
+
+
+def remaining(session: Session, notice_type: str, year: int) -> int:
+    left = session.scalar(
+        select(func.sum(NumberBlock.last_seq - NumberBlock.next_seq + 1)).where(
+            NumberBlock.notice_type == notice_type,
+            NumberBlock.year == year,
+            NumberBlock.next_seq <= NumberBlock.last_seq,
+        )
+    )
+    return int(left or 0)
+
+
+def is_running_low(session: Session, notice_type: str, year: int) -> bool:
+    return remaining(session, notice_type, year) <= LOW_WATER
+
+
+def add_block(
+    session: Session, notice_type: str, year: int, authority: NumberAuthority,
+    size: int = DEFAULT_BLOCK_SIZE,
+) -> NumberBlock:
+    leased = authority.lease_block(session, notice_type, year, size)
+    device_id = session.scalars(select(LocalIdentity.device_id)).one()
+    block = NumberBlock(
+        id=uuid7(), notice_type=notice_type, year=year, first_seq=leased.first_seq,
+        last_seq=leased.last_seq, next_seq=leased.first_seq, device_id=device_id,
+        source=leased.source, leased_at=utcnow(),
+    )
+    session.add(block)
+    session.flush()
+    audit(session, actor_of(session), "number.block", "number_block", block.id,
+          {"type": notice_type, "year": year, "first": block.first_seq, "last": block.last_seq})
+    return block
+
+
+def reserve_number(session: Session, notice_type: str, year: int, notice_id: str) -> int:
+    """Take the next number; the caller must commit before printing anything with it.
+
+    The take is one UPDATE ... RETURNING, so two processes can never get the same number.
+    """
+    blocks = session.scalars(
+        select(NumberBlock.id).where(
+            NumberBlock.notice_type == notice_type, NumberBlock.year == year,
+            NumberBlock.next_seq <= NumberBlock.last_seq,
+        ).order_by(NumberBlock.first_seq)
+    ).all()
+    for block_id in blocks:
+        taken = session.execute(
+            update(NumberBlock)
+            .where(NumberBlock.id == block_id, NumberBlock.next_seq <= NumberBlock.last_seq)
+            .values(next_seq=NumberBlock.next_seq + 1)
+            .returning(NumberBlock.next_seq - 1)
+        ).scalar()
+        if taken is not None:
+            session.add(NumberUse(block_id=block_id, notice_type=notice_type, year=year, seq=taken,
+                                  notice_id=notice_id, state="reserved", reserved_at=utcnow()))
+            session.flush()
+            return int(taken)
+    raise NoNumberLeftError(tr("本机已没有可用的文号，只能打印带“草稿”水印的文书。请联网同步以领取新的文号段。"))
+
+
+def mark_used(session: Session, notice_type: str, year: int, seq: int) -> None:
+    session.execute(
+        update(NumberUse)
+        .where(NumberUse.notice_type == notice_type, NumberUse.year == year, NumberUse.seq == seq)
+        .values(state="used")
+    )
+
+
+def burn_abandoned(session: Session, issued_notice_ids: set[str]) -> list[int]:
+    """Numbers reserved by an issue that never completed (a crash) are burnt, never reused."""
+    rows = session.scalars(select(NumberUse).where(NumberUse.state == "reserved")).all()
+    burnt = []
+    for use in rows:
+        if use.notice_id not in issued_notice_ids:
+            use.state = "burnt"
+            burnt.append(use.seq)
+            audit(session, actor_of(session), "number.burn", "notice", use.notice_id,
+                  {"type": use.notice_type, "year": use.year, "seq": use.seq})
+    return burnt

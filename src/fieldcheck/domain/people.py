@@ -1,0 +1,92 @@
+"""The laptop's user, inspectors and the unit directory."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fieldcheck.domain.changes import Actor, audit, record_change
+from fieldcheck.errors import ValidationError
+from fieldcheck.i18n import tr
+from fieldcheck.models import Inspector, LocalIdentity, Unit, UnitKind
+
+
+def actor_of(session: Session) -> Actor:
+    ident = session.scalars(select(LocalIdentity)).one()
+    return Actor(name=ident.user_name or tr("未登记用户"), device_id=ident.device_id)
+
+
+def set_laptop_user(session: Session, user_name: str, credential_no: str) -> Inspector:
+    """Record who uses this laptop; also registers them as an inspector for visit teams."""
+    user_name = user_name.strip()
+    credential_no = credential_no.strip()
+    if not user_name:
+        raise ValidationError(tr("请填写使用人姓名。"))
+    ident = session.scalars(select(LocalIdentity)).one()
+    inspector = session.get(Inspector, ident.inspector_id) if ident.inspector_id else None
+    if inspector is None:
+        inspector = session.scalars(
+            select(Inspector).where(Inspector.name == user_name, Inspector.credential_no == credential_no)
+        ).first()
+    if inspector is None:
+        inspector = Inspector(name=user_name, credential_no=credential_no)
+        session.add(inspector)
+    else:
+        inspector.name, inspector.credential_no = user_name, credential_no
+    ident.user_name, ident.credential_no = user_name, credential_no
+    session.flush()
+    ident.inspector_id = inspector.id
+    actor = Actor(user_name, ident.device_id)
+    record_change(session, actor, "inspector.save", inspector)
+    audit(session, actor, "laptop.user", "inspector", inspector.id, {"name": user_name})
+    return inspector
+
+
+def add_inspector(
+    session: Session, name: str, credential_no: str = "", team: str = "", role: str = "inspector"
+) -> Inspector:
+    if not name.strip():
+        raise ValidationError(tr("请填写检查人员姓名。"))
+    inspector = Inspector(name=name.strip(), credential_no=credential_no.strip(), team=team, role=role)
+    session.add(inspector)
+    record_change(session, actor_of(session), "inspector.add", inspector)
+    return inspector
+
+
+def add_unit(
+    session: Session,
+    name: str,
+    kind: str,
+    *,
+    parent_id: str | None = None,
+    code: str = "",
+    address: str = "",
+    contact: str = "",
+    phone: str = "",
+) -> Unit:
+    """Add a unit to the directory (inspectors may add one in the field)."""
+    name = name.strip()
+    if not name:
+        raise ValidationError(tr("请填写被检查单位名称。"))
+    if kind not in set(UnitKind):
+        raise ValidationError(tr("未知的单位类型：{kind}", kind=kind))
+    if len(name) > 200:
+        raise ValidationError(tr("单位名称过长（最多 200 字）。"))
+    unit = Unit(
+        name=name, kind=kind, parent_id=parent_id, code=code.strip(), address=address,
+        contact=contact, phone=phone,
+    )
+    session.add(unit)
+    record_change(session, actor_of(session), "unit.add", unit)
+    return unit
+
+
+def find_units(session: Session, text: str = "", limit: int = 50) -> list[Unit]:
+    query = select(Unit).where(Unit.deleted.is_(False))
+    if text:
+        query = query.where(Unit.name.contains(text, autoescape=True))
+    return list(session.scalars(query.order_by(Unit.name).limit(limit)))
+
+
+def list_inspectors(session: Session) -> list[Inspector]:
+    return list(session.scalars(select(Inspector).where(Inspector.deleted.is_(False)).order_by(Inspector.name)))

@@ -1,0 +1,83 @@
+"""Read-only queries for lists: paged, filtered, searchable, returning plain rows.
+
+Rows are frozen dataclasses so a background thread can hand them to the GUI thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from fieldcheck.models import Finding, Unit, Visit
+
+
+@dataclass(frozen=True)
+class VisitFilter:
+    status: str | None = None
+    kind: str | None = None
+    unit_id: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    text: str = ""
+    planned_on: date | None = None  # "today's plan"
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    id: str
+    kind: str
+    status: str
+    unit_name: str
+    title: str
+    planned_for: date | None
+    started_at: datetime | None
+    ended_at: datetime | None
+    confidential: bool
+    finding_count: int
+
+
+def _filtered(query: Select[tuple], f: VisitFilter) -> Select[tuple]:
+    query = query.where(Visit.deleted.is_(False))
+    if f.status:
+        query = query.where(Visit.status == f.status)
+    if f.kind:
+        query = query.where(Visit.kind == f.kind)
+    if f.unit_id:
+        query = query.where(Visit.unit_id == f.unit_id)
+    day = func.coalesce(Visit.planned_for, func.substr(Visit.started_at, 1, 10))
+    if f.date_from:
+        query = query.where(day >= f.date_from.isoformat())
+    if f.date_to:
+        query = query.where(day <= f.date_to.isoformat())
+    if f.planned_on:
+        query = query.where(Visit.planned_for == f.planned_on)
+    if f.text.strip():
+        query = query.where(Visit.search_text.contains(f.text.strip(), autoescape=True))
+    return query
+
+
+def count_visits(session: Session, f: VisitFilter) -> int:
+    return session.scalar(_filtered(select(func.count(Visit.id)), f)) or 0
+
+
+def page_visits(session: Session, f: VisitFilter, offset: int, limit: int) -> list[VisitRow]:
+    """One page, newest first (UUIDv7 ids sort by creation time)."""
+    findings = (
+        select(func.count(Finding.id))
+        .where(Finding.visit_id == Visit.id, Finding.deleted.is_(False))
+        .correlate(Visit)
+        .scalar_subquery()
+    )
+    query = select(
+        Visit.id, Visit.kind, Visit.status, Unit.name, Visit.title, Visit.planned_for,
+        Visit.started_at, Visit.ended_at, Visit.confidential, findings,
+    ).join(Unit, Unit.id == Visit.unit_id)
+    query = _filtered(query, f).order_by(Visit.id.desc()).offset(offset).limit(limit)
+    return [VisitRow(*row) for row in session.execute(query)]
+
+
+def planned_for_day(session: Session, day: date) -> list[VisitRow]:
+    return page_visits(session, VisitFilter(planned_on=day, status="planned"), 0, 200)

@@ -1,0 +1,171 @@
+"""The visit lifecycle: planned → in_progress → completed / cancelled, with reopening recorded."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fieldcheck.domain.changes import record_change
+from fieldcheck.domain.people import actor_of
+from fieldcheck.errors import ReadOnlyError, ValidationError
+from fieldcheck.i18n import tr
+from fieldcheck.models import Finding, TemplateVersion, Unit, Visit, VisitKind, VisitStatus
+from fieldcheck.models.coltypes import utcnow
+
+KIND_NAMES = {
+    VisitKind.OPEN: "明查",
+    VisitKind.UNANNOUNCED: "暗访",
+    VisitKind.REINSPECTION: "复查",
+    VisitKind.PROJECT: "专项",
+}
+STATUS_NAMES = {
+    VisitStatus.PLANNED: "计划",
+    VisitStatus.IN_PROGRESS: "进行中",
+    VisitStatus.COMPLETED: "已完成",
+    VisitStatus.CANCELLED: "已取消",
+}
+
+
+def get_visit(session: Session, visit_id: str) -> Visit:
+    visit = session.get(Visit, visit_id)
+    if visit is None or visit.deleted:
+        raise ValidationError(tr("找不到检查记录 {id}。", id=visit_id))
+    return visit
+
+
+def ensure_editable(visit: Visit) -> None:
+    """Only a visit in progress takes answers, observations, findings and photos."""
+    if visit.status == VisitStatus.COMPLETED:
+        raise ReadOnlyError(tr("该检查已结束，内容只读。如需修改，请先“重新打开”检查（将被记录）。"))
+    if visit.status == VisitStatus.CANCELLED:
+        raise ReadOnlyError(tr("该检查已取消，不能再修改。"))
+    if visit.status == VisitStatus.PLANNED:
+        raise ReadOnlyError(tr("该检查尚未开始，请先点击“开始检查”。"))
+
+
+def refresh_search_text(session: Session, visit: Visit) -> None:
+    """Keep the denormalised search column in step with the unit name and finding texts."""
+    unit = session.get(Unit, visit.unit_id)
+    parts = [unit.name if unit else "", visit.title, visit.place]
+    parts += session.scalars(
+        select(Finding.description).where(Finding.visit_id == visit.id, Finding.deleted.is_(False))
+    ).all()
+    visit.search_text = "\n".join(p for p in parts if p)
+
+
+def plan_visit(
+    session: Session,
+    *,
+    unit_id: str,
+    kind: str,
+    template_version_id: str | None,
+    planned_for: date | None = None,
+    team: str = "",
+    lead_inspector_id: str | None = None,
+    member_ids: list[str] | None = None,
+    place: str = "",
+    title: str = "",
+    confidential: bool | None = None,
+    parent_visit_id: str | None = None,
+) -> Visit:
+    if kind not in set(VisitKind):
+        raise ValidationError(tr("未知的检查类型：{kind}", kind=kind))
+    if session.get(Unit, unit_id) is None:
+        raise ValidationError(tr("请选择被检查单位。"))
+    if template_version_id is not None and session.get(TemplateVersion, template_version_id) is None:
+        raise ValidationError(tr("找不到所选的检查模板版本。"))
+    visit = Visit(
+        kind=kind,
+        unit_id=unit_id,
+        template_version_id=template_version_id,
+        planned_for=planned_for,
+        team=team,
+        lead_inspector_id=lead_inspector_id,
+        member_ids=list(member_ids or []),
+        place=place,
+        title=title,
+        # An unannounced visit is confidential unless said otherwise: its plan must not leak.
+        confidential=(kind == VisitKind.UNANNOUNCED) if confidential is None else confidential,
+        parent_visit_id=parent_visit_id,
+        status=VisitStatus.PLANNED,
+    )
+    session.add(visit)
+    session.flush()
+    refresh_search_text(session, visit)
+    record_change(session, actor_of(session), "visit.plan", visit)
+    return visit
+
+
+def start_visit(session: Session, visit_id: str, at: datetime | None = None) -> Visit:
+    visit = get_visit(session, visit_id)
+    if visit.status != VisitStatus.PLANNED:
+        raise ValidationError(tr("只有计划中的检查可以开始。"))
+    if visit.template_version_id is None:
+        raise ValidationError(tr("请先为检查选择检查模板。"))
+    visit.status = VisitStatus.IN_PROGRESS
+    visit.started_at = at or utcnow()
+    record_change(session, actor_of(session), "visit.start", visit)
+    return visit
+
+
+def start_new_visit(session: Session, **plan: object) -> Visit:
+    """An ad-hoc visit: planned and started in one step."""
+    visit = plan_visit(session, **plan)  # type: ignore[arg-type]
+    return start_visit(session, visit.id)
+
+
+def update_visit_details(
+    session: Session, visit_id: str, *, place: str | None = None, team: str | None = None,
+    member_ids: list[str] | None = None, title: str | None = None,
+) -> Visit:
+    visit = get_visit(session, visit_id)
+    if visit.status in (VisitStatus.COMPLETED, VisitStatus.CANCELLED):
+        ensure_editable(visit)
+    if place is not None:
+        visit.place = place
+    if team is not None:
+        visit.team = team
+    if member_ids is not None:
+        visit.member_ids = list(member_ids)
+    if title is not None:
+        visit.title = title
+    refresh_search_text(session, visit)
+    record_change(session, actor_of(session), "visit.edit", visit)
+    return visit
+
+
+def finish_visit(session: Session, visit_id: str, at: datetime | None = None) -> Visit:
+    """Complete the visit, or raise ValidationError listing exactly what is missing."""
+    from fieldcheck.domain.checklist import finish_problems
+
+    visit = get_visit(session, visit_id)
+    ensure_editable(visit)
+    problems = finish_problems(session, visit)
+    if problems:
+        raise ValidationError(tr("检查还不能结束，请补全以下内容："), problems)
+    visit.status = VisitStatus.COMPLETED
+    visit.ended_at = at or utcnow()
+    record_change(session, actor_of(session), "visit.finish", visit)
+    return visit
+
+
+def reopen_visit(session: Session, visit_id: str, reason: str) -> Visit:
+    visit = get_visit(session, visit_id)
+    if visit.status != VisitStatus.COMPLETED:
+        raise ValidationError(tr("只有已完成的检查可以重新打开。"))
+    if not reason.strip():
+        raise ValidationError(tr("请填写重新打开的理由（将被记录）。"))
+    visit.status = VisitStatus.IN_PROGRESS
+    record_change(session, actor_of(session), "visit.reopen", visit, {"reason": reason.strip()})
+    return visit
+
+
+def cancel_visit(session: Session, visit_id: str, reason: str) -> Visit:
+    visit = get_visit(session, visit_id)
+    if visit.status in (VisitStatus.COMPLETED, VisitStatus.CANCELLED):
+        raise ValidationError(tr("已完成或已取消的检查不能取消。"))
+    visit.status = VisitStatus.CANCELLED
+    record_change(session, actor_of(session), "visit.cancel", visit, {"reason": reason.strip()})
+    return visit

@@ -1,0 +1,128 @@
+"""Importing one photo: read it once, check it, keep the exact bytes, make a thumbnail.
+
+The caller commits its database row only after `ingest_photo` returns, so every row points at
+files that are already complete on disk; a crash before that leaves at most an unreferenced
+file, which a re-import recognises as a duplicate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import stat
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Final
+
+from fieldcheck.errors import PhotoError
+from fieldcheck.i18n import tr
+from fieldcheck.photos.exif import read_photo_exif
+from fieldcheck.photos.imaging import (
+    THUMBNAIL_SIDE,
+    mime_of,
+    open_image,
+    render_preview,
+    swaps_axes,
+)
+from fieldcheck.photos.store import BlobStore
+
+# The whole file is held in memory so it is read once for hashing, checking and copying.
+# 256 MiB is far above any camera JPEG (a 100 MP frame is ~60 MB) yet bounded.
+MAX_FILE_BYTES: Final = 256 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class IngestedPhoto:
+    sha256: str  # hex of the original bytes; the key in BlobStore
+    original_name: str  # basename of the imported file
+    size: int  # bytes
+    width: int  # as displayed, i.e. after EXIF orientation
+    height: int
+    mime: str  # "image/jpeg", "image/png", …
+    taken_at: datetime | None  # EXIF DateTimeOriginal, naive camera-local time
+    gps_lat: float | None  # decimal degrees, south negative
+    gps_lon: float | None  # decimal degrees, west negative
+    orientation: int  # EXIF orientation 1..8 (1 if absent)
+    duplicate: bool  # the same bytes were already stored; nothing new was written
+
+
+def ingest_photo(source: Path, store: BlobStore) -> IngestedPhoto:
+    """Copy `source` into `store` byte for byte and make its thumbnail.
+
+    Raises PhotoError, naming the file, for anything that is not a complete, sane image or that
+    cannot be saved (full disk); in that case nothing for this photo is left in the store.
+    """
+    source = Path(source)
+    name = source.name
+    data = _read_source(source, name)
+    sha256 = hashlib.sha256(data).hexdigest()
+    with open_image(data, name) as img:
+        exif = read_photo_exif(img)
+        width, height = img.size
+        mime = mime_of(img)
+        duplicate = store.has(sha256)
+        if not duplicate:
+            # Decoding the thumbnail is also the integrity check, so it precedes any write.
+            thumbnail = render_preview(img, THUMBNAIL_SIDE, exif.orientation, name)
+            store.add(sha256, data, thumbnail, name)
+        elif not store.thumbnail_path(sha256).is_file():
+            # A crash between the two writes of an earlier import: repair, don't duplicate.
+            thumbnail = render_preview(img, THUMBNAIL_SIDE, exif.orientation, name)
+            store.put_thumbnail(sha256, thumbnail, name)
+    if swaps_axes(exif.orientation):
+        width, height = height, width
+    return IngestedPhoto(
+        sha256=sha256,
+        original_name=name,
+        size=len(data),
+        width=width,
+        height=height,
+        mime=mime,
+        taken_at=exif.taken_at,
+        gps_lat=exif.gps_lat,
+        gps_lon=exif.gps_lon,
+        orientation=exif.orientation,
+        duplicate=duplicate,
+    )
+
+
+def _read_source(source: Path, name: str) -> bytes:
+    try:
+        info = source.stat()
+        # Checked before open(): opening a FIFO or device would block or never end.
+        if not stat.S_ISREG(info.st_mode):
+            raise PhotoError(tr("照片 {name} 不是普通文件，无法导入", name=name))
+        _check_size(info.st_size, name)
+        data = _read_up_to(source, info.st_size + 1)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise PhotoError(tr("无法读取照片 {name}：{reason}", name=name, reason=reason)) from exc
+    if len(data) != info.st_size:
+        raise PhotoError(tr("照片 {name} 在读取时发生了变化（可能仍在复制），请稍后重新导入", name=name))
+    return data
+
+
+def _read_up_to(source: Path, limit: int) -> bytes:
+    """Read at most `limit` bytes. One more than the expected size is asked for so a file that
+    is still being copied (it grew since stat) is noticed; unbuffered, so the usual case is a
+    single read call straight into the result."""
+    chunks: list[bytes] = []
+    remaining = limit
+    with source.open("rb", buffering=0) as f:
+        while remaining > 0:
+            chunk = f.read(remaining)  # short reads happen on network shares
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def _check_size(size: int, name: str) -> None:
+    if size == 0:
+        raise PhotoError(tr("照片 {name} 是空文件（0 字节），可能复制失败", name=name))
+    if size > MAX_FILE_BYTES:
+        raise PhotoError(
+            tr("照片 {name} 超过 {limit} MB，不像是一张照片，未导入",
+               name=name, limit=MAX_FILE_BYTES // (1024 * 1024))
+        )

@@ -1,0 +1,118 @@
+"""The content-addressed photo store: originals by SHA-256, plus derived JPEG previews.
+
+Layout under the root folder (the two-character fan-out keeps folders small on FAT/NTFS):
+
+    originals/ab/<sha256>        the exact bytes that were imported (evidence; never rewritten)
+    thumbs/ab/<sha256>.jpg       ~256 px, upright, made at import
+    display/ab/<sha256>.jpg      ~1600 px, upright, made on first view by ensure_display()
+
+Originals carry no extension on purpose: the name is the content hash and nothing else, so a
+path can be checked against its contents and two imports of one photo can never diverge.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Final
+
+from fieldcheck.errors import PhotoError
+from fieldcheck.i18n import tr
+from fieldcheck.photos.durable import remove_stale_temps, write_durably, write_error
+from fieldcheck.photos.exif import read_photo_exif
+from fieldcheck.photos.imaging import DISPLAY_SIDE, open_image, render_preview
+
+_SHA256_RE: Final = re.compile(r"[0-9a-f]{64}")
+_HASH_CHUNK: Final = 1 << 20
+
+
+class BlobStore:
+    """Photo files under one root folder; safe to reopen after a crash at any point."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def original_path(self, sha256: str) -> Path:
+        return self.root / "originals" / _fan_out(sha256) / sha256
+
+    def thumbnail_path(self, sha256: str) -> Path:
+        return self.root / "thumbs" / _fan_out(sha256) / f"{sha256}.jpg"
+
+    def display_path(self, sha256: str) -> Path:
+        return self.root / "display" / _fan_out(sha256) / f"{sha256}.jpg"
+
+    def has(self, sha256: str) -> bool:
+        """True once the original is stored; it only ever appears complete (atomic rename)."""
+        return self.original_path(sha256).is_file()
+
+    def verify(self, sha256: str) -> bool:
+        """Re-hash the stored original: False if it is missing or its bytes changed."""
+        digest = hashlib.sha256()
+        try:
+            with self.original_path(sha256).open("rb") as f:
+                while chunk := f.read(_HASH_CHUNK):
+                    digest.update(chunk)
+        except OSError:
+            return False
+        return digest.hexdigest() == sha256
+
+    def add(self, sha256: str, original: bytes, thumbnail: bytes, name: str) -> None:
+        """Store a new original and its thumbnail durably; on failure neither is left behind."""
+        attempted: list[Path] = []
+        try:
+            for path, data in ((self.original_path(sha256), original),
+                               (self.thumbnail_path(sha256), thumbnail)):
+                attempted.append(path)  # before writing: a failed directory fsync comes after the rename
+                write_durably(path, data)
+        except OSError as exc:
+            for path in attempted:
+                path.unlink(missing_ok=True)
+            raise write_error(exc, name) from exc
+
+    def put_thumbnail(self, sha256: str, thumbnail: bytes, name: str) -> None:
+        try:
+            write_durably(self.thumbnail_path(sha256), thumbnail)
+        except OSError as exc:
+            raise write_error(exc, name) from exc
+
+    def ensure_display(self, sha256: str) -> Path:
+        """The ~1600 px display copy, made from the original the first time it is asked for."""
+        target = self.display_path(sha256)
+        if target.is_file():
+            return target
+        source = self.original_path(sha256)
+        name = source.name
+        try:
+            data = source.read_bytes()
+        except OSError as exc:
+            raise PhotoError(tr("照片原件 {name} 不存在或无法读取", name=name)) from exc
+        with open_image(data, name) as img:
+            orientation = read_photo_exif(img).orientation
+            jpeg = render_preview(img, DISPLAY_SIDE, orientation, name)
+        try:
+            write_durably(target, jpeg)
+        except OSError as exc:
+            raise write_error(exc, name) from exc
+        return target
+
+    def cleanup_temp(self, older_than: timedelta = timedelta(hours=1)) -> int:
+        """Remove temp files left by a crash; returns how many. Call at start-up.
+
+        Only files older than `older_than` go, so a write still in progress elsewhere is safe.
+        """
+        seconds = older_than.total_seconds()
+        return sum(
+            remove_stale_temps(self.root / tree, seconds)
+            for tree in ("originals", "thumbs", "display")
+            if (self.root / tree).is_dir()
+        )
+
+
+def _fan_out(sha256: str) -> str:
+    # The hash comes back from the database and sync peers: refuse anything that could
+    # escape the root folder ("../..") before it becomes part of a path.
+    if not _SHA256_RE.fullmatch(sha256):
+        raise ValueError(f"not a lowercase hex SHA-256: {sha256!r}")
+    return sha256[:2]

@@ -1,0 +1,171 @@
+"""Opening the local store: checks, pragmas, migrations, identity, sessions."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from fieldcheck.errors import StoreError
+from fieldcheck.i18n import tr
+from fieldcheck.ids import uuid7
+from fieldcheck.models import LocalIdentity
+from fieldcheck.photos import BlobStore
+from fieldcheck.store import migrate
+
+log = logging.getLogger(__name__)
+
+DB_NAME = "fieldcheck.db"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 3000
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who uses this laptop (plain data, safe to pass between threads)."""
+
+    device_id: str
+    user_name: str
+    credential_no: str
+    inspector_id: str | None
+
+    @property
+    def is_set(self) -> bool:
+        return bool(self.user_name)
+
+
+class Store:
+    """One opened store. Sessions are short: one per user action, one thread each."""
+
+    def __init__(self, data_dir: Path, engine: Engine) -> None:
+        self.data_dir = data_dir
+        self.path = data_dir / DB_NAME
+        self.engine = engine
+        self.blobs = BlobStore(data_dir / "photos")
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    def session(self) -> Session:
+        return self._sessions()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session that commits on success; database failures become a StoreError."""
+        with self._sessions() as session:
+            try:
+                yield session
+                session.commit()
+            except OperationalError as exc:
+                session.rollback()
+                raise store_error_from(exc, self.path) from exc
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._sessions() as session:
+            try:
+                yield session
+            except OperationalError as exc:
+                raise store_error_from(exc, self.path) from exc
+
+    def identity(self) -> Identity:
+        with self.read() as s:
+            row = s.scalars(select(LocalIdentity)).one()
+            return Identity(row.device_id, row.user_name, row.credential_no, row.inspector_id)
+
+    def set_identity(self, user_name: str, credential_no: str) -> Identity:
+        from fieldcheck.domain.people import set_laptop_user
+
+        with self.write() as s:
+            set_laptop_user(s, user_name, credential_no)
+        return self.identity()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def store_error_from(exc: BaseException, path: Path) -> StoreError:
+    message = str(exc).lower()
+    if "locked" in message or "busy" in message:
+        return StoreError(tr("数据库文件 {path} 正被另一个程序占用。请关闭其他 FieldCheck 窗口后重试。", path=path))
+    if "disk is full" in message or "disk full" in message:
+        return StoreError(tr("磁盘空间已满，无法写入 {path}。请清理磁盘后重试，已保存的内容不受影响。", path=path))
+    if "not a database" in message or "malformed" in message:
+        return StoreError(tr("文件 {path} 不是有效的 FieldCheck 数据库或已损坏；文件未被改动。", path=path))
+    return StoreError(tr("无法访问数据库 {path}：{error}", path=path, error=exc))
+
+
+def _set_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    # FULL: a committed answer or photo row survives power loss, not only a crash.
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.close()
+
+
+def _check_is_sqlite(path: Path) -> None:
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as f:
+        head = f.read(len(SQLITE_MAGIC))
+    if head != SQLITE_MAGIC:
+        raise StoreError(tr("文件 {path} 不是 FieldCheck 数据库，未作任何改动。请检查 --data-dir 是否指向了正确的文件夹。", path=path))
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    event.listen(engine, "connect", _set_pragmas)
+    return engine
+
+
+def _check_not_locked(engine: Engine, path: Path) -> None:
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.exec_driver_sql("ROLLBACK")
+    except (OperationalError, DatabaseError) as exc:
+        raise store_error_from(exc, path) from exc
+
+
+def open_store(data_dir: Path, *, migrate_to: str = "head") -> Store:
+    """Open (creating if needed) the store in data_dir, migrating an older one after a backup."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(tr("无法创建数据目录 {path}：{error}", path=data_dir, error=exc)) from exc
+    path = data_dir / DB_NAME
+    _check_is_sqlite(path)
+    existed = path.exists() and path.stat().st_size > 0
+    engine = make_engine(path)
+    _check_not_locked(engine, path)
+    try:
+        with engine.connect() as conn:
+            revision = migrate.current_revision(conn)
+        target = migrate.SCHEMA_HEAD if migrate_to == "head" else migrate_to
+        if revision != target:
+            if existed:
+                log.info("migrating store %s from %s to %s", path, revision, target)
+                migrate.backup_file(path, revision)
+            migrate.upgrade(engine, migrate_to)
+        store = Store(data_dir, engine)
+        with store.write() as s:
+            if s.scalars(select(LocalIdentity)).first() is None:
+                s.add(LocalIdentity(id=1, device_id=uuid7()))
+        store.blobs.cleanup_temp()
+    except (OperationalError, DatabaseError) as exc:
+        engine.dispose()
+        raise store_error_from(exc, path) from exc
+    return store
+
+
+def schema_revision(store: Store) -> str | None:
+    with store.engine.connect() as conn:
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()

@@ -1,0 +1,152 @@
+"""Opening the local store: creation, bad files, locks and migrations of older stores."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, select, text
+
+from fieldcheck.domain import checklist, observations
+from fieldcheck.errors import StoreError
+from fieldcheck.models import Observation, OutboxOp
+from fieldcheck.store import SCHEMA_HEAD, open_store
+from fieldcheck.store.database import DB_NAME, schema_revision
+from fieldcheck.store.migrate import upgrade
+
+
+def test_new_store_is_wal_with_foreign_keys(tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    assert schema_revision(store) == SCHEMA_HEAD
+    assert not store.identity().is_set
+    assert len(store.identity().device_id) == 36
+
+
+def test_identity_is_kept_across_restarts(tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    store.set_identity("李秀英", "清监字第2026002号")
+    device = store.identity().device_id
+    store.close()
+    again = open_store(tmp_path)
+    ident = again.identity()
+    assert (ident.user_name, ident.credential_no, ident.device_id) == ("李秀英", "清监字第2026002号", device)
+
+
+def test_file_that_is_not_a_database_is_refused_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / DB_NAME
+    content = "这是一份会议纪要，不是数据库。\n".encode() * 200
+    path.write_bytes(content)
+    with pytest.raises(StoreError) as info:
+        open_store(tmp_path)
+    assert "不是 FieldCheck 数据库" in str(info.value)
+    assert str(path) in str(info.value)
+    assert path.read_bytes() == content
+
+
+def test_corrupt_database_reports_clearly(tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    store.close()
+    path = tmp_path / DB_NAME
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # keep the magic header, wreck the schema page
+    path.write_bytes(bytes(data))
+    for extra in ("-wal", "-shm"):
+        Path(str(path) + extra).unlink(missing_ok=True)
+    with pytest.raises(StoreError):
+        open_store(tmp_path)
+    assert path.read_bytes() == bytes(data)
+
+
+LOCKER = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN EXCLUSIVE")
+print("locked", flush=True)
+time.sleep(60)
+"""
+
+
+@pytest.mark.slow
+def test_store_locked_by_another_process(tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    store.close()
+    proc = subprocess.Popen([sys.executable, "-c", LOCKER, str(tmp_path / DB_NAME)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
+        started = time.monotonic()
+        with pytest.raises(StoreError) as info:
+            open_store(tmp_path)
+        assert "正被另一个程序占用" in str(info.value)
+        assert time.monotonic() - started < 30  # gives up after the busy timeout, does not hang
+    finally:
+        proc.kill()
+        proc.wait()
+    assert open_store(tmp_path).identity().device_id  # usable once the other process is gone
+
+
+def test_write_while_locked_is_a_store_error_and_loses_nothing(store, visit_id) -> None:  # type: ignore[no-untyped-def]
+    with store.write() as s:
+        observations.add_observation(s, visit_id, "第一条")
+    other = sqlite3.connect(store.path, isolation_level=None, timeout=0.1)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StoreError), store.write() as s:
+            observations.add_observation(s, visit_id, "第二条")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    with store.write() as s:
+        observations.add_observation(s, visit_id, "第二条")
+    with store.read() as s:
+        assert [o.text for o in observations.observations_of(s, visit_id)] == ["第一条", "第二条"]
+
+
+def test_older_store_is_backed_up_and_migrated_keeping_unsynced_changes(tmp_path: Path) -> None:
+    # A store made by the first schema revision, with an edit still waiting in the outbox.
+    path = tmp_path / DB_NAME
+    engine = create_engine(f"sqlite:///{path}")
+    upgrade(engine, "0001")
+    engine.dispose()
+    store = open_store(tmp_path, migrate_to="0001")
+    store.set_identity("赵卫东", "清监字第2026009号")
+    with store.read() as s:
+        pending = s.scalars(select(OutboxOp.op_id)).all()
+    assert pending
+    store.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+
+    migrated = open_store(tmp_path)
+    assert schema_revision(migrated) == SCHEMA_HEAD
+    backups = list((tmp_path / "backups").glob("*.db"))
+    assert len(backups) == 1 and "rev0001" in backups[0].name
+    with sqlite3.connect(backups[0]) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+    with migrated.read() as s:
+        assert s.scalars(select(OutboxOp.op_id)).all() == pending
+        assert s.execute(text("SELECT count(*) FROM notices")).scalar() == 0
+    assert migrated.identity().user_name == "赵卫东"
+
+
+def test_unanswered_store_needs_no_backup(tmp_path: Path) -> None:
+    open_store(tmp_path).close()
+    open_store(tmp_path).close()
+    assert not (tmp_path / "backups").exists()
+
+
+def test_checklist_answer_survives_reopen(store, visit_id) -> None:  # type: ignore[no-untyped-def]
+    with store.write() as s:
+        checklist.answer_item(s, visit_id, "on_duty", "yes")
+        observations.add_observation(s, visit_id, "大厅人多")
+    store.close()
+    again = open_store(store.data_dir)
+    with again.read() as s:
+        assert checklist.answers_of(s, visit_id) == {"on_duty": "yes"}
+        assert s.scalars(select(Observation.text)).all() == ["大厅人多"]
