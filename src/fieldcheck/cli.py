@@ -67,6 +67,28 @@ def cmd_whoami(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_notice_render(args: argparse.Namespace) -> int:
+    from fieldcheck.domain.notice_settings import load_settings
+    from fieldcheck.domain.notices import render_draft
+    from fieldcheck.store import open_store
+
+    data_dir = _data_dir(args)
+    store = open_store(data_dir)
+    pdf = render_draft(store, args.notice, load_settings(data_dir))
+    Path(args.out).write_bytes(pdf)
+    return 0
+
+
+def cmd_notice_sample(args: argparse.Namespace) -> int:
+    from fieldcheck.domain.notice_settings import load_settings
+    from fieldcheck.notices import NoticeType, render_notice, sample_content
+
+    settings = load_settings(Path(args.data_dir) if args.data_dir else default_data_dir())
+    pdf = render_notice(sample_content(NoticeType(args.type)), settings.notice)
+    Path(args.out).write_bytes(pdf)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fieldcheck", description=tr("效能监察现场检查"))
     parser.add_argument("--data-dir", help=tr("数据目录（默认：系统数据目录，或环境变量 FIELDCHECK_DATA_DIR）"))
@@ -100,12 +122,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--credential")
     p.set_defaults(func=cmd_whoami)
 
-    try:
-        from fieldcheck.notices.cli import add_notice_commands
-    except ImportError:
-        pass
-    else:
-        add_notice_commands(sub, data_dir_arg)
+    notice = sub.add_parser("notice", help=tr("文书：渲染、样例"))
+    notice_sub = notice.add_subparsers(dest="notice_command", required=True)
+    p = notice_sub.add_parser("render", help=tr("把一份文书渲染为 PDF（已签发的输出签发时冻结的 PDF）"))
+    data_dir_arg(p)
+    p.add_argument("--notice", required=True)
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_notice_render)
+    p = notice_sub.add_parser("sample", help=tr("生成一份样例文书 PDF"))
+    p.add_argument("--type", required=True, choices=["record", "rectification", "recommendation", "service"])
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_notice_sample)
     return parser
 
 

@@ -125,14 +125,30 @@ def mark_used(session: Session, notice_type: str, year: int, seq: int) -> None:
     )
 
 
-def burn_abandoned(session: Session, issued_notice_ids: set[str]) -> list[int]:
-    """Numbers reserved by an issue that never completed (a crash) are burnt, never reused."""
+def burn_abandoned(session: Session, issued: dict[str, int]) -> list[int]:
+    """Numbers reserved by an issue that never completed (a crash) are burnt, never reused.
+
+    `issued` maps each issued notice id to the number it carries.
+    """
     rows = session.scalars(select(NumberUse).where(NumberUse.state == "reserved")).all()
     burnt = []
     for use in rows:
-        if use.notice_id not in issued_notice_ids:
-            use.state = "burnt"
+        if issued.get(use.notice_id) == use.seq:
+            use.state = "used"  # the issue completed; only the bookkeeping was interrupted
+        else:
+            _burn(session, use)
             burnt.append(use.seq)
-            audit(session, actor_of(session), "number.burn", "notice", use.notice_id,
-                  {"type": use.notice_type, "year": use.year, "seq": use.seq})
     return burnt
+
+
+def burn_reservations_of(session: Session, notice_id: str) -> None:
+    """Before a retried issue: whatever an earlier, failed attempt reserved is burnt."""
+    query = select(NumberUse).where(NumberUse.notice_id == notice_id, NumberUse.state == "reserved")
+    for use in session.scalars(query).all():
+        _burn(session, use)
+
+
+def _burn(session: Session, use: NumberUse) -> None:
+    use.state = "burnt"
+    audit(session, actor_of(session), "number.burn", "notice", use.notice_id,
+          {"type": use.notice_type, "year": use.year, "seq": use.seq})

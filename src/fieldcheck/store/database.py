@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, select, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -51,6 +51,11 @@ class Store:
         self.engine = engine
         self.blobs = BlobStore(data_dir / "photos")
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # Write sessions start with BEGIN IMMEDIATE: they take the write lock up front, so
+        # what they read is what they change (no lost update between two processes).
+        self._write_sessions = sessionmaker(
+            engine.execution_options(sqlite_immediate=True), expire_on_commit=False
+        )
 
     def session(self) -> Session:
         return self._sessions()
@@ -58,7 +63,7 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A session that commits on success; database failures become a StoreError."""
-        with self._sessions() as session:
+        with self._write_sessions() as session:
             try:
                 yield session
                 session.commit()
@@ -102,6 +107,9 @@ def store_error_from(exc: BaseException, path: Path) -> StoreError:
 
 
 def _set_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    # Let SQLAlchemy emit BEGIN itself (see _begin) instead of the driver's implicit one,
+    # which starts a transaction only at the first write and so reads outside of it.
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA journal_mode=WAL")
@@ -120,17 +128,22 @@ def _check_is_sqlite(path: Path) -> None:
         raise StoreError(tr("文件 {path} 不是 FieldCheck 数据库，未作任何改动。请检查 --data-dir 是否指向了正确的文件夹。", path=path))
 
 
+def _begin(conn: Connection) -> None:
+    immediate = conn.get_execution_options().get("sqlite_immediate", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
 def make_engine(path: Path) -> Engine:
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
     event.listen(engine, "connect", _set_pragmas)
+    event.listen(engine, "begin", _begin)
     return engine
 
 
 def _check_not_locked(engine: Engine, path: Path) -> None:
     try:
-        with engine.connect() as conn:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-            conn.exec_driver_sql("ROLLBACK")
+        with engine.execution_options(sqlite_immediate=True).begin():
+            pass
     except (OperationalError, DatabaseError) as exc:
         raise store_error_from(exc, path) from exc
 

@@ -1,0 +1,85 @@
+"""The bureau's notice settings: issuer, 机关代字 per type, seal, contact line, fonts."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fieldcheck.errors import ValidationError
+from fieldcheck.i18n import tr
+from fieldcheck.notices import NoticeSettings, NoticeType
+from fieldcheck.paths import resources_dir
+
+FILE_NAME = "notice_settings.json"
+
+
+@dataclass
+class BureauSettings:
+    """NoticeSettings plus what the issuing workflow needs (reply period, copies to print)."""
+
+    notice: NoticeSettings
+    reply_days: int = 15
+    copies: int = 2
+
+
+def _defaults() -> dict[str, Any]:
+    with (resources_dir() / "bureau.json").open(encoding="utf-8") as f:
+        data: dict[str, Any] = json.load(f)
+    data.pop("_comment", None)
+    return data
+
+
+def _from_dict(data: dict[str, Any]) -> BureauSettings:
+    try:
+        prefixes = {NoticeType(k): str(v) for k, v in data.get("prefixes", {}).items()}
+        seal = Path(data["seal_png"]) if data.get("seal_png") else None
+        fonts = {str(k): Path(v) for k, v in (data.get("font_paths") or {}).items()}
+        notice = NoticeSettings(
+            issuer_name=str(data["issuer_name"]),
+            issuer_mark=str(data.get("issuer_mark") or ""),
+            prefixes=prefixes,
+            seal_png=seal,
+            contact_line=data.get("contact_line"),
+            font_paths=fonts,
+            verify_url_base=data.get("verify_url_base"),
+        )
+        return BureauSettings(notice, int(data.get("reply_days", 15)), int(data.get("copies", 2)))
+    except (KeyError, ValueError, TypeError) as exc:
+        raise ValidationError(tr("文书设置文件有误：{error}", error=exc)) from exc
+
+
+def load_settings(data_dir: Path) -> BureauSettings:
+    data = _defaults()
+    path = data_dir / FILE_NAME
+    if path.exists():
+        try:
+            data.update(json.loads(path.read_text(encoding="utf-8")))
+        except json.JSONDecodeError as exc:
+            raise ValidationError(tr("文书设置文件 {path} 不是有效的 JSON：{error}", path=path, error=exc)) from exc
+    return _from_dict(data)
+
+
+def save_settings(data_dir: Path, settings: BureauSettings) -> None:
+    n = settings.notice
+    data = {
+        "issuer_name": n.issuer_name,
+        "issuer_mark": n.issuer_mark,
+        "prefixes": {str(k): v for k, v in n.prefixes.items()},
+        "seal_png": str(n.seal_png) if n.seal_png else None,
+        "contact_line": n.contact_line,
+        "font_paths": {k: str(v) for k, v in n.font_paths.items()},
+        "verify_url_base": n.verify_url_base,
+        "reply_days": settings.reply_days,
+        "copies": settings.copies,
+    }
+    _from_dict(data)  # refuse to save what could not be loaded back
+    path = data_dir / FILE_NAME
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False, indent=1, sort_keys=True)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)

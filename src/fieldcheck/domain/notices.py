@@ -1,0 +1,341 @@
+"""Official notices (文书) of a visit: drafts, signatures, issuing with a number, voiding.
+
+Issuing is three steps so a number is never printed twice: (1) reserve the number and
+commit; (2) render and durably write the PDF; (3) freeze the notice with the PDF's SHA-256.
+A crash after (1) burns the number; the next issue takes a fresh one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fieldcheck.domain import numbering
+from fieldcheck.domain.changes import record_change
+from fieldcheck.domain.findings import SEVERITY_NAMES, category_name, findings_of
+from fieldcheck.domain.notice_settings import BureauSettings
+from fieldcheck.domain.people import actor_of
+from fieldcheck.domain.visits import get_visit
+from fieldcheck.errors import ReadOnlyError, ValidationError
+from fieldcheck.i18n import tr
+from fieldcheck.models import Inspector, Notice, Signature, Unit
+from fieldcheck.models.coltypes import utcnow
+from fieldcheck.notices import (
+    FindingEntry,
+    NoticeContent,
+    NoticeType,
+    SignatureEntry,
+    default_paragraphs,
+    format_date,
+    format_number,
+    render_notice,
+)
+from fieldcheck.photos.durable import write_durably
+from fieldcheck.store.database import Store
+
+TYPE_NAMES = {
+    NoticeType.RECORD: "现场检查记录",
+    NoticeType.RECTIFICATION: "整改通知书",
+    NoticeType.RECOMMENDATION: "效能监察建议书",
+    NoticeType.SERVICE: "送达回证",
+}
+ROLES = ("inspector", "recipient", "witness")
+
+
+# --- content snapshot <-> plain JSON -------------------------------------------------------
+
+def content_to_json(content: NoticeContent) -> dict[str, Any]:
+    data = asdict(content)
+    data["type"] = str(content.type)
+    data["issued_on"] = content.issued_on.isoformat()
+    for key in ("started_at", "ended_at"):
+        value = getattr(content, key)
+        data[key] = value.isoformat() if value else None
+    data["findings"] = [
+        {**asdict(f), "deadline": f.deadline.isoformat() if f.deadline else None} for f in content.findings
+    ]
+    data["signatures"] = []  # signatures live in their own rows; merged in at render time
+    return data
+
+
+def content_from_json(data: dict[str, Any]) -> NoticeContent:
+    d = dict(data)
+    d["type"] = NoticeType(d["type"])
+    d["issued_on"] = date.fromisoformat(d["issued_on"])
+    for key in ("started_at", "ended_at"):
+        d[key] = datetime.fromisoformat(d[key]) if d.get(key) else None
+    d["inspectors"] = [tuple(p) for p in d.get("inspectors", [])]
+    d["findings"] = [
+        FindingEntry(**{**f, "deadline": date.fromisoformat(f["deadline"]) if f.get("deadline") else None})
+        for f in d.get("findings", [])
+    ]
+    d["signatures"] = []
+    return NoticeContent(**d)
+
+
+# --- drafts ---------------------------------------------------------------------------------
+
+def prefill_content(session: Session, visit_id: str, notice_type: NoticeType, settings: BureauSettings) -> NoticeContent:
+    """The notice as the visit's record says it: unit, place, time, inspectors, findings."""
+    visit = get_visit(session, visit_id)
+    unit = session.get(Unit, visit.unit_id)
+    assert unit is not None
+    member_ids = [visit.lead_inspector_id, *visit.member_ids] if visit.lead_inspector_id else visit.member_ids
+    inspectors: list[tuple[str, str]] = []
+    for iid in dict.fromkeys(i for i in member_ids if i):
+        person = session.get(Inspector, iid)
+        if person is not None:
+            inspectors.append((person.name, person.credential_no))
+    findings = [
+        FindingEntry(
+            seq=n, category_name=category_name(f.category), description=f.description,
+            legal_basis=f.legal_basis, requirement=f.requirement, deadline=f.deadline,
+            responsible=f.responsible, severity=SEVERITY_NAMES.get(f.severity, f.severity),  # type: ignore[call-overload]
+        )
+        for n, f in enumerate(findings_of(session, visit_id), start=1)
+    ]
+    started = visit.started_at.astimezone() if visit.started_at else None
+    ended = visit.ended_at.astimezone() if visit.ended_at else None
+    today = date.today()
+    context = {
+        "unit_name": unit.name,
+        "issuer_name": settings.notice.issuer_name,
+        "inspection_date": format_date(started.date()) if started else "",
+        "place": visit.place or unit.name,
+        "reply_deadline": format_date(today + timedelta(days=settings.reply_days)),
+        "rectify_days": settings.reply_days,
+        "period": "",
+    }
+    return NoticeContent(
+        type=notice_type, unit_name=unit.name, place=visit.place or unit.address,
+        started_at=started.replace(tzinfo=None) if started else None,
+        ended_at=ended.replace(tzinfo=None) if ended else None,
+        inspectors=inspectors, findings=findings,
+        paragraphs=default_paragraphs(notice_type, context), issued_on=today,
+    )
+
+
+def create_draft(session: Session, visit_id: str, notice_type: str, settings: BureauSettings,
+                 supersedes_id: str | None = None) -> Notice:
+    kind = NoticeType(notice_type)
+    visit = get_visit(session, visit_id)
+    content = prefill_content(session, visit_id, kind, settings)
+    notice = Notice(type=kind, visit_id=visit.id, unit_id=visit.unit_id, status="draft",
+                    supersedes_id=supersedes_id)
+    session.add(notice)
+    session.flush()
+    content.notice_id = notice.id
+    notice.content = content_to_json(content)
+    record_change(session, actor_of(session), "notice.draft", notice, {"type": kind.value})
+    return notice
+
+
+def _draft(session: Session, notice_id: str) -> Notice:
+    notice = get_notice(session, notice_id)
+    if notice.status != "draft":
+        raise ReadOnlyError(tr("已签发的文书不能修改；如有错误，请签发一份新的文书替代并作废原文书。"))
+    return notice
+
+
+def get_notice(session: Session, notice_id: str) -> Notice:
+    notice = session.get(Notice, notice_id)
+    if notice is None or notice.deleted:
+        raise ValidationError(tr("找不到该文书。"))
+    return notice
+
+
+def update_draft(session: Session, notice_id: str, **changes: Any) -> Notice:
+    """Edit the wording before issuing: title, recipient, paragraphs, fields, issued_on …"""
+    notice = _draft(session, notice_id)
+    allowed = {"title", "recipient", "paragraphs", "fields", "place", "unit_name"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError(tr("不能修改这些文书字段：{fields}", fields=", ".join(sorted(unknown))))
+    content = dict(notice.content)
+    content.update(changes)
+    notice.content = content
+    record_change(session, actor_of(session), "notice.edit", notice, {"fields": sorted(changes)})
+    return notice
+
+
+def sign(session: Session, notice_id: str, role: str, name: str, png: bytes | None,
+         strokes: list[list[tuple[float, float]]] | None = None) -> Signature:
+    _draft(session, notice_id)
+    if role not in ROLES:
+        raise ValidationError(tr("未知的签字角色：{role}", role=role))
+    if not name.strip():
+        raise ValidationError(tr("请填写签字人姓名。"))
+    if not png:
+        raise ValidationError(tr("签名为空，请在签名框内签字。"))
+    sig = Signature(notice_id=notice_id, role=role, name=name.strip(), png=png, strokes=strokes,
+                    signed_at=utcnow())
+    session.add(sig)
+    record_change(session, actor_of(session), "signature.sign", sig, {"role": role})
+    return sig
+
+
+def record_refusal(session: Session, notice_id: str, name: str, reason: str, witness_name: str) -> Signature:
+    """The unit's representative refuses to sign: recorded with reason and witness, printed as such."""
+    _draft(session, notice_id)
+    if not witness_name.strip():
+        raise ValidationError(tr("拒绝签字须有见证人，请填写见证人姓名。"))
+    sig = Signature(notice_id=notice_id, role="recipient", name=name.strip(), refused=True,
+                    refusal_reason=reason.strip(), witness_name=witness_name.strip(), signed_at=utcnow())
+    session.add(sig)
+    record_change(session, actor_of(session), "signature.refuse", sig, {"reason": reason.strip()})
+    return sig
+
+
+def signatures_of(session: Session, notice_id: str) -> list[Signature]:
+    query = select(Signature).where(Signature.notice_id == notice_id, Signature.deleted.is_(False))
+    return list(session.scalars(query.order_by(Signature.created_at)))
+
+
+def remove_signature(session: Session, signature_id: str) -> None:
+    sig = session.get(Signature, signature_id)
+    if sig is None:
+        return
+    _draft(session, sig.notice_id)
+    sig.deleted = True
+    record_change(session, actor_of(session), "signature.remove", sig)
+
+
+def content_for_render(session: Session, notice: Notice) -> NoticeContent:
+    content = content_from_json(notice.content)
+    content.signatures = [
+        SignatureEntry(role=s.role, name=s.name, png=s.png,
+                       signed_at=s.signed_at.astimezone().replace(tzinfo=None) if s.signed_at else None,
+                       refused=s.refused, refusal_reason=s.refusal_reason, witness_name=s.witness_name)
+        for s in signatures_of(session, notice.id)
+    ]
+    return content
+
+
+# --- issuing --------------------------------------------------------------------------------
+
+def content_hash(content: dict[str, Any]) -> str:
+    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def qr_payload(settings: BureauSettings, notice_id: str, digest: str) -> str:
+    base = settings.notice.verify_url_base
+    if base:
+        return f"{base.rstrip('/')}/verify/{notice_id}?h={digest[:16]}"
+    return f"FIELDCHECK:{notice_id}:{digest[:16]}"
+
+
+def pdf_path(store: Store, notice_id: str) -> Path:
+    return store.data_dir / "notices" / f"{notice_id}.pdf"
+
+
+def render_draft(store: Store, notice_id: str, settings: BureauSettings) -> bytes:
+    """A draft prints with the diagonal 草稿 watermark and no number."""
+    with store.read() as s:
+        notice = get_notice(s, notice_id)
+        if notice.status != "draft":
+            return issued_pdf(store, notice_id)
+        content = content_for_render(s, notice)
+    content.number, content.draft, content.qr_payload = None, True, None
+    return render_notice(content, settings.notice)
+
+
+def issued_pdf(store: Store, notice_id: str) -> bytes:
+    """The frozen PDF of an issued (or voided) notice, checked against its recorded hash."""
+    with store.read() as s:
+        notice = get_notice(s, notice_id)
+        expected = notice.pdf_sha256
+    data = pdf_path(store, notice_id).read_bytes()
+    if hashlib.sha256(data).hexdigest() != expected:
+        raise ValidationError(tr("文书 PDF 与签发时记录的哈希不一致，文件可能已被改动。"))
+    return data
+
+
+def issue_notice(store: Store, notice_id: str, settings: BureauSettings,
+                 authority: numbering.NumberAuthority | None = None) -> Notice:
+    """Number, render, freeze. Raises NoNumberLeftError when the device has no number left
+    (print a draft instead); the device makes its own blocks while it has no server."""
+    with store.write() as s:
+        notice = _draft(s, notice_id)
+        if not signatures_of(s, notice_id) and notice.type in (NoticeType.RECORD, NoticeType.SERVICE):
+            raise ValidationError(tr("现场检查记录和送达回证须有签字（或拒绝签字的记录）后才能签发。"))
+        kind, year = NoticeType(notice.type), date.today().year
+        # A retry after a failed issue: the number that attempt reserved is burnt, not reused.
+        numbering.burn_reservations_of(s, notice_id)
+        if numbering.remaining(s, kind, year) == 0 and authority is not None:
+            numbering.add_block(s, kind, year, authority)
+        seq = numbering.reserve_number(s, kind, year, notice_id)
+    # The reservation is committed: from here on this number is spent, whatever happens.
+    number = format_number(settings.notice.prefixes.get(kind, ""), year, seq)
+    with store.read() as s:
+        content = content_for_render(s, get_notice(s, notice_id))
+    content.number, content.draft, content.notice_id = number, False, notice_id
+    snapshot = content_to_json(content)
+    content.qr_payload = qr_payload(settings, notice_id, content_hash(snapshot))
+    snapshot["qr_payload"] = content.qr_payload
+    pdf = render_notice(content, settings.notice)
+    target = pdf_path(store, notice_id)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_durably(target, pdf)
+    with store.write() as s:
+        notice = _draft(s, notice_id)
+        notice.status, notice.number = "issued", number
+        notice.number_year, notice.number_seq = year, seq
+        notice.content = snapshot
+        notice.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+        notice.issued_at, notice.issued_by = utcnow(), actor_of(s).name
+        numbering.mark_used(s, kind, year, seq)
+        record_change(s, actor_of(s), "notice.issue", notice, {"number": number, "sha256": notice.pdf_sha256})
+        if notice.supersedes_id:
+            _void(s, notice.supersedes_id, tr("被 {number} 替代", number=number), by=notice.id)
+    return notice
+
+
+def _void(session: Session, notice_id: str, reason: str, by: str | None = None) -> Notice:
+    notice = get_notice(session, notice_id)
+    if notice.status != "issued":
+        raise ValidationError(tr("只有已签发的文书可以作废。"))
+    notice.status, notice.void_reason, notice.voided_at = "voided", reason, utcnow()
+    record_change(session, actor_of(session), "notice.void", notice, {"reason": reason, "by": by})
+    return notice
+
+
+def start_correction(session: Session, notice_id: str, reason: str, settings: BureauSettings) -> Notice:
+    """A correction: a new draft that, once issued, supersedes and voids the old notice."""
+    old = get_notice(session, notice_id)
+    if old.status != "issued":
+        raise ValidationError(tr("只有已签发的文书可以更正。"))
+    if not reason.strip():
+        raise ValidationError(tr("请填写更正理由。"))
+    new = create_draft(session, old.visit_id, old.type, settings, supersedes_id=old.id)
+    content = dict(old.content)
+    content.update(number=None, notice_id=new.id, qr_payload=None, draft=False,
+                   issued_on=date.today().isoformat())
+    new.content = content
+    record_change(session, actor_of(session), "notice.correct", new, {"supersedes": old.id, "reason": reason.strip()})
+    return new
+
+
+def void_notice(session: Session, notice_id: str, reason: str) -> Notice:
+    if not reason.strip():
+        raise ValidationError(tr("请填写作废理由。"))
+    return _void(session, notice_id, reason.strip())
+
+
+def notices_of(session: Session, visit_id: str) -> list[Notice]:
+    query = select(Notice).where(Notice.visit_id == visit_id, Notice.deleted.is_(False))
+    return list(session.scalars(query.order_by(Notice.created_at)))
+
+
+def recover_interrupted_issues(store: Store) -> list[int]:
+    """At start-up: numbers reserved by an issue that crashed are burnt (never reused)."""
+    with store.write() as s:
+        rows = s.execute(select(Notice.id, Notice.number_seq).where(Notice.status != "draft"))
+        return numbering.burn_abandoned(s, {nid: seq for nid, seq in rows if seq is not None})
