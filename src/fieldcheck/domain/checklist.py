@@ -164,7 +164,7 @@ def checklist_state(session: Session, visit_id: str) -> ChecklistState:
     template = template_of(session, visit)
     answers = answers_of(session, visit_id)
     visible = tpl.visible_items(template, answers)
-    failed = [i.key for i in visible if i.key in answers and tpl.is_failed(i, answers[i.key])]
+    failed = [i.key for i in tpl.failed_items(template, answers)]
     return ChecklistState(
         template=template,
         answers=answers,

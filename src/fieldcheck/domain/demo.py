@@ -87,13 +87,13 @@ def _candidates(item: tpl.Item, rng: random.Random, when: datetime) -> list[Any]
     return []  # photo items need real photos
 
 
-def _sample_answer(item: tpl.Item, rng: random.Random, when: datetime) -> Any:
+def _sample_answer(item: tpl.Item, rng: random.Random, when: datetime, env: dict[str, Any]) -> Any:
     """Mostly a passing answer; now and then (about one item in twenty) a failing one."""
     values = _candidates(item, rng, when)
     if not values:
         return None
-    passing = [v for v in values if not tpl.is_failed(item, v)]
-    failing = [v for v in values if tpl.is_failed(item, v)]
+    passing = [v for v in values if not tpl.is_failed(item, v, env)]
+    failing = [v for v in values if tpl.is_failed(item, v, env)]
     if failing and (rng.random() < 0.05 or not passing):
         return rng.choice(failing)
     return passing[0] if passing else None
@@ -204,13 +204,17 @@ def _answers_and_findings(
 ) -> list[str]:
     template = tpl.parse_template(version.body, version.key)
     texts = []
+    answers: dict[str, Any] = {}
     for item in template.items:
-        value = _sample_answer(item, rng, start)
+        if item not in tpl.visible_items(template, answers):
+            continue
+        value = _sample_answer(item, rng, start, tpl.condition_env(template, answers))
         if value is None:
             continue
+        answers[item.key] = value
         rows["answer"].append(_row(ids(), start, visit_id=vid, item_key=item.key, value=value,
                                    note="", answered_by=who, answered_at=start))
-        suggestion = tpl.suggested_finding(item, value) if tpl.is_failed(item, value) else None
+        suggestion = tpl.suggested_finding(item, value, tpl.condition_env(template, answers))
         if suggestion is not None:
             texts.append(suggestion.text)
             rows["finding"].append(_row(

@@ -119,7 +119,8 @@ def suggestion_for_item(session: Session, visit_id: str, item_key: str) -> dict[
     answers = answers_of(session, visit_id)
     if item is None or item_key not in answers:
         return None
-    suggestion = tpl.suggested_finding(item, answers[item_key])
+    env = tpl.condition_env(template, answers)
+    suggestion = tpl.suggested_finding(item, answers[item_key], env)
     if suggestion is None:
         return None
     return {

@@ -55,7 +55,9 @@ def _filtered(query: Select[tuple], f: VisitFilter) -> Select[tuple]:
     if f.planned_on:
         query = query.where(Visit.planned_for == f.planned_on)
     if f.text.strip():
-        query = query.where(Visit.search_text.contains(f.text.strip(), autoescape=True))
+        # instr() is a plain substring test (no LIKE escaping or case folding); the
+        # covering index ix_visits_search keeps the scan to index pages, in id order.
+        query = query.where(func.instr(Visit.search_text, f.text.strip()) > 0)
     return query
 
 

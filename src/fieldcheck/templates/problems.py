@@ -11,7 +11,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from fieldcheck.errors import TemplateError
 from fieldcheck.i18n import tr
@@ -167,7 +167,7 @@ def read_fields(
     return good
 
 
-def check_slug(value: object, field: str, report: Report) -> bool:
+def check_slug(value: object, field: str, report: Report) -> TypeGuard[str]:
     if isinstance(value, str) and SLUG.match(value):
         return True
     if isinstance(value, str):
@@ -181,7 +181,7 @@ def check_slug(value: object, field: str, report: Report) -> bool:
     return False
 
 
-def check_text(value: object, field: str, report: Report) -> bool:
+def check_text(value: object, field: str, report: Report) -> TypeGuard[str]:
     if isinstance(value, str) and value.strip():
         return True
     if isinstance(value, str):

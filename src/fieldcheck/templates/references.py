@@ -75,12 +75,12 @@ def check_condition(
         if problem:
             report(problem)
             ok = False
-    for name, literal, allowed in _option_mismatches(expr.root, item_key, known):
+    for named, literal, allowed in _option_mismatches(expr.root, item_key, known):
         report(
             tr(
                 "字段 {field} 中 {name} 没有选项 {literal}（可选：{allowed}）",
                 field=field,
-                name=name,
+                name=named,
                 literal=repr(literal),
                 allowed="、".join(allowed),
             )

@@ -257,8 +257,8 @@ def _parse_item(
         report(tr("条目应为对象 {...}"))
         return None
     f = read_fields(raw, _ITEM_FIELDS, ("key", "type", "label"), report)
-    key = f.get("key", None)
-    if check_slug(key, "key", report) and key in _RESERVED_KEYS:
+    key: str = f.get("key", "")
+    if "key" in f and check_slug(key, "key", report) and key in _RESERVED_KEYS:
         report(tr("条目键 {key} 是表达式的保留字，请换一个", key=key))
     check_text(f.get("label"), "label", report)
     item_type = f.get("type")
@@ -304,7 +304,7 @@ def _parse_item(
             if name in f and f[name]:
                 report(tr("字段 {field} 需要 fail 条件，但本条目没有 fail 条件", field=name))
     return Item(
-        key=key or "",
+        key=key,
         type=item_type or "",
         label=f.get("label", ""),
         section_key=section_key,
