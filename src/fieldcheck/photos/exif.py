@@ -53,6 +53,10 @@ def read_taken_at(path: Path) -> datetime | None:
     """
     try:
         with open_lazily(path) as img:
+            # PngImageFile.getexif() decodes every pixel to look for an eXIf chunk after
+            # them; a scan settles for the chunk before the pixels, where writers put it.
+            if img.format == "PNG" and "exif" not in img.info:
+                return None
             return _taken_at(img.getexif())
     except Exception:  # any unreadable or foreign file simply has no known time
         return None
@@ -77,8 +81,9 @@ def parse_exif_datetime(value: object) -> datetime | None:
     match = _DATE_RE.match(value)
     if match is None:
         return None  # blank "    :  :     :  :  " from cameras whose clock was never set
+    year, month, day, hour, minute, second = (int(part) for part in match.groups())
     try:
-        return datetime(*(int(part) for part in match.groups()))
+        return datetime(year, month, day, hour, minute, second)
     except ValueError:
         return None  # "0000:00:00 00:00:00"
 
@@ -105,7 +110,7 @@ def _signed_degrees(dms: object, ref: object, negative_ref: str, limit: float) -
         parts = [float(part) for part in dms]
     except (TypeError, ValueError, ZeroDivisionError):
         return None
-    degrees = sum(part / 60**i for i, part in enumerate(parts))
+    degrees = sum((part / 60.0**i for i, part in enumerate(parts)), 0.0)
     if not math.isfinite(degrees) or not 0.0 <= degrees <= limit:
         return None  # zero denominators come through as NaN
     if isinstance(ref, bytes):

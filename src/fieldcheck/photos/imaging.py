@@ -13,7 +13,7 @@ import warnings
 from pathlib import Path
 from typing import IO, Final
 
-from PIL import Image
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 from fieldcheck.errors import PhotoError
 from fieldcheck.i18n import tr
@@ -78,7 +78,7 @@ def open_image(data: bytes, name: str) -> Image.Image:
         img = open_lazily(io.BytesIO(data))
     except Image.DecompressionBombError as exc:
         raise _too_large(name) from exc
-    except Image.UnidentifiedImageError as exc:
+    except UnidentifiedImageError as exc:
         raise PhotoError(tr("照片 {name} 不是可识别的图片文件", name=name)) from exc
     except _DECODE_ERRORS as exc:
         raise PhotoError(tr("照片 {name} 已损坏，无法读取", name=name)) from exc
@@ -97,13 +97,17 @@ def open_lazily(source: Path | IO[bytes]) -> Image.Image:
         return Image.open(source, formats=ALLOWED_FORMATS)
 
 
-def render_preview(img: Image.Image, long_side: int, orientation: int, name: str) -> bytes:
-    """Decode `img` at the smallest scale that still covers `long_side`, orient it, encode JPEG.
+def decode_reduced(img: Image.Image, long_side: int, name: str) -> Image.Image:
+    """Decode `img` at the smallest scale that still covers `long_side`, as RGB or L.
 
     Decoding the whole stream is also the integrity check: a truncated or corrupt file raises
-    here (Pillow refuses truncated data unless ImageFile.LOAD_TRUNCATED_IMAGES is set, which
-    FieldCheck never does).
+    here (Pillow refuses truncated data unless ImageFile.LOAD_TRUNCATED_IMAGES is set, which is
+    refused below). Call it before anything else that may load pixels (PNG getexif).
     """
+    if ImageFile.LOAD_TRUNCATED_IMAGES:
+        # A global switch some code flips to "repair" images; here it would let a half-copied
+        # photo in as evidence, so it is a programming error, not a user's problem.
+        raise RuntimeError("PIL.ImageFile.LOAD_TRUNCATED_IMAGES must stay False in FieldCheck")
     target = _fit(img.size, long_side)
     img.draft("RGB", target)  # JPEG only; a no-op for other formats
     try:
@@ -117,11 +121,16 @@ def render_preview(img: Image.Image, long_side: int, orientation: int, name: str
         raise _too_large(name) from exc
     except _DECODE_ERRORS as exc:
         raise PhotoError(tr("照片 {name} 已损坏或不完整（可能复制中断），未导入", name=name)) from exc
+    return small
+
+
+def encode_upright_jpeg(small: Image.Image, orientation: int) -> bytes:
+    """Turn a decoded preview the way EXIF says and encode it as the stored JPEG."""
     transpose = _UPRIGHT.get(orientation)
     if transpose is not None:
         small = small.transpose(transpose)  # after resizing: rotating 50 k pixels, not 12 M
     out = io.BytesIO()
-    small.save(out, "JPEG", quality=JPEG_QUALITY, optimize=False)
+    small.save(out, "JPEG", quality=JPEG_QUALITY)
     return out.getvalue()
 
 

@@ -19,9 +19,10 @@ from fieldcheck.i18n import tr
 from fieldcheck.photos.exif import read_photo_exif
 from fieldcheck.photos.imaging import (
     THUMBNAIL_SIDE,
+    decode_reduced,
+    encode_upright_jpeg,
     mime_of,
     open_image,
-    render_preview,
     swaps_axes,
 )
 from fieldcheck.photos.store import BlobStore
@@ -57,18 +58,21 @@ def ingest_photo(source: Path, store: BlobStore) -> IngestedPhoto:
     data = _read_source(source, name)
     sha256 = hashlib.sha256(data).hexdigest()
     with open_image(data, name) as img:
-        exif = read_photo_exif(img)
         width, height = img.size
         mime = mime_of(img)
         duplicate = store.has(sha256)
-        if not duplicate:
+        if duplicate and store.thumbnail_path(sha256).is_file():
+            exif = read_photo_exif(img)  # checked at its first import; header only (bar PNG)
+        else:
             # Decoding the thumbnail is also the integrity check, so it precedes any write.
-            thumbnail = render_preview(img, THUMBNAIL_SIDE, exif.orientation, name)
-            store.add(sha256, data, thumbnail, name)
-        elif not store.thumbnail_path(sha256).is_file():
-            # A crash between the two writes of an earlier import: repair, don't duplicate.
-            thumbnail = render_preview(img, THUMBNAIL_SIDE, exif.orientation, name)
-            store.put_thumbnail(sha256, thumbnail, name)
+            small = decode_reduced(img, THUMBNAIL_SIDE, name)
+            exif = read_photo_exif(img)
+            thumbnail = encode_upright_jpeg(small, exif.orientation)
+            if duplicate:
+                # A crash between the two writes of an earlier import: repair, don't duplicate.
+                store.put_thumbnail(sha256, thumbnail, name)
+            else:
+                store.add(sha256, data, thumbnail, name)
     if swaps_axes(exif.orientation):
         width, height = height, width
     return IngestedPhoto(

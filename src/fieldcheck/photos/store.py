@@ -22,7 +22,7 @@ from fieldcheck.errors import PhotoError
 from fieldcheck.i18n import tr
 from fieldcheck.photos.durable import remove_stale_temps, write_durably, write_error
 from fieldcheck.photos.exif import read_photo_exif
-from fieldcheck.photos.imaging import DISPLAY_SIDE, open_image, render_preview
+from fieldcheck.photos.imaging import DISPLAY_SIDE, decode_reduced, encode_upright_jpeg, open_image
 
 _SHA256_RE: Final = re.compile(r"[0-9a-f]{64}")
 _HASH_CHUNK: Final = 1 << 20
@@ -89,8 +89,8 @@ class BlobStore:
         except OSError as exc:
             raise PhotoError(tr("照片原件 {name} 不存在或无法读取", name=name)) from exc
         with open_image(data, name) as img:
-            orientation = read_photo_exif(img).orientation
-            jpeg = render_preview(img, DISPLAY_SIDE, orientation, name)
+            small = decode_reduced(img, DISPLAY_SIDE, name)
+            jpeg = encode_upright_jpeg(small, read_photo_exif(img).orientation)
         try:
             write_durably(target, jpeg)
         except OSError as exc:
