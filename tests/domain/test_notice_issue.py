@@ -91,7 +91,7 @@ def test_crash_between_reserving_and_saving_burns_the_number(store: Store, draft
     monkeypatch.undo()
     assert notices.recover_interrupted_issues(store) == [1]
     notice = notices.issue_notice(store, draft_id, settings, numbering.LocalAuthority())
-    assert notice.number is not None and notice.number.endswith("〔%d〕2号" % date.today().year)
+    assert notice.number is not None and notice.number.endswith(f"〔{date.today().year}〕2号")
     with store.read() as s:
         states = {u.seq: u.state for u in s.scalars(select(NumberUse))}
     assert states == {1: "burnt", 2: "used"}

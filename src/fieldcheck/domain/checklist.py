@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -43,15 +43,17 @@ def publish_template(
     ).first()
     if exists is not None:
         return exists
+    when = published_at or utcnow()
     version = TemplateVersion(
         id=template_version_id(template.key, template.version),
         key=template.key,
         version=template.version,
         title=template.title,
         body=dict(template.raw),
-        published_at=published_at or utcnow(),
+        published_at=when,
+        created_at=when,
+        updated_at=when,
     )
-    version.created_at = version.updated_at = version.published_at
     session.add(version)
     record_change(session, actor_of(session), "template.publish", version)
     return version

@@ -23,7 +23,15 @@ from fieldcheck.domain.checklist import latest_template_versions, publish_shippe
 from fieldcheck.domain.people import actor_of
 from fieldcheck.domain.records import to_plain
 from fieldcheck.models import (
-    Answer, Finding, Inspector, Observation, Unit, UnitKind, Visit, VisitKind, VisitStatus,
+    Answer,
+    Finding,
+    Inspector,
+    Observation,
+    Unit,
+    UnitKind,
+    Visit,
+    VisitKind,
+    VisitStatus,
 )
 from fieldcheck.paths import resources_dir
 
@@ -34,7 +42,8 @@ DETAILED_VISITS = 400  # visits past this many get no answers, to keep 100 000-v
 
 def _city() -> dict[str, Any]:
     with (resources_dir() / "demo" / "city.json").open(encoding="utf-8") as f:
-        return json.load(f)
+        data: dict[str, Any] = json.load(f)
+    return data
 
 
 class _Ids:
@@ -127,7 +136,9 @@ def seed_demo(session: Session, visits: int, seed: int, today: date | None = Non
 def _units(session: Session, city: dict[str, Any], ids: _Ids) -> dict[str, list[tuple[str, str]]]:
     by_kind: dict[str, list[tuple[str, str]]] = {k: [] for k in UnitKind}
     centre = ids()
-    specs = [(centre, city["service_centre"], UnitKind.DEPARTMENT, None)]
+    specs: list[tuple[str, str, UnitKind, str | None]] = [
+        (centre, city["service_centre"], UnitKind.DEPARTMENT, None)
+    ]
     specs += [(ids(), n, UnitKind.DEPARTMENT, None) for n in city["departments"]]
     specs += [(ids(), f"{city['service_centre']}{w}", UnitKind.SERVICE_WINDOW, centre) for w in city["windows"]]
     specs += [(ids(), n, UnitKind.ENTERPRISE, None) for n in city["enterprises"]]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -39,7 +40,7 @@ class VisitRow:
     finding_count: int
 
 
-def _filtered(query: Select[tuple], f: VisitFilter) -> Select[tuple]:
+def _filtered(query: Select[Any], f: VisitFilter) -> Select[Any]:
     query = query.where(Visit.deleted.is_(False))
     if f.status:
         query = query.where(Visit.status == f.status)

@@ -6,12 +6,11 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
+from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
-
-from alembic import command
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 

@@ -1,7 +1,7 @@
 """workbench schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-27 10:52:14.027171
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-
 
 revision = '0001'
 down_revision = None
