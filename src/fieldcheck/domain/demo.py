@@ -181,8 +181,10 @@ def _visit(
     lead = rng.choice(inspectors)
     members = [lead[0]] + [p[0] for p in rng.sample(inspectors, 2) if p[0] != lead[0]]
     # The newest few visits are the plan for today and the coming days; the rest are history.
-    upcoming = n >= total - max(3, total // 20)
-    day = today + timedelta(days=(n - total) % 3) if upcoming else today - timedelta(days=1 + (total - n) % 700)
+    upcoming = n >= total - max(6, total // 20)
+    # Half of the plan is for today (the inspector's morning list), the rest for the next days.
+    ahead = 0 if (total - n) % 2 else 1 + (total - n) % 3
+    day = today + timedelta(days=ahead) if upcoming else today - timedelta(days=1 + (total - n) % 700)
     start = datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC) - timedelta(hours=8)
     start += timedelta(minutes=rng.randint(0, 360))
     status = VisitStatus.PLANNED if upcoming else rng.choices(
