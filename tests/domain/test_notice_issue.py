@@ -65,7 +65,7 @@ def test_issue_numbers_freezes_and_hashes(store: Store, draft_id: str, settings)
     with store.read() as s:
         saved = notices.get_notice(s, draft_id)
         assert saved.status == "issued" and saved.content["number"] == notice.number
-        assert saved.content["qr_payload"].startswith(f"FIELDCHECK:{draft_id}:")
+        assert saved.content["qr_payload"].startswith(f"FC1:{draft_id}:")
         assert s.scalars(select(AuditEvent.action).where(AuditEvent.entity_id == draft_id)).all()[-1] == "notice.issue"
     with store.write() as s, pytest.raises(ReadOnlyError):
         notices.update_draft(s, draft_id, title="改过的标题")
@@ -103,7 +103,7 @@ def test_retry_in_the_same_run_never_reuses_the_number(store: Store, draft_id: s
 
     def fail_once(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls["n"] += 1
-        if calls["n"] == 1:
+        if calls["n"] == 2:  # the render after the number was reserved (1 is the pre-flight)
             raise RuntimeError("printer driver crashed")
         return real(*args, **kwargs)
 
@@ -208,3 +208,26 @@ def test_numbers_are_unique_across_concurrent_processes(tmp_path: Path) -> None:
     with open_store(tmp_path).read() as s:
         assert s.query(Notice).count() == 0
         assert s.query(NumberUse).count() == 120
+
+
+def test_service_record_serves_the_issued_rectification_notice(store: Store, draft_id: str, visit_id: str, settings) -> None:  # type: ignore[no-untyped-def]
+    issued = notices.issue_notice(store, draft_id, settings, numbering.LocalAuthority())
+    with store.write() as s:
+        service = notices.create_draft(s, visit_id, NoticeType.SERVICE, settings)
+        fields = notices.content_from_json(service.content).fields
+    assert fields["document_name"] == "整改通知书"
+    assert fields["document_number"] == issued.number
+    assert fields["method"] == "直接送达"
+
+
+def test_draft_preview_marks_a_missing_glyph_and_issuing_refuses_it(store: Store, draft_id: str, settings) -> None:  # type: ignore[no-untyped-def]
+    with store.write() as s:
+        notices.update_draft(s, draft_id, paragraphs=["私用区字符\ue000不应悄悄变成方框。"])
+    pdf = notices.render_draft(store, draft_id, settings)
+    assert pdf.startswith(b"%PDF")
+    from fieldcheck.notices import MissingGlyphError
+
+    with pytest.raises(MissingGlyphError):
+        notices.issue_notice(store, draft_id, settings, numbering.LocalAuthority())
+    with store.read() as s:
+        assert s.query(NumberUse).count() == 0  # refused before a number was spent

@@ -32,10 +32,12 @@ from fieldcheck.notices import (
     NoticeContent,
     NoticeType,
     SignatureEntry,
+    build_notice,
     default_paragraphs,
     format_date,
     format_number,
     render_notice,
+    verification_payload,
 )
 from fieldcheck.photos.durable import write_durably
 from fieldcheck.store.database import Store
@@ -113,13 +115,26 @@ def prefill_content(session: Session, visit_id: str, notice_type: NoticeType, se
         "rectify_days": settings.reply_days,
         "period": "",
     }
+    fields = _service_fields(session, visit_id) if notice_type == NoticeType.SERVICE else {}
     return NoticeContent(
-        type=notice_type, unit_name=unit.name, place=visit.place or unit.address,
+        type=notice_type, unit_name=unit.name, place=visit.place or unit.address, fields=fields,
         started_at=started.replace(tzinfo=None) if started else None,
         ended_at=ended.replace(tzinfo=None) if ended else None,
         inspectors=inspectors, findings=findings,
         paragraphs=default_paragraphs(notice_type, context), issued_on=today,
     )
+
+
+def _service_fields(session: Session, visit_id: str) -> dict[str, str]:
+    """送达回证 serves the visit's latest issued notice (整改通知书 or 建议书 by preference)."""
+    served = [n for n in notices_of(session, visit_id) if n.status == "issued" and n.type != NoticeType.SERVICE]
+    served.sort(key=lambda n: n.issued_at or utcnow(), reverse=True)  # newest first
+    served.sort(key=lambda n: n.type not in (NoticeType.RECTIFICATION, NoticeType.RECOMMENDATION))
+    fields = {"method": tr("直接送达"), "served_at": format_date(date.today()), "remarks": ""}
+    if served:
+        fields["document_name"] = TYPE_NAMES.get(NoticeType(served[0].type), "")
+        fields["document_number"] = served[0].number or ""
+    return fields
 
 
 def create_draft(session: Session, visit_id: str, notice_type: str, settings: BureauSettings,
@@ -226,10 +241,7 @@ def content_hash(content: dict[str, Any]) -> str:
 
 
 def qr_payload(settings: BureauSettings, notice_id: str, digest: str) -> str:
-    base = settings.notice.verify_url_base
-    if base:
-        return f"{base.rstrip('/')}/verify/{notice_id}?h={digest[:16]}"
-    return f"FIELDCHECK:{notice_id}:{digest[:16]}"
+    return verification_payload(notice_id, digest, settings.notice.verify_url_base)
 
 
 def pdf_path(store: Store, notice_id: str) -> Path:
@@ -244,7 +256,8 @@ def render_draft(store: Store, notice_id: str, settings: BureauSettings) -> byte
             return issued_pdf(store, notice_id)
         content = content_for_render(s, notice)
     content.number, content.draft, content.qr_payload = None, True, None
-    return render_notice(content, settings.notice)
+    # A draft shows a missing character as a framed code point (issuing refuses it).
+    return build_notice(content, settings.notice).pdf
 
 
 def issued_pdf(store: Store, notice_id: str) -> bytes:
@@ -262,6 +275,11 @@ def issue_notice(store: Store, notice_id: str, settings: BureauSettings,
                  authority: numbering.NumberAuthority | None = None) -> Notice:
     """Number, render, freeze. Raises NoNumberLeftError when the device has no number left
     (print a draft instead); the device makes its own blocks while it has no server."""
+    # Pre-flight: a character no font can print is refused before a number is spent on it.
+    with store.read() as s:
+        preflight = content_for_render(s, _draft(s, notice_id))
+    preflight.number, preflight.draft = None, True
+    render_notice(preflight, settings.notice)
     with store.write() as s:
         notice = _draft(s, notice_id)
         if not signatures_of(s, notice_id) and notice.type in (NoticeType.RECORD, NoticeType.SERVICE):

@@ -55,6 +55,9 @@ class TextStyle:
     color: Color = BLACK
     pitch: float = LINE_PITCH
     balanced: bool = False  # titles: lines of similar length (梯形/菱形), not a long and a short
+    # Justify only while the gaps grow by at most this many ems; a line cut short before a
+    # long Latin word or URL stays ragged rather than letter-spaced apart.
+    max_stretch: float = 0.3
 
     @property
     def base_space(self) -> float:
@@ -93,7 +96,8 @@ class NoticeDocument:
         width = TEXT_WIDTH - style.right_cells * style.cell
         indent = style.indent_cells * style.cell
         lines = self.ts.break_lines(shaped, width, indent, style.base_space, style.balanced)
-        break_after = self._widow_break(len(lines), keep_with_next)
+        on_grid = style.pitch == LINE_PITCH
+        break_after = self._widow_break(len(lines), keep_with_next) if on_grid else None
         for number, line in enumerate(lines):
             if number == break_after and not self.flow.at_page_top():
                 self.flow.new_page()
@@ -101,19 +105,44 @@ class NoticeDocument:
             self._draw(shaped, line, style, width, indent if line.start == 0 else 0.0)
             self.flow.y += style.pitch
 
+    def count_lines(self, text: str, style: TextStyle) -> int:
+        """How many lines `text` takes in `style` (0 for no text)."""
+        if not text:
+            return 0
+        shaped = self.ts.shape(text, style.size, style.role)
+        width = TEXT_WIDTH - style.right_cells * style.cell
+        indent = style.indent_cells * style.cell
+        return len(self.ts.break_lines(shaped, width, indent, style.base_space))
+
+    def write_title(self, title: str, style: TextStyle) -> None:
+        """A title; a line break typed into it (\n) is kept, each piece balanced on its own."""
+        for piece in title.splitlines() or [""]:
+            if piece.strip():
+                self.write(piece.strip(), style)
+
     def _widow_break(self, count: int, keep: int) -> int | None:
-        if keep <= 0:
-            return None
+        """Line index before which to start a new page, or None to let the page fill.
+
+        A paragraph split by a page keeps two lines on each side (no orphan, no widow), and
+        its last two lines stay with the `keep` lines that must follow them.
+        """
         left = self.flow.lines_left()
-        if count <= left < count + keep:
-            return max(0, count - 2)
+        if count + keep <= left or left == 0:
+            return None
+        if count <= left:
+            return max(0, count - 2) if keep > 0 else None
+        if left < 2:
+            return 0
+        if count - left < 2 and count >= 3:
+            return left - 1
         return None
 
     def _draw(self, shaped: Shaped, line: Line, style: TextStyle, width: float,
               indent: float) -> None:
         avail = width - indent
         space = justified_space(shaped, line, avail, style.base_space,
-                                style.justify and style.align == "left")
+                                style.justify and style.align == "left",
+                                style.max_stretch * style.size)
         used = shaped.glyph_width(line.start, line.end) + space * max(0, line.end - line.start - 1)
         x = TEXT_LEFT + indent
         if style.align == "center":
@@ -126,7 +155,11 @@ class NoticeDocument:
     # -- body with the findings table -------------------------------------------------
     def write_body(self, paragraphs: Sequence[str], keep_last_with: int = 0,
                    style: TextStyle | None = None) -> None:
-        """Paragraphs in order; the 〖问题清单〗 marker becomes the findings table."""
+        """Paragraphs in order; the 〖问题清单〗 marker becomes the findings table.
+
+        Types whose texts have the marker (整改通知书, 记录 …) also get the table when an edit
+        removed the marker; types without it (送达回证) never print findings.
+        """
         paragraphs = [p for p in paragraphs if p.strip()]
         shows_findings = FINDINGS_PLACEHOLDER in self.texts.paragraphs
         if shows_findings and FINDINGS_PLACEHOLDER not in paragraphs and self.content.findings:
@@ -185,7 +218,7 @@ class NoticeDocument:
 
 
 def form_style() -> TableStyle:
-    """Form tables (现场检查记录, 送达回证): 四号 text, rows at least one grid line high."""
+    """Form tables (现场检查记录, 送达回证): 四号 text, rows at least 9 mm high."""
     return TableStyle(size=SIZE_SIHAO, leading_ratio=1.5, pad_y=2 * mm, min_row_height=9 * mm)
 
 

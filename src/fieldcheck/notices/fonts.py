@@ -83,8 +83,9 @@ def _parse(path: Path, index: int, serial: int) -> LoadedFont | str:
     pdfmetrics.registerFont(font)
     face = font.face
     scale = 1000.0
+    family = face.name.decode("latin-1") if isinstance(face.name, bytes) else str(face.name)
     return LoadedFont(
-        name=name, path=path, index=index, family=str(face.name),
+        name=name, path=path, index=index, family=family,
         cmap=face.charToGlyph, ascent=face.ascent / scale, descent=face.descent / scale,
         ttf=font,
     )
@@ -117,7 +118,7 @@ class FontBook:
             return found  # type: ignore[return-value]
         with self._lock:
             primary = self.font(role)
-            result = primary if primary.has(ch) or ch in "\n\r" else self._fallback(ch)
+            result = primary if primary.has(ch) else self._fallback(ch)
             self._resolved[key] = result
             return result
 

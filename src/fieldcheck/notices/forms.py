@@ -36,7 +36,7 @@ TITLE = TextStyle(size=SIZE_ERHAO, role=FontRole.TITLE, align="center", justify=
 
 
 def write_form(doc: NoticeDocument) -> None:
-    doc.write(doc.content.title or doc.texts.title, TITLE)
+    doc.write_title(doc.content.title or doc.texts.title, TITLE)
     if doc.content.number and not doc.content.is_draft:
         label = fill(str(doc.common["number_label"]), {"number": doc.content.number})
         doc.write(label, replace(FLUSH, align="right", justify=False))
@@ -57,13 +57,11 @@ def write_form(doc: NoticeDocument) -> None:
 
 def _write_form_body(doc: NoticeDocument, signs_next: bool) -> None:
     """The record's text; its last lines stay on the page of the signatures, never apart."""
-    keep = min(MAX_KEEP_LINES, lines_needed(_table_height(signature_table(doc))))
+    rows = sum(max(1, sum(s.role == role for s in doc.content.signatures))
+               for role, _label in signature_roles(doc))
+    keep = min(MAX_KEEP_LINES, lines_needed(rows * SIGNATURE_ROW))
     style = NOTE if doc.texts.body_style == "note" else BODY
     doc.write_body(doc.content.paragraphs, keep_last_with=keep if signs_next else 0, style=style)
-
-
-def _table_height(table: Table) -> float:
-    return sum(max(row.min_height, table.style.min_row_height) for row in table.rows)
 
 
 def field_value(doc: NoticeDocument, key: str) -> str:

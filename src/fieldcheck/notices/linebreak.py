@@ -24,6 +24,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Never at the start of a line (GB/T 15834 §5.1.x and the closing halves of paired marks).
 NO_LINE_START = frozenset(
@@ -53,6 +54,7 @@ class Line:
     last: bool
 
 
+@lru_cache(maxsize=8192)
 def is_word_char(ch: str) -> bool:
     """Latin letters, digits and narrow signs that form an unbreakable word with neighbours."""
     if ch.isspace() or ch in UNSPLITTABLE_RUNS:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from functools import lru_cache
 
 from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.colors import Color
@@ -59,10 +60,15 @@ def draw_watermark(ts: Typesetter, text: str) -> None:
 
 def qr_modules(payload: str) -> list[list[bool]]:
     """The QR matrix (True = dark) from reportlab's own encoder, error correction level M."""
+    return [list(row) for row in _qr_matrix(payload)]
+
+
+@lru_cache(maxsize=32)  # preview, re-preview and print render the same notice again
+def _qr_matrix(payload: str) -> tuple[tuple[bool, ...], ...]:
     code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
     code.addData(payload)
     code.make()
-    return [[bool(cell) for cell in row] for row in code.modules]
+    return tuple(tuple(bool(cell) for cell in row) for row in code.modules)
 
 
 def _qr_path(modules: list[list[bool]], box: float, left: float, top: float) -> str:

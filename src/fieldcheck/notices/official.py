@@ -37,18 +37,21 @@ MARK_MAX_SIZE = 42.0  # points; long issuer names shrink to the text width
 RULE_WIDTH = 1.5
 SEAL_DIAMETER = 40 * mm
 
-TITLE = TextStyle(size=SIZE_ERHAO, role=FontRole.TITLE, align="center", justify=False, indent_cells=0, balanced=True)
+TITLE = TextStyle(size=SIZE_ERHAO, role=FontRole.TITLE, align="center", justify=False,
+                  indent_cells=0, balanced=True)
 
 
 def write_official(doc: NoticeDocument) -> None:
+    seal = load_seal(doc.settings.seal_png) if doc.settings.seal_png else None  # fail early
     write_header(doc)
     write_title(doc)
     doc.write(recipient_line(doc), FLUSH)
-    seal = load_seal(doc.settings.seal_png) if doc.settings.seal_png else None
-    doc.write_body(doc.content.paragraphs, keep_last_with=3)  # blank line, 署名, 日期
+    note = _note_text(doc.settings.contact_line)
+    # Blank line, 署名, 日期 and the 附注 stay on the page of the body's last lines.
+    doc.write_body(doc.content.paragraphs, keep_last_with=3 + doc.count_lines(note, BODY))
     write_signoff(doc, seal)
-    if doc.settings.contact_line:
-        write_note(doc, doc.settings.contact_line)
+    if note:
+        doc.write(note, BODY)
 
 
 def write_header(doc: NoticeDocument) -> None:
@@ -84,7 +87,7 @@ def write_header(doc: NoticeDocument) -> None:
 
 
 def write_title(doc: NoticeDocument) -> None:
-    doc.write(doc.content.title or doc.texts.title, TITLE)
+    doc.write_title(doc.content.title or doc.texts.title, TITLE)
     doc.flow.skip_lines(1)
 
 
@@ -135,8 +138,9 @@ def _draw_seal(doc: NoticeDocument, seal: PngImage, centre_x: float, centre_y: f
     c.restoreState()
 
 
-def write_note(doc: NoticeDocument, note: str) -> None:
+def _note_text(note: str | None) -> str:
     """附注: 居左空二字加圆括号, the line under the date."""
-    text = note if note.startswith("（") else f"（{note}）"
-    doc.write(text, BODY)
-
+    if not note or not note.strip():
+        return ""
+    note = note.strip()
+    return note if note.startswith("（") else f"（{note}）"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 from dataclasses import dataclass, field
 
 from reportlab import rl_config
@@ -22,6 +23,7 @@ from fieldcheck.notices.texts import load_texts
 # Binary (Flate only) streams: ~20 % smaller files and no pure-Python ASCII85 pass on every save.
 # reportlab is used by nothing else in FieldCheck, so the process-wide switch is safe.
 rl_config.useA85 = 0
+_render_lock = threading.Lock()  # reportlab's font registry and subset state are shared
 
 
 @dataclass
@@ -33,6 +35,11 @@ class RenderedNotice:
 
 def build_notice(content: NoticeContent, settings: NoticeSettings) -> RenderedNotice:
     """Render and report; characters without a glyph are drawn as visible boxes and listed."""
+    with _render_lock:
+        return _build(content, settings)
+
+
+def _build(content: NoticeContent, settings: NoticeSettings) -> RenderedNotice:
     texts = load_texts(NoticeType(content.type))
     book = font_book(settings.font_paths, settings.font_dirs)
     body = book.font(FontRole.FANGSONG)  # no body font: FontError before anything else

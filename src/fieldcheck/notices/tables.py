@@ -123,7 +123,6 @@ class TableWriter:
         return 2 * self.style.pad_y + min(most, _MIN_SPLIT_LINES) * self.style.leading
 
     def _draw_header(self, header: list[_LaidCell]) -> None:
-        assert self.table.header is not None
         height = self._height(self.table.header, header)
         self._draw_cells(header, [0] * len(header), None, self.flow.y, height)
         self.flow.y += height

@@ -7,12 +7,13 @@ missing glyph is never a silent blank.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reportlab.lib.colors import Color
+from reportlab.lib.rl_accel import escapePDF
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.pdfgen.textobject import PDFTextObject
 
 from fieldcheck.notices.fontfiles import FontRole
 from fieldcheck.notices.fonts import FontBook, LoadedFont
@@ -45,6 +46,20 @@ def heading_spans(paragraph: str) -> list[tuple[str, FontRole]]:
     return spans
 
 
+def clean_text(text: str) -> str:
+    """Whitespace becomes a plain space (ideographic space kept); invisible controls and
+    format characters (zero-width space, BOM) are dropped, since no font draws them."""
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch.isspace():
+            out.append(ch if ch == "\u3000" else " ")
+        elif unicodedata.category(ch) not in ("Cc", "Cf"):
+            out.append(ch)
+    return "".join(out)
+
+
 @dataclass
 class Shaped:
     """A run of text with a resolved face (None: no face has it) and advance per character."""
@@ -67,6 +82,7 @@ class Typesetter:
         self.missing: dict[str, None] = {}  # ordered set of characters without any glyph
 
     def shape(self, spans: Spans | str, size: float, role: FontRole = FontRole.FANGSONG) -> Shaped:
+        """A face and an advance for every character (tabs and stray controls normalised)."""
         if isinstance(spans, str):
             spans = [(spans, role)]
         text: list[str] = []
@@ -74,7 +90,7 @@ class Typesetter:
         advances: list[float] = []
         for chunk, chunk_role in spans:
             table = self.book.glyph_table(chunk_role, size)
-            for ch in chunk:
+            for ch in clean_text(chunk):
                 glyph = table.get(ch)
                 if glyph is None:
                     glyph = self.book.glyph(ch, chunk_role, size)
@@ -107,49 +123,45 @@ class Typesetter:
 
     def draw_line(self, shaped: Shaped, line: Line, x: float, baseline: float,
                   char_space: float, color: Color = BLACK) -> None:
-        """Draw `line` starting at `x`, one text object, one run per face."""
-        c = self.canvas
-        text = c.beginText()
-        text.setFillColor(color)
-        text.setCharSpace(char_space)
+        """Draw `line` from `x`: one text block, an explicit origin per face and subset.
+
+        The operators are written directly (reportlab's documented pattern for dynamic fonts:
+        splitString, then getSubsetInternalName per subset): one Tm per piece rather than
+        relying on the character spacing after a piece's last glyph, which viewers add and
+        some text extractors do not, and a fraction of TextObject's formatting cost.
+        """
+        c, doc, y = self.canvas, self.canvas._doc, pdf_y(baseline)
+        ops = ["q BT", f"{color.red:.4f} {color.green:.4f} {color.blue:.4f} rg",
+               f"{char_space:.4f} Tc"]
         boxes: list[tuple[float, str]] = []
         pos = x
-        run_start = line.start
-        for i in range(line.start, line.end + 1):
-            at_end = i == line.end
-            if not at_end and i > run_start and shaped.fonts[i] is shaped.fonts[run_start]:
+        for start, end in _runs(shaped, line):
+            font = shaped.fonts[start]
+            for k in range(start, end):
+                if font is None:
+                    boxes.append((pos, shaped.text[k]))
+                    pos += shaped.advances[k] + char_space
+            if font is None:
                 continue
-            if i > run_start:
-                self._run(text, shaped, (run_start, i), (pos, baseline), char_space, boxes)
-                pos += shaped.glyph_width(run_start, i) + char_space * (i - run_start)
-            run_start = i
-        c.drawText(text)
+            offset = start
+            for subset, encoded in font.ttf.splitString(shaped.text[start:end], doc):
+                count = len(encoded)  # one byte per character in a subset encoding
+                if shaped.text[offset:offset + count].strip():
+                    name = font.ttf.getSubsetInternalName(subset, doc)
+                    ops.append(f"{name} {shaped.size:.2f} Tf 1 0 0 1 {pos:.3f} {y:.3f} Tm "
+                               f"({escapePDF(encoded)}) Tj")
+                pos += shaped.glyph_width(offset, offset + count) + char_space * count
+                offset += count
+        ops.append("ET Q")
+        alpha = getattr(color, "alpha", 1.0)
+        if alpha < 1:
+            c.saveState()
+            c.setFillAlpha(alpha)
+        c.addLiteral("\n".join(ops))
+        if alpha < 1:
+            c.restoreState()
         for box_x, ch in boxes:
             self._missing_box(box_x, baseline, shaped.size, ch, color)
-
-    def _run(self, text: PDFTextObject, shaped: Shaped, span: tuple[int, int],
-             origin: tuple[float, float], char_space: float,
-             boxes: list[tuple[float, str]]) -> None:
-        (start, end), (x, baseline) = span, origin
-        font = shaped.fonts[start]
-        if font is None:
-            step = shaped.size + char_space
-            boxes.extend((x + k * step, shaped.text[i]) for k, i in enumerate(range(start, end)))
-            return
-        chunk = shaped.text[start:end].replace("\n", " ")
-        if not chunk.strip():
-            return
-        text.setFont(font.name, shaped.size)
-        # reportlab writes one Tj per 256-glyph subset. Viewers add the character spacing
-        # after the last glyph of each Tj, some text extractors do not: an explicit origin per
-        # subset piece puts every glyph where both expect it.
-        offset = start
-        for _subset, encoded in font.ttf.splitString(chunk, self.canvas._doc):
-            piece = len(encoded)  # one byte per character in a subset encoding
-            text.setTextOrigin(x, pdf_y(baseline))
-            text.textOut(chunk[offset - start:offset - start + piece])
-            x += shaped.glyph_width(offset, offset + piece) + char_space * piece
-            offset += piece
 
     def _missing_box(self, x: float, baseline: float, size: float, ch: str, color: Color) -> None:
         """A framed box with the code point: visibly not a character, never a silent blank."""
@@ -166,6 +178,17 @@ class Typesetter:
         c.setFont(font.name, label_size)
         c.drawCentredString(x + size / 2, bottom + size * 0.35, label)
         c.restoreState()
+
+
+def _runs(shaped: Shaped, line: Line) -> list[tuple[int, int]]:
+    """Spans of the line drawn with one face."""
+    runs: list[tuple[int, int]] = []
+    start = line.start
+    for i in range(line.start + 1, line.end + 1):
+        if i == line.end or shaped.fonts[i] is not shaped.fonts[start]:
+            runs.append((start, i))
+            start = i
+    return runs
 
 
 def justified_space(shaped: Shaped, line: Line, width: float, base: float,

@@ -1,0 +1,98 @@
+"""Notice PDF rendering against DESIGN §10: warm ≤ 100 ms, cold ≤ 1.5 s, ≤ 200 KB.
+
+notice_cold   the first notice in a fresh interpreter: the clock starts before
+              `import fieldcheck.notices` and stops after the PDF bytes exist, so it holds
+              importing reportlab, finding and parsing the CJK fonts, and the render.
+notice_warm   the sample 整改通知书 (10 findings, red header, four pages) rendered again, each
+              time with its own QR payload, in a process whose fonts are already parsed;
+              median of several runs.
+notice_size   that PDF's size with embedded font subsets.
+
+All on one core. No baseline exists for these, so ratio is null.
+
+    python benchmarks/bench_notices.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+_COLD_SCRIPT = """
+import json, time
+t0 = time.perf_counter()
+from fieldcheck.notices import render_notice, sample_content, sample_settings
+pdf = render_notice(sample_content("rectification"), sample_settings())
+print(json.dumps({"ms": (time.perf_counter() - t0) * 1000, "bytes": len(pdf)}))
+"""
+
+
+def run(quick: bool) -> list[dict[str, Any]]:
+    with _one_core():
+        cold = statistics.median(_cold_ms() for _ in range(1 if quick else 3))
+        warm, size = _warm(5 if quick else 20)
+    return [
+        _result("notice_cold", cold, "ms"),
+        _result("notice_warm", warm, "ms"),
+        _result("notice_size", size / 1024, "KB"),
+    ]
+
+
+def _cold_ms() -> float:
+    out = subprocess.run([sys.executable, "-c", _COLD_SCRIPT], capture_output=True, text=True,
+                         check=True, env=os.environ.copy()).stdout
+    return float(json.loads(out.strip().splitlines()[-1])["ms"])
+
+
+def _warm(repeat: int) -> tuple[float, int]:
+    from fieldcheck.notices import render_notice, sample_content, sample_settings
+
+    settings = sample_settings()
+    pdf = render_notice(sample_content("rectification"), settings)  # fonts parsed here
+    times = []
+    for k in range(repeat):
+        content = sample_content("rectification")
+        content.qr_payload = f"FC1:bench-{k:04d}:{k:012x}"  # a new notice: no cached QR
+        t0 = time.perf_counter()
+        render_notice(content, settings)
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times), len(pdf)
+
+
+def _result(name: str, value: float, unit: str) -> dict[str, Any]:
+    return {"name": name, "value": round(value, 1), "unit": unit, "baseline": None, "ratio": None}
+
+
+@contextmanager
+def _one_core() -> Iterator[None]:
+    """Pin to one CPU (children inherit it) so the figures are one-core figures."""
+    if not hasattr(os, "sched_setaffinity"):
+        yield
+        return
+    before = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(before)})
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, before)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    args = parser.parse_args()
+    for record in run(args.quick):
+        print(json.dumps(record, ensure_ascii=False), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

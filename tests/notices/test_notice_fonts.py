@@ -1,0 +1,155 @@
+"""Font discovery, embedding, glyph fallback and the missing-font and missing-glyph errors."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from notice_pdf import Pdf, render
+
+from fieldcheck.notices import (
+    FONT_DIRS_ENV,
+    FontError,
+    FontRole,
+    MissingGlyphError,
+    NoticeType,
+    build_notice,
+    font_book,
+    render_notice,
+    sample_content,
+)
+from fieldcheck.notices.fontfiles import forget_font_index
+from fieldcheck.notices.fonts import load_font
+
+UMING = Path("/usr/share/fonts/truetype/arphic/uming.ttc")
+ZENHEI = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+UKAI = Path("/usr/share/fonts/truetype/arphic/ukai.ttc")
+NOTO_CFF = sorted(Path("/usr/share/fonts/opentype/noto").glob("NotoSerifCJK*.tt*"))
+needs_poppler = pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils missing")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_index():
+    forget_font_index()
+    yield
+    forget_font_index()
+
+
+def test_no_cjk_font_gives_a_clear_error(tmp_path, monkeypatch, settings) -> None:
+    monkeypatch.setenv(FONT_DIRS_ENV, str(tmp_path))
+    with pytest.raises(FontError) as err:
+        render_notice(sample_content(NoticeType.RECORD), settings)
+    message = str(err.value)
+    assert "apt install fonts-arphic-uming" in message
+    assert "仿宋" in message and "simfang.ttf" in message
+
+
+def test_font_dirs_setting_restricts_the_search(tmp_path, settings) -> None:
+    with pytest.raises(FontError):
+        render_notice(sample_content(NoticeType.RECORD), replace(settings, font_dirs=[tmp_path]))
+
+
+def test_a_font_folder_with_only_free_fonts_is_enough(tmp_path, settings) -> None:
+    (tmp_path / "uming.ttc").symlink_to(UMING)
+    pdf = render(sample_content(NoticeType.SERVICE), replace(settings, font_dirs=[tmp_path]))
+    assert all("UMing" in c["fontname"] for c in pdf.chars())  # every role falls back to UMing
+
+
+def test_windows_font_names_come_first(tmp_path) -> None:
+    # A file named like the Windows 黑体 (here UKai in disguise) beats the free Zen Hei beside it.
+    (tmp_path / "simhei.ttf").symlink_to(UKAI)
+    (tmp_path / "wqy-zenhei.ttc").symlink_to(ZENHEI)
+    (tmp_path / "uming.ttc").symlink_to(UMING)
+    book = font_book({}, [tmp_path])
+    assert "UKai" in book.font(FontRole.HEITI).family
+    assert "UKai" in book.font(FontRole.TITLE).family  # no 小标宋: the Windows 黑体 next
+    assert "UMing" in book.font(FontRole.FANGSONG).family
+
+
+def test_configured_path_beats_discovery(settings) -> None:
+    book = font_book({"仿宋": ZENHEI}, None)
+    assert book.font(FontRole.FANGSONG).path.resolve() == ZENHEI.resolve()
+    assert book.font(FontRole.KAITI).family.startswith("LXGW")
+
+
+@pytest.mark.skipif(not NOTO_CFF, reason="Noto CJK not installed")
+def test_cff_font_is_skipped_with_a_reason() -> None:
+    result = load_font(NOTO_CFF[0])
+    assert isinstance(result, str) and "CFF" in result
+    book = font_book({"fangsong": NOTO_CFF[0]}, None)
+    assert "UMing" in book.font(FontRole.FANGSONG).family
+    assert any("CFF" in p for p in book.problems)
+
+
+def test_fonts_are_parsed_once_per_process(settings) -> None:
+    first = font_book(settings.font_paths, settings.font_dirs)
+    first.font(FontRole.FANGSONG)
+    second = font_book(settings.font_paths, settings.font_dirs)
+    assert second is first
+    assert load_font(UMING) is load_font(UMING)
+
+
+def test_a_character_missing_from_the_role_font_falls_back() -> None:
+    content = sample_content(NoticeType.RECTIFICATION)
+    content.paragraphs = ["当事人姓名中有扩展A区的字㐀，仍应正常打印。"]
+    pdf = render(content)
+    rare = [c for c in pdf.chars() if c["text"] == "㐀"]
+    assert rare and "ZenHei" in rare[0]["fontname"]  # UMing lacks it, Zen Hei has it
+    assert "UMing" in next(c for c in pdf.chars() if c["text"] == "姓")["fontname"]
+
+
+def test_a_character_no_font_has_is_reported_not_boxed_silently(settings) -> None:
+    content = sample_content(NoticeType.RECTIFICATION)
+    content.paragraphs = ["被检查人姓名：王\ue000明，住址：𠀀村。"]
+    with pytest.raises(MissingGlyphError) as err:
+        render_notice(content, settings)
+    assert err.value.characters == ["\ue000", "𠀀"]
+    assert "U+E000" in str(err.value) and "U+20000" in str(err.value)
+    # The preview path draws a visible code-point box instead and lists the characters.
+    result = build_notice(content, settings)
+    assert result.missing_glyphs == ["\ue000", "𠀀"]
+    text = Pdf(result.pdf).text()
+    assert "E000" in text and "20000" in text
+    assert "\ue000" not in text
+
+
+@needs_poppler
+def test_pdffonts_shows_embedded_subsets_only(rendered_samples, tmp_path) -> None:
+    for kind, pdf in rendered_samples.items():
+        path = tmp_path / f"{kind}.pdf"
+        path.write_bytes(pdf.data)
+        out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
+                             check=True).stdout
+        rows = out.splitlines()[2:]
+        assert rows, out
+        for row in rows:
+            name, *_rest = row.split()
+            emb, sub, uni = row.split()[-5:-2]
+            assert "+" in name, row  # subset tag
+            assert (emb, sub, uni) == ("yes", "yes", "yes"), row
+
+
+@needs_poppler
+def test_pdftotext_gives_back_the_chinese_text(rendered_samples, tmp_path) -> None:
+    content = sample_content(NoticeType.RECTIFICATION)
+    path = tmp_path / "notice.pdf"
+    path.write_bytes(rendered_samples[NoticeType.RECTIFICATION].data)
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    flat = "".join(out.split())
+    assert "效能监察整改通知书" in flat
+    assert "衡监整改〔2026〕7号" in flat
+    for paragraph in content.paragraphs:
+        if not paragraph.startswith("〖"):
+            assert "".join(paragraph.split()) in flat
+
+
+def test_tabs_and_invisible_characters_do_not_print_boxes(settings) -> None:
+    content = sample_content(NoticeType.RECTIFICATION)
+    content.paragraphs = ["检查\t发现\u200b问题\ufeff，\u3000见附件。"]
+    result = build_notice(content, settings)
+    assert result.missing_glyphs == []
+    assert "检查发现问题，见附件。" in "".join(Pdf(result.pdf).text().split())
