@@ -51,6 +51,7 @@ def test_draft_is_prefilled_from_the_visit(store: Store, draft_id: str) -> None:
     assert content.findings[0].description == "不动产登记办件超承诺时限 3 个工作日"
     assert content.findings[0].category_name == "超时限办理"
     assert content.findings[0].deadline == date(2026, 12, 31)
+    assert content.inspectors == [("王建国", "清监字第2026001号")]  # the laptop's user led it
     assert any("清河市政务服务中心不动产登记综合窗口" in p or "清河市监察局" in p for p in content.paragraphs)
 
 
@@ -130,7 +131,10 @@ def test_block_runs_low_and_is_renewed_locally(store: Store, settings) -> None: 
         assert numbering.remaining(s, "record", year) == 6
         numbering.reserve_number(s, "record", year, "n1")
         numbering.reserve_number(s, "record", year, "n2")
-        assert numbering.is_running_low(s, "record", year)
+        assert numbering.is_running_low(s, "record", year, authority=None)
+        # A device that is its own authority just makes another block: nothing to warn about.
+        assert not numbering.is_running_low(s, "record", year, numbering.LocalAuthority())
+        assert numbering.peek_next(s, "record", year, None) == 3
         block = numbering.add_block(s, "record", year, numbering.LocalAuthority(), size=6)
         assert block.first_seq == 7
 
@@ -231,3 +235,11 @@ def test_draft_preview_marks_a_missing_glyph_and_issuing_refuses_it(store: Store
         notices.issue_notice(store, draft_id, settings, numbering.LocalAuthority())
     with store.read() as s:
         assert s.query(NumberUse).count() == 0  # refused before a number was spent
+
+
+def test_draft_shows_findings_recorded_after_it_was_created(store: Store, draft_id: str, visit_id: str) -> None:
+    with store.write() as s:
+        findings.record_finding(s, visit_id, category="discipline", description="窗口人员未佩戴工作牌")
+    with store.read() as s:
+        content = notices.content_for_render(s, notices.get_notice(s, draft_id))
+    assert [f.description for f in content.findings][-1] == "窗口人员未佩戴工作牌"

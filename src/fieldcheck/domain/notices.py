@@ -25,7 +25,7 @@ from fieldcheck.domain.people import actor_of
 from fieldcheck.domain.visits import get_visit
 from fieldcheck.errors import ReadOnlyError, ValidationError
 from fieldcheck.i18n import tr
-from fieldcheck.models import Inspector, Notice, Signature, Unit
+from fieldcheck.models import Inspector, LocalIdentity, Notice, Signature, Unit
 from fieldcheck.models.coltypes import utcnow
 from fieldcheck.notices import (
     FindingEntry,
@@ -84,18 +84,8 @@ def content_from_json(data: dict[str, Any]) -> NoticeContent:
 
 # --- drafts ---------------------------------------------------------------------------------
 
-def prefill_content(session: Session, visit_id: str, notice_type: NoticeType, settings: BureauSettings) -> NoticeContent:
-    """The notice as the visit's record says it: unit, place, time, inspectors, findings."""
-    visit = get_visit(session, visit_id)
-    unit = session.get(Unit, visit.unit_id)
-    assert unit is not None
-    member_ids = [visit.lead_inspector_id, *visit.member_ids] if visit.lead_inspector_id else visit.member_ids
-    inspectors: list[tuple[str, str]] = []
-    for iid in dict.fromkeys(i for i in member_ids if i):
-        person = session.get(Inspector, iid)
-        if person is not None:
-            inspectors.append((person.name, person.credential_no))
-    findings = [
+def finding_entries(session: Session, visit_id: str) -> list[FindingEntry]:
+    return [
         FindingEntry(
             seq=n, category_name=category_name(f.category), description=f.description,
             legal_basis=f.legal_basis, requirement=f.requirement, deadline=f.deadline,
@@ -103,6 +93,23 @@ def prefill_content(session: Session, visit_id: str, notice_type: NoticeType, se
         )
         for n, f in enumerate(findings_of(session, visit_id), start=1)
     ]
+
+
+def prefill_content(session: Session, visit_id: str, notice_type: NoticeType, settings: BureauSettings) -> NoticeContent:
+    """The notice as the visit's record says it: unit, place, time, inspectors, findings."""
+    visit = get_visit(session, visit_id)
+    unit = session.get(Unit, visit.unit_id)
+    assert unit is not None
+    member_ids = [visit.lead_inspector_id, *visit.member_ids] if visit.lead_inspector_id else visit.member_ids
+    if not member_ids:  # an ad-hoc visit with no team recorded: the laptop's user did it
+        user = session.scalars(select(LocalIdentity.inspector_id)).one()
+        member_ids = [user] if user else []
+    inspectors: list[tuple[str, str]] = []
+    for iid in dict.fromkeys(i for i in member_ids if i):
+        person = session.get(Inspector, iid)
+        if person is not None:
+            inspectors.append((person.name, person.credential_no))
+    findings = finding_entries(session, visit_id)
     started = visit.started_at.astimezone() if visit.started_at else None
     ended = visit.ended_at.astimezone() if visit.ended_at else None
     today = date.today()
@@ -223,7 +230,11 @@ def remove_signature(session: Session, signature_id: str) -> None:
 
 
 def content_for_render(session: Session, notice: Notice) -> NoticeContent:
+    """The content to print; a draft always carries the visit's findings as they are now,
+    and issuing freezes them."""
     content = content_from_json(notice.content)
+    if notice.status == "draft":
+        content.findings = finding_entries(session, notice.visit_id)
     content.signatures = [
         SignatureEntry(role=s.role, name=s.name, png=s.png,
                        signed_at=s.signed_at.astimezone().replace(tzinfo=None) if s.signed_at else None,
@@ -234,6 +245,21 @@ def content_for_render(session: Session, notice: Notice) -> NoticeContent:
 
 
 # --- issuing --------------------------------------------------------------------------------
+
+SIGNED_TYPES = (NoticeType.RECORD, NoticeType.SERVICE)  # issued only once signed or refused
+
+
+def issue_problems(session: Session, notice_id: str, settings: BureauSettings) -> list[str]:
+    """Why this draft cannot be issued yet (empty when it can)."""
+    notice = _draft(session, notice_id)
+    kind = NoticeType(notice.type)
+    problems = []
+    if kind in SIGNED_TYPES and not signatures_of(session, notice_id):
+        problems.append(tr("现场检查记录和送达回证须有签字（或拒绝签字的记录）后才能签发。"))
+    if not settings.notice.prefixes.get(kind, "").strip():
+        problems.append(tr("未配置“{name}”的机关代字，请在文书设置中填写。", name=TYPE_NAMES.get(kind, kind)))
+    return problems
+
 
 def content_hash(content: dict[str, Any]) -> str:
     canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -275,15 +301,16 @@ def issue_notice(store: Store, notice_id: str, settings: BureauSettings,
                  authority: numbering.NumberAuthority | None = None) -> Notice:
     """Number, render, freeze. Raises NoNumberLeftError when the device has no number left
     (print a draft instead); the device makes its own blocks while it has no server."""
-    # Pre-flight: a character no font can print is refused before a number is spent on it.
+    # Pre-flight: whatever would make issuing fail is refused before a number is spent.
     with store.read() as s:
+        problems = issue_problems(s, notice_id, settings)
+        if problems:
+            raise ValidationError(tr("文书还不能签发："), problems)
         preflight = content_for_render(s, _draft(s, notice_id))
     preflight.number, preflight.draft = None, True
-    render_notice(preflight, settings.notice)
+    render_notice(preflight, settings.notice)  # MissingGlyphError names unprintable characters
     with store.write() as s:
         notice = _draft(s, notice_id)
-        if not signatures_of(s, notice_id) and notice.type in (NoticeType.RECORD, NoticeType.SERVICE):
-            raise ValidationError(tr("现场检查记录和送达回证须有签字（或拒绝签字的记录）后才能签发。"))
         kind, year = NoticeType(notice.type), date.today().year
         # A retry after a failed issue: the number that attempt reserved is burnt, not reused.
         numbering.burn_reservations_of(s, notice_id)
@@ -326,7 +353,10 @@ def _void(session: Session, notice_id: str, reason: str, by: str | None = None) 
 
 
 def start_correction(session: Session, notice_id: str, reason: str, settings: BureauSettings) -> Notice:
-    """A correction: a new draft that, once issued, supersedes and voids the old notice."""
+    """A correction: a new draft that, once issued, supersedes and voids the old notice.
+
+    The wording is copied; signatures are not, since the corrected paper must be signed anew.
+    """
     old = get_notice(session, notice_id)
     if old.status != "issued":
         raise ValidationError(tr("只有已签发的文书可以更正。"))

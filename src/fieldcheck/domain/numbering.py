@@ -42,11 +42,17 @@ class LeasedBlock:
 class NumberAuthority(Protocol):
     """Who hands out blocks of numbers: this device, or the server through sync."""
 
+    # True when a new block can be had without a network (the device is its own authority):
+    # then running low is nothing to warn about.
+    refills_offline: bool
+
     def lease_block(self, session: Session, notice_type: str, year: int, size: int) -> LeasedBlock: ...
 
 
 class LocalAuthority:
     """The device is its own authority: each new block starts after every block it has seen."""
+
+    refills_offline = True
 
     def lease_block(self, session: Session, notice_type: str, year: int, size: int) -> LeasedBlock:
         last = session.scalar(
@@ -69,8 +75,29 @@ def remaining(session: Session, notice_type: str, year: int) -> int:
     return int(left or 0)
 
 
-def is_running_low(session: Session, notice_type: str, year: int) -> bool:
+def is_running_low(
+    session: Session, notice_type: str, year: int, authority: NumberAuthority | None
+) -> bool:
+    """Worth a warning: few numbers left and no way to get more without the server."""
+    if authority is not None and authority.refills_offline:
+        return False
     return remaining(session, notice_type, year) <= LOW_WATER
+
+
+def peek_next(
+    session: Session, notice_type: str, year: int, authority: NumberAuthority | None
+) -> int | None:
+    """The number the next issue will most likely take (another process may take it first);
+    None when no block is open and the authority cannot make one here."""
+    seq = session.scalar(
+        select(NumberBlock.next_seq).where(
+            NumberBlock.notice_type == notice_type, NumberBlock.year == year,
+            NumberBlock.next_seq <= NumberBlock.last_seq,
+        ).order_by(NumberBlock.first_seq).limit(1)
+    )
+    if seq is None and authority is not None and authority.refills_offline:
+        return authority.lease_block(session, notice_type, year, 1).first_seq
+    return int(seq) if seq is not None else None
 
 
 def add_block(

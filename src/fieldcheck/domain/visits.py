@@ -11,7 +11,15 @@ from fieldcheck.domain.changes import record_change
 from fieldcheck.domain.people import actor_of
 from fieldcheck.errors import ReadOnlyError, ValidationError
 from fieldcheck.i18n import tr
-from fieldcheck.models import Finding, TemplateVersion, Unit, Visit, VisitKind, VisitStatus
+from fieldcheck.models import (
+    Finding,
+    LocalIdentity,
+    TemplateVersion,
+    Unit,
+    Visit,
+    VisitKind,
+    VisitStatus,
+)
 from fieldcheck.models.coltypes import utcnow
 
 KIND_NAMES = {
@@ -76,6 +84,8 @@ def plan_visit(
         raise ValidationError(tr("请选择被检查单位。"))
     if template_version_id is not None and session.get(TemplateVersion, template_version_id) is None:
         raise ValidationError(tr("找不到所选的检查模板版本。"))
+    if lead_inspector_id is None:  # the laptop's user leads a visit planned on the laptop
+        lead_inspector_id = session.scalars(select(LocalIdentity.inspector_id)).one()
     visit = Visit(
         kind=kind,
         unit_id=unit_id,

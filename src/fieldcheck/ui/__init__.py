@@ -1,0 +1,8 @@
+"""The PySide6 desktop app: one folder per screen and a thin main window.
+
+This is the only package that imports PySide6 (tests/ui/test_qt_boundary.py checks it).
+"""
+
+from fieldcheck.ui.common.pyside_workaround import protect_singletons
+
+protect_singletons()  # before any Qt call: see pyside_workaround.py

@@ -1,0 +1,172 @@
+"""The checklist laid out: a section index on the left, item cards on the right.
+
+Visibility conditions hide and show cards live; failed items are highlighted. The view only
+shows state and reports what the person did; ChecklistPanel does the saving.
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QListWidget,
+    QListWidgetItem,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldcheck.domain.checklist import ChecklistState
+from fieldcheck.i18n import tr
+from fieldcheck.templates import Template
+from fieldcheck.ui.checklist.item_card import ItemCard
+from fieldcheck.ui.common.widgets import label
+
+NUMBERED = re.compile(r"^[一二三四五六七八九十百]+、|^\d+[.、．]")
+
+
+def section_title(number: int, title: str) -> str:
+    """Templates often number their sections themselves (一、基本情况); never number twice."""
+    return title if NUMBERED.match(title) else f"{number}. {title}"
+
+
+class ChecklistView(QSplitter):
+    answered = Signal(str, object)
+    noted = Signal(str, str)
+    finding_requested = Signal(str)
+    photos_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.setChildrenCollapsible(False)
+        self.index = QListWidget()
+        self.index.setObjectName("sectionIndex")
+        self.index.setMinimumWidth(190)
+        self.index.setMaximumWidth(300)
+        self.index.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.index.currentRowChanged.connect(self._jump)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.addWidget(self.index)
+        self.addWidget(self.scroll)
+        self.setStretchFactor(1, 1)
+        self.setSizes([230, 900])
+        self.cards: dict[str, ItemCard] = {}
+        self._section_heads: list[QWidget] = []
+        self.template: Template | None = None
+
+    def build(self, template: Template) -> None:
+        self.template = template
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(16, 12, 16, 24)
+        column.setSpacing(10)
+        self.cards.clear()
+        self._section_heads.clear()
+        self.index.clear()
+        for s_no, section in enumerate(template.sections, start=1):
+            head = self._section_head(section_title(s_no, section.title), section.description)
+            column.addWidget(head)
+            self._section_heads.append(head)
+            self.index.addItem(QListWidgetItem(section_title(s_no, section.title)))
+            for i_no, item in enumerate(section.items, start=1):
+                card = ItemCard(item, f"{s_no}.{i_no}")
+                card.answered.connect(self.answered)
+                card.noted.connect(self.noted)
+                card.finding_requested.connect(self.finding_requested)
+                card.photos_requested.connect(self.photos_requested)
+                card.editor.advance.connect(lambda key=item.key: self.focus_after(key))
+                self.cards[item.key] = card
+                column.addWidget(card)
+        column.addStretch(1)
+        self.scroll.setWidget(body)
+
+    @staticmethod
+    def _section_head(title: str, description: str) -> QWidget:
+        head = QWidget()
+        layout = QVBoxLayout(head)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(label(title, "sectionTitle"))
+        if description:
+            layout.addWidget(label(description, "sectionDescription", wrap=True))
+        return head
+
+    def show_state(self, state: ChecklistState, read_only: bool, values: bool) -> None:
+        """Show visibility, failures and counts; with values, also every answer and note."""
+        if self.template is None or self.template.key != state.template.key \
+                or self.template.version != state.template.version:
+            self.build(state.template)
+            values = True
+        failed = set(state.failed_keys)
+        for key, card in self.cards.items():
+            if card.property("missing") and key in state.answers:
+                card.mark_missing(False)
+            if values:
+                card.show_answer(state.answers.get(key), state.notes.get(key, ""))
+            elif card.item.type == "photo":  # counted by the store, never typed
+                card.editor.set_value(state.answers.get(key))
+            card.setVisible(key in state.visible_keys)
+            card.show_status(key in failed, state.photo_counts.get(key, 0), read_only)
+        self._update_index(state)
+
+    def _update_index(self, state: ChecklistState) -> None:
+        assert self.template is not None
+        failed = set(state.failed_keys)
+        for row, section in enumerate(self.template.sections):
+            shown = [i for i in section.items if i.key in state.visible_keys]
+            done = sum(1 for i in shown if i.key in state.answers)
+            bad = sum(1 for i in shown if i.key in failed)
+            text = section_title(row + 1, section.title) + "\n" + tr("已答 {done}/{total}", done=done, total=len(shown))
+            if bad:
+                text += "  " + tr("{n} 项不合格", n=bad)
+            item = self.index.item(row)
+            if item is not None:
+                item.setText(text)
+
+    def _jump(self, row: int) -> None:
+        if 0 <= row < len(self._section_heads):
+            self.scroll.ensureWidgetVisible(self._section_heads[row], 0, 0)
+            bar = self.scroll.verticalScrollBar()
+            bar.setValue(self._section_heads[row].y())
+
+    def show_missing(self, state: ChecklistState) -> None:
+        """Outline every visible required item without an answer, and go to the first."""
+        first: ItemCard | None = None
+        for key, card in self.cards.items():
+            missing = card.item.required and key in state.visible_keys and key not in state.answers
+            card.mark_missing(missing)
+            if missing and first is None:
+                first = card
+        if first is not None:
+            self.scroll.ensureWidgetVisible(first, 0, 40)
+
+    def focus_after(self, key: str) -> None:
+        """After a one-key answer, move to the next visible item."""
+        keys = list(self.cards)
+        for next_key in keys[keys.index(key) + 1:]:
+            card = self.cards[next_key]
+            if not card.isHidden():
+                card.editor.focus_target().setFocus(Qt.FocusReason.TabFocusReason)
+                self.scroll.ensureWidgetVisible(card, 0, 40)
+                return
+
+    def focus_first(self) -> None:
+        for card in self.cards.values():
+            if not card.isHidden():
+                card.editor.focus_target().setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+
+    def flush_typing(self) -> None:
+        """Save text still waiting for a typing pause (before finishing or closing)."""
+        from fieldcheck.ui.checklist.editors import TextEditor
+
+        for card in self.cards.values():
+            card.flush_note()
+            if isinstance(card.editor, TextEditor):
+                card.editor.flush()
+

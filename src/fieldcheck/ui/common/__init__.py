@@ -1,0 +1,1 @@
+"""Pieces every screen shares: background tasks, error display, style, small widgets."""

@@ -1,0 +1,80 @@
+"""Findings for the worker thread: plain rows in, plain rows out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from fieldcheck.domain import findings
+from fieldcheck.domain.checklist import finding_gaps
+from fieldcheck.i18n import tr
+from fieldcheck.models import Photo
+
+if TYPE_CHECKING:
+    from fieldcheck.store import Store
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    id: str
+    category: str
+    description: str
+    legal_basis: str
+    severity: str
+    responsible: str
+    item_key: str
+    requirement: str
+    deadline: date | None
+    status: str
+    revision: int
+    photo_ids: tuple[str, ...]
+    gaps: tuple[str, ...]
+
+    @property
+    def category_name(self) -> str:
+        return tr(findings.category_name(self.category)) if self.category else tr("（未选类别）")
+
+    @property
+    def severity_name(self) -> str:
+        return tr(findings.SEVERITY_NAMES.get(self.severity, self.severity))  # type: ignore[call-overload]
+
+    def fields(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in findings.EDITABLE_FIELDS}
+
+
+def load(store: Store, visit_id: str) -> list[FindingRow]:
+    with store.read() as s:
+        linked: dict[str, list[str]] = {}
+        for photo_id, finding_id in s.execute(
+            select(Photo.id, Photo.finding_id).where(
+                Photo.visit_id == visit_id, Photo.deleted.is_(False), Photo.finding_id.is_not(None))
+        ):
+            linked.setdefault(finding_id, []).append(photo_id)
+        return [
+            FindingRow(f.id, f.category, f.description, f.legal_basis, f.severity, f.responsible,
+                       f.item_key, f.requirement, f.deadline, f.status, f.revision,
+                       tuple(linked.get(f.id, [])), tuple(finding_gaps(f)))
+            for f in findings.findings_of(s, visit_id)
+        ]
+
+
+def save(store: Store, visit_id: str, finding_id: str | None, fields: dict[str, Any],
+         photo_ids: list[str]) -> list[FindingRow]:
+    """Record a new finding or revise one, and link its evidence photos, in one transaction."""
+    with store.write() as s:
+        if finding_id is None:
+            finding = findings.record_finding(s, visit_id, **fields)
+        else:
+            finding = findings.revise_finding(s, finding_id, **fields)
+        if photo_ids:
+            findings.attach_evidence(s, finding.id, photo_ids)
+    return load(store, visit_id)
+
+
+def delete(store: Store, visit_id: str, finding_id: str) -> list[FindingRow]:
+    with store.write() as s:
+        findings.delete_finding(s, finding_id)
+    return load(store, visit_id)

@@ -1,0 +1,141 @@
+"""The main window only assembles: an app bar, the visit list, and one visit workspace.
+
+It appears before the store is open (start-up work runs in the background, see boot.py);
+the screens, which need the store, are built in `attach`.
+"""
+
+from __future__ import annotations
+
+from importlib.util import find_spec
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+
+from fieldcheck.i18n import tr
+from fieldcheck.ui.common.widgets import button, label
+
+if TYPE_CHECKING:
+    from fieldcheck.ui.common.context import AppContext
+    from fieldcheck.ui.start_visit.dialog import StartVisitDialog
+    from fieldcheck.ui.visit.workspace import VisitWorkspace
+    from fieldcheck.ui.visits.screen import VisitsScreen
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, demo: bool = False) -> None:
+        super().__init__()
+        self.ctx: AppContext | None = None
+        self.visits: VisitsScreen | None = None
+        self.workspace: VisitWorkspace | None = None
+        self.start_dialog: StartVisitDialog | None = None
+        self.setWindowTitle(tr("效能监察现场检查") + (" — " + tr("演示数据") if demo else ""))
+        self.setMinimumSize(1200, 720)
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self._app_bar(demo))
+        self.stack = QStackedWidget()
+        self.loading = label(tr("正在打开本机数据库…"), "emptyHint")
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.loading)
+        column.addWidget(self.stack, 1)
+        self.setCentralWidget(body)
+        self._restore_geometry()
+
+    def _app_bar(self, demo: bool) -> QWidget:
+        bar = QWidget()
+        bar.setObjectName("appBar")
+        bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(20, 10, 20, 10)
+        row.addWidget(label(tr("效能监察现场检查"), "appTitle"))
+        subtitle = tr("演示数据（虚构城市，仅供练习）") if demo else tr("离线工作台")
+        row.addWidget(label(subtitle, "appSubtitle"))
+        row.addStretch(1)
+        self.user = label("", "appSubtitle")
+        row.addWidget(self.user)
+        self.settings = button(tr("文书设置…"), tip=tr("发文机关、机关代字、印章等"))
+        self.settings.clicked.connect(self.open_settings)
+        self.settings.setVisible(False)
+        row.addWidget(self.settings)
+        self.home = button(tr("检查列表"))
+        self.home.clicked.connect(self.show_list)
+        self.home.setEnabled(False)
+        row.addWidget(self.home)
+        return bar
+
+    def attach(self, ctx: AppContext) -> None:
+        """The store is open and the user known: build the screens."""
+        from fieldcheck.ui.visits.screen import VisitsScreen
+
+        self.ctx = ctx
+        self.user.setText(tr("使用人：{name}　{no}", name=ctx.identity.user_name,
+                             no=ctx.identity.credential_no))
+        self.visits = VisitsScreen(ctx)
+        self.visits.open_visit.connect(self.open_visit)
+        self.visits.start_requested.connect(self.start_visit)
+        self.stack.addWidget(self.visits)
+        self.stack.setCurrentWidget(self.visits)
+        self.home.setEnabled(True)
+        self.settings.setVisible(find_spec("fieldcheck.ui.settings") is not None)
+        self.visits.load()
+
+    def open_visit(self, visit_id: str) -> VisitWorkspace:
+        from fieldcheck.ui.visit.workspace import VisitWorkspace
+
+        assert self.ctx is not None
+        self._close_workspace()
+        self.workspace = VisitWorkspace(self.ctx, visit_id)
+        self.workspace.back_requested.connect(self.show_list)
+        if self.visits is not None:
+            self.workspace.visit_changed.connect(lambda _id: self.visits and self.visits.refresh())
+        self.stack.addWidget(self.workspace)
+        self.stack.setCurrentWidget(self.workspace)
+        return self.workspace
+
+    def _close_workspace(self) -> None:
+        if self.workspace is not None:
+            self.workspace.close_workspace()
+            self.stack.removeWidget(self.workspace)
+            self.workspace.deleteLater()
+            self.workspace = None
+
+    def show_list(self) -> None:
+        if self.visits is None:
+            return
+        self._close_workspace()
+        self.stack.setCurrentWidget(self.visits)
+        self.visits.refresh()
+
+    def start_visit(self) -> StartVisitDialog:
+        from fieldcheck.ui.start_visit.dialog import StartVisitDialog
+
+        assert self.ctx is not None
+        self.start_dialog = StartVisitDialog(self.ctx, self)
+        self.start_dialog.started.connect(self.open_visit)
+        self.start_dialog.open()
+        return self.start_dialog
+
+    def open_settings(self) -> None:
+        from fieldcheck.ui.settings import open_settings_dialog
+
+        assert self.ctx is not None
+        open_settings_dialog(self, self.ctx.store.data_dir)
+
+    def _restore_geometry(self) -> None:
+        saved = QSettings("FieldCheck", "FieldCheck").value("main_window/geometry")
+        if isinstance(saved, QByteArray) and not saved.isEmpty():
+            self.restoreGeometry(saved)
+        else:
+            self.resize(1440, 900)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.workspace is not None:
+            self.workspace.close_workspace()
+        QSettings("FieldCheck", "FieldCheck").setValue("main_window/geometry", self.saveGeometry())
+        if self.ctx is not None:
+            self.ctx.tasks.wait()  # queued saves reach the disk before the process ends
+        super().closeEvent(event)

@@ -1,0 +1,127 @@
+"""Photo reads and writes for the worker thread, returning plain rows."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fieldcheck.domain import checklist, evidence
+from fieldcheck.domain.evidence import ImportReport
+from fieldcheck.models import Photo
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from fieldcheck.store import Store
+
+
+@dataclass(frozen=True)
+class PhotoRow:
+    id: str
+    sha256: str
+    caption: str
+    taken_at: datetime | None
+    imported_at: datetime | None
+    original_name: str
+    finding_id: str | None
+    item_key: str
+    width: int
+    height: int
+    size: int
+
+    @property
+    def title(self) -> str:
+        return self.caption or self.original_name
+
+
+@dataclass(frozen=True)
+class Candidate:
+    path: Path
+    taken_at: datetime
+
+
+def load(store: Store, visit_id: str) -> list[PhotoRow]:
+    with store.read() as s:
+        return [
+            PhotoRow(p.id, p.sha256, p.caption, p.taken_at, p.imported_at, p.original_name,
+                     p.finding_id, p.item_key, p.width, p.height, p.size)
+            for p in evidence.photos_of(s, visit_id)
+        ]
+
+
+def import_files(
+    store: Store, visit_id: str, paths: list[Path], item_key: str = "",
+    finding_id: str | None = None, stop: threading.Event | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Import files one by one; a photo-type item's answer becomes its number of photos.
+
+    Setting `stop` ends the import after the file in hand: what is imported stays.
+    """
+    report = ImportReport()
+    for done, path in enumerate(paths, start=1):
+        if stop is not None and stop.is_set():
+            break
+        one = evidence.import_photos(store, visit_id, [path], finding_id=finding_id,
+                                     item_key=item_key)
+        report.added += one.added
+        report.duplicates += one.duplicates
+        report.rejected += one.rejected
+        if progress is not None:
+            progress(done, len(paths))
+    if item_key:
+        with store.write() as s:
+            _count_item_photos(s, visit_id, item_key)
+    return report
+
+
+def _count_item_photos(session: Session, visit_id: str, item_key: str) -> None:
+    """A photo item's answer is its number of photos (0 clears it)."""
+    state = checklist.checklist_state(session, visit_id)
+    item = state.template.get_item(item_key)
+    count = state.photo_counts.get(item_key, 0)
+    if item is not None and item.type == "photo" and (count or None) != state.answers.get(item_key):
+        checklist.answer_item(session, visit_id, item_key, count or None)
+
+
+def expand(paths: list[Path]) -> list[Path]:
+    """Dropped folders become the files inside them (one level of photos is the common case)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file()))
+        else:
+            files.append(path)
+    return files
+
+
+def scan(store: Store, visit_id: str, folder: Path) -> list[Candidate]:
+    with store.read() as s:
+        found = evidence.candidates_for_visit(s, visit_id, [folder])
+    return [Candidate(Path(p), taken) for p, taken in found]
+
+
+def set_caption(store: Store, visit_id: str, photo_id: str, caption: str) -> list[PhotoRow]:
+    with store.write() as s:
+        evidence.set_caption(s, photo_id, caption)
+    return load(store, visit_id)
+
+
+def remove(store: Store, visit_id: str, photo_id: str) -> list[PhotoRow]:
+    with store.write() as s:
+        photo = s.get(Photo, photo_id)
+        item_key = photo.item_key if photo is not None else ""
+        evidence.remove_photo(s, photo_id)
+        if item_key:
+            s.flush()
+            _count_item_photos(s, visit_id, item_key)
+    return load(store, visit_id)
+
+
+def display_path(store: Store, sha256: str) -> Path:
+    """The display copy, made on first view (may take a few hundred ms for a big original)."""
+    return store.blobs.ensure_display(sha256)

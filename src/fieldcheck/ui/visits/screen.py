@@ -1,0 +1,162 @@
+"""The visit list screen: today's plan on top, then every visit, filtered and searchable."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldcheck.domain.queries import VisitRow
+from fieldcheck.domain.visits import KIND_NAMES
+from fieldcheck.i18n import tr
+from fieldcheck.ui.common.context import AppContext
+from fieldcheck.ui.common.style import ACCENT, NAVY
+from fieldcheck.ui.common.widgets import Badge, button, card, label
+from fieldcheck.ui.visits import data
+from fieldcheck.ui.visits.filters import VisitFilterBar
+from fieldcheck.ui.visits.model import ROW_ROLE, VisitTableModel
+
+
+class PlanCard(QFrame):
+    """One of today's planned visits, with a button to start it."""
+
+    def __init__(self, row: VisitRow, on_open: Callable[[str], None]) -> None:
+        super().__init__()
+        self.setObjectName("card")
+        self.setFixedWidth(300)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.setSpacing(6)
+        top = QHBoxLayout()
+        top.addWidget(Badge(tr(KIND_NAMES.get(row.kind, row.kind)), NAVY))  # type: ignore[call-overload]
+        if row.confidential:
+            top.addWidget(Badge(tr("保密"), ACCENT))
+        top.addStretch(1)
+        layout.addLayout(top)
+        name = label(row.unit_name, "itemLabel", wrap=True)
+        layout.addWidget(name)
+        layout.addStretch(1)
+        go = button(tr("查看并开始"), "primary")
+        go.clicked.connect(lambda: on_open(row.id))
+        layout.addWidget(go, 0, Qt.AlignmentFlag.AlignRight)
+
+
+class VisitsScreen(QWidget):
+    open_visit = Signal(str)
+    start_requested = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 14, 18, 14)
+        layout.setSpacing(12)
+        layout.addWidget(self._plan_panel())
+        layout.addWidget(self._list_panel(), 1)
+        self.filters.changed.connect(self.model.set_filter)
+        self.model.total_changed.connect(lambda n: self.count.setText(tr("共 {n} 条", n=n)))
+        self.model.loading_changed.connect(
+            lambda busy: self.busy.setText(tr("正在读取…") if busy else ""))
+
+    def _plan_panel(self) -> QFrame:
+        panel = card("panel")
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(16, 12, 16, 12)
+        head = QHBoxLayout()
+        self.plan_title = label(tr("今日计划"), "pageTitle")
+        head.addWidget(self.plan_title)
+        head.addStretch(1)
+        start = button(tr("开始检查…"), "primary", tip=tr("从计划开始，或开始一次临时检查"))
+        start.clicked.connect(self.start_requested)
+        head.addWidget(start)
+        layout.addLayout(head)
+        self.plan_row = QHBoxLayout()
+        self.plan_row.setSpacing(10)
+        holder = QWidget()
+        holder.setLayout(self.plan_row)
+        scroll = QScrollArea()
+        scroll.setWidget(holder)
+        scroll.setWidgetResizable(True)
+        scroll.setFixedHeight(140)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout.addWidget(scroll)
+        return panel
+
+    def _list_panel(self) -> QFrame:
+        panel = card("panel")
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(10)
+        head = QHBoxLayout()
+        head.addWidget(label(tr("全部检查"), "pageTitle"))
+        self.count = label("", "muted")
+        head.addWidget(self.count)
+        self.busy = label("", "muted")
+        head.addWidget(self.busy)
+        head.addStretch(1)
+        layout.addLayout(head)
+        self.filters = VisitFilterBar()
+        layout.addWidget(self.filters)
+        self.model = VisitTableModel(self.ctx)
+        self.table = QTableView()
+        self.table.setObjectName("visitTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(34)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((1, 80), (2, 90), (3, 120), (4, 160), (5, 70), (6, 70)):
+            self.table.setColumnWidth(column, width)
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.table.doubleClicked.connect(self._activated)
+        self.table.activated.connect(self._activated)
+        layout.addWidget(self.table, 1)
+        return panel
+
+    def _activated(self, index: QModelIndex) -> None:
+        row: VisitRow | None = self.model.data(index, ROW_ROLE)
+        if row is not None:
+            self.open_visit.emit(row.id)
+
+    def load(self) -> None:
+        """Read the list, today's plan and the unit choices (all in the background)."""
+        self.model.set_filter(self.filters.current())
+        self.load_plan()
+        self.ctx.tasks.run(data.unit_choices, self.ctx.store, owner=self, on_done=self.filters.set_units)
+
+    def refresh(self) -> None:
+        self.model.reload()
+        self.load_plan()
+
+    def load_plan(self) -> None:
+        self.ctx.tasks.run(data.todays_plan, self.ctx.store, date.today(), owner=self,
+                           on_done=self._show_plan)
+
+    def _show_plan(self, rows: list[VisitRow]) -> None:
+        while self.plan_row.count():
+            item = self.plan_row.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.plan_title.setText(tr("今日计划（{n}）", n=len(rows)))
+        for row in rows:
+            self.plan_row.addWidget(PlanCard(row, self.open_visit.emit))
+        if not rows:
+            self.plan_row.addWidget(label(tr("今天没有计划中的检查。可点击右侧“开始检查…”进行临时检查。"), "emptyHint"))
+        self.plan_row.addStretch(1)

@@ -1,0 +1,36 @@
+"""GUI test fixtures: a real store in tmp_path, the app's style, and a context for screens."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fieldcheck.store import Store, open_store
+from fieldcheck.ui.common.context import AppContext
+from fieldcheck.ui.common.tasks import Tasks
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    from fieldcheck.domain.checklist import publish_shipped_templates
+
+    opened = open_store(tmp_path / "data")
+    opened.set_identity("王建国", "清监字第2026001号")
+    with opened.write() as s:
+        publish_shipped_templates(s)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def ctx(qapp: object, store: Store) -> Iterator[AppContext]:
+    from fieldcheck.ui.common.style import apply_style
+
+    apply_style(qapp)  # type: ignore[arg-type]
+    tasks = Tasks()
+    yield AppContext(store, tasks, store.identity())
+    tasks.wait()
