@@ -61,3 +61,16 @@ def test_export_cli_is_canonical_json(tmp_path: Path) -> None:
     ids = [v["id"] for v in data["visit"]]
     assert ids == sorted(ids)
     assert "outbox" not in data and "local_identity" not in data
+
+
+def test_shipped_template_check_sees_what_is_published(tmp_path: Path) -> None:
+    from fieldcheck.domain.checklist import publish_shipped_templates
+    from fieldcheck.domain.shipped import shipped_templates_published
+
+    store = open_store(tmp_path)
+    with store.read() as s:
+        assert not shipped_templates_published(s)
+    with store.write() as s:
+        publish_shipped_templates(s)
+    with store.read() as s:
+        assert shipped_templates_published(s)

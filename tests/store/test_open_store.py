@@ -135,6 +135,12 @@ def test_older_store_is_backed_up_and_migrated_keeping_unsynced_changes(tmp_path
     assert migrated.identity().user_name == "赵卫东"
 
 
+def test_schema_head_constant_matches_the_migrations() -> None:
+    from fieldcheck.store.migrate import alembic_head
+
+    assert alembic_head() == SCHEMA_HEAD
+
+
 def test_unanswered_store_needs_no_backup(tmp_path: Path) -> None:
     open_store(tmp_path).close()
     open_store(tmp_path).close()

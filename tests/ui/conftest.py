@@ -14,6 +14,14 @@ from fieldcheck.ui.common.tasks import Tasks
 pytestmark = pytest.mark.gui
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_qt_settings() -> None:
+    """Window geometry and other QSettings go to a test location, not the tester's home."""
+    from PySide6.QtCore import QStandardPaths
+
+    QStandardPaths.setTestModeEnabled(True)
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     from fieldcheck.domain.checklist import publish_shipped_templates

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
+from pytestqt.qtbot import QtBot
 from ui_helpers import make_jpeg, type_chinese
 
 from fieldcheck.domain.checklist import answers_of
@@ -32,13 +33,13 @@ def options(n: int) -> tuple[Option, ...]:
     return tuple(Option(f"o{k}", f"选项{k}") for k in range(n))
 
 
-def collect(editor) -> list[object]:  # type: ignore[no-untyped-def]
+def collect(editor) -> list[object]:
     values: list[object] = []
     editor.changed.connect(values.append)
     return values
 
 
-def test_yes_no_takes_y_n_a_keys_and_offers_na_only_when_allowed(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_yes_no_takes_y_n_a_keys_and_offers_na_only_when_allowed(qtbot: QtBot) -> None:
     editor = YesNoEditor(Item("k", "yes_no", "在岗", "s", allow_na=True))
     qtbot.addWidget(editor)
     values = collect(editor)
@@ -53,7 +54,7 @@ def test_yes_no_takes_y_n_a_keys_and_offers_na_only_when_allowed(qtbot) -> None:
     assert "na" not in strict.buttons
 
 
-def test_single_choice_is_radio_for_few_options_and_a_drop_down_for_many(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_single_choice_is_radio_for_few_options_and_a_drop_down_for_many(qtbot: QtBot) -> None:
     few = editor_for(Item("k", "single", "方式", "s", options=options(3)))
     many = editor_for(Item("k", "single", "方式", "s", options=options(8)))
     assert isinstance(few, SingleRadioEditor) and isinstance(many, SingleComboEditor)
@@ -63,7 +64,7 @@ def test_single_choice_is_radio_for_few_options_and_a_drop_down_for_many(qtbot) 
     assert values == ["o2", None]
 
 
-def test_multi_number_text_and_datetime_values(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_multi_number_text_and_datetime_values(qtbot: QtBot) -> None:
     multi = MultiEditor(Item("k", "multi", "违纪", "s", options=options(3)))
     values = collect(multi)
     multi.boxes["o2"].click()
@@ -93,7 +94,7 @@ def test_multi_number_text_and_datetime_values(qtbot) -> None:  # type: ignore[n
     assert values == [None]
 
 
-def test_a_photo_item_answer_is_its_number_of_photos(qtbot, ctx: AppContext, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_photo_item_answer_is_its_number_of_photos(qtbot: QtBot, ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from fieldcheck.domain.checklist import latest_template_versions
     from fieldcheck.domain.people import add_unit
     from fieldcheck.domain.visits import start_new_visit

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import QObject, QThread
 from PySide6.QtGui import QGuiApplication
+from pytestqt.qtbot import QtBot
 
 from fieldcheck.errors import ValidationError
 from fieldcheck.ui.common.errors import (
@@ -29,7 +30,7 @@ def hooks_restored() -> Iterator[None]:
     sys.excepthook, threading.excepthook = saved
 
 
-def test_a_validation_error_lists_its_problems(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_validation_error_lists_its_problems(qtbot: QtBot) -> None:
     dialog = show_exception(None, ValidationError("检查还不能结束", ["必答条目未填写：A", "问题 1：未选择问题类别"]))
     qtbot.addWidget(dialog)
     assert dialog.message.text() == "检查还不能结束"
@@ -38,7 +39,7 @@ def test_a_validation_error_lists_its_problems(qtbot) -> None:  # type: ignore[n
     dialog.accept()
 
 
-def test_an_unexpected_error_offers_to_copy_its_details(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_an_unexpected_error_offers_to_copy_its_details(qtbot: QtBot) -> None:
     try:
         raise KeyError("boom")
     except KeyError as exc:
@@ -50,7 +51,7 @@ def test_an_unexpected_error_offers_to_copy_its_details(qtbot) -> None:  # type:
     assert "KeyError" in copied and "boom" in copied and "Traceback" in copied
 
 
-def test_exceptions_of_other_threads_reach_the_person(qtbot, hooks_restored: None) -> None:  # type: ignore[no-untyped-def]
+def test_exceptions_of_other_threads_reach_the_person(qtbot: QtBot, hooks_restored: None) -> None:
     install_exception_hooks()
 
     def fail() -> None:
@@ -64,12 +65,12 @@ def test_exceptions_of_other_threads_reach_the_person(qtbot, hooks_restored: Non
         dialog.accept()
 
 
-def test_tasks_deliver_on_the_gui_thread(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_tasks_deliver_on_the_gui_thread(qtbot: QtBot) -> None:
     tasks = Tasks()
     gui = QThread.currentThread()
     seen: dict[str, object] = {}
 
-    def work(x: int, progress) -> int:  # type: ignore[no-untyped-def]
+    def work(x: int, progress) -> int:
         seen["worker_is_gui"] = QThread.currentThread() is gui
         for n in range(1, 4):
             progress(n, 3)
@@ -85,7 +86,7 @@ def test_tasks_deliver_on_the_gui_thread(qtbot) -> None:  # type: ignore[no-unty
     assert seen["progress"][-1] == 3  # type: ignore[index]
 
 
-def test_failures_are_delivered_and_dead_owners_are_skipped(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_failures_are_delivered_and_dead_owners_are_skipped(qtbot: QtBot) -> None:
     tasks = Tasks()
     errors: list[BaseException] = []
 
@@ -103,7 +104,7 @@ def test_failures_are_delivered_and_dead_owners_are_skipped(qtbot) -> None:  # t
     assert called in ([], [1])  # never a call into a deleted object
 
 
-def test_writes_run_in_the_order_asked(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_writes_run_in_the_order_asked(qtbot: QtBot) -> None:
     tasks = Tasks()
     order: list[int] = []
     for n in range(20):

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QStandardPaths, QTimer
+from PySide6.QtCore import QTimer
+from pytestqt.qtbot import QtBot
 
 from fieldcheck.store import open_store
 from fieldcheck.ui.app import build, run_app
@@ -19,11 +20,6 @@ from fieldcheck.ui.common.errors import open_error_dialogs
 from fieldcheck.ui.identity.dialog import IdentityDialog
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture(autouse=True)
-def private_settings() -> None:
-    QStandardPaths.setTestModeEnabled(True)  # window geometry goes to a test location
 
 
 @pytest.fixture
@@ -41,7 +37,7 @@ def restore_hooks() -> Iterator[None]:
     logging.getLogger().setLevel(level)
 
 
-def test_identity_dialog_stores_the_laptop_user(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_identity_dialog_stores_the_laptop_user(qtbot: QtBot, tmp_path: Path) -> None:
     from fieldcheck.ui.common.tasks import Tasks
 
     store = open_store(tmp_path / "data")
@@ -63,7 +59,7 @@ def test_identity_dialog_stores_the_laptop_user(qtbot, tmp_path: Path) -> None: 
     store.close()
 
 
-def test_first_start_asks_who_uses_the_laptop_then_shows_the_list(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_first_start_asks_who_uses_the_laptop_then_shows_the_list(qtbot: QtBot, tmp_path: Path) -> None:
     window, boot, tasks = build(tmp_path / "fresh", demo=False)
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: boot.identity_dialog is not None and boot.identity_dialog.isVisible(),
@@ -80,7 +76,7 @@ def test_first_start_asks_who_uses_the_laptop_then_shows_the_list(qtbot, tmp_pat
     window.ctx.store.close()
 
 
-def test_demo_start_fills_the_demo_store(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_demo_start_fills_the_demo_store(qtbot: QtBot, tmp_path: Path) -> None:
     window, boot, tasks = build(tmp_path / "demo", demo=True)
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.visits is not None, timeout=20_000)
@@ -91,7 +87,7 @@ def test_demo_start_fills_the_demo_store(qtbot, tmp_path: Path) -> None:  # type
     window.ctx.store.close()
 
 
-def _expect_store_error(qtbot, data_dir: Path, words: str) -> None:  # type: ignore[no-untyped-def]
+def _expect_store_error(qtbot: QtBot, data_dir: Path, words: str) -> None:
     window, boot, tasks = build(data_dir, demo=False)
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: bool(open_error_dialogs()), timeout=15_000)
@@ -104,7 +100,7 @@ def _expect_store_error(qtbot, data_dir: Path, words: str) -> None:  # type: ign
     tasks.wait()
 
 
-def test_a_file_that_is_not_a_database_is_reported_and_left_alone(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_file_that_is_not_a_database_is_reported_and_left_alone(qtbot: QtBot, tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     bogus = data_dir / "fieldcheck.db"
@@ -114,7 +110,7 @@ def test_a_file_that_is_not_a_database_is_reported_and_left_alone(qtbot, tmp_pat
     assert bogus.read_bytes() == before
 
 
-def test_a_store_locked_by_another_program_is_reported(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_store_locked_by_another_program_is_reported(qtbot: QtBot, tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     open_store(data_dir).close()
     other = sqlite3.connect(data_dir / "fieldcheck.db")
@@ -126,7 +122,7 @@ def test_a_store_locked_by_another_program_is_reported(qtbot, tmp_path: Path) ->
         other.close()
 
 
-def test_run_app_exits_non_zero_when_the_store_cannot_open(qtbot, tmp_path: Path, restore_hooks: None) -> None:  # type: ignore[no-untyped-def]
+def test_run_app_exits_non_zero_when_the_store_cannot_open(qtbot: QtBot, tmp_path: Path, restore_hooks: None) -> None:
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     (data_dir / "fieldcheck.db").write_bytes(b"\x00garbage" * 64)

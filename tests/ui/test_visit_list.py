@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex
+from pytestqt.qtbot import QtBot
 
 from fieldcheck.domain.demo import seed_demo
 from fieldcheck.domain.queries import VisitFilter, count_visits
@@ -38,12 +39,12 @@ def demo_ctx(qapp: object, demo_store: Store) -> Iterator[AppContext]:
     tasks.wait()
 
 
-def load(qtbot, model: VisitTableModel, f: VisitFilter) -> None:  # type: ignore[no-untyped-def]
+def load(qtbot: QtBot, model: VisitTableModel, f: VisitFilter) -> None:
     model.set_filter(f)
     qtbot.waitUntil(lambda: not model.loading, timeout=10_000)
 
 
-def test_pages_are_fetched_as_the_view_needs_them(qtbot, demo_ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+def test_pages_are_fetched_as_the_view_needs_them(qtbot: QtBot, demo_ctx: AppContext) -> None:
     model = VisitTableModel(demo_ctx)
     load(qtbot, model, VisitFilter())
     assert model.total == VISITS
@@ -55,7 +56,7 @@ def test_pages_are_fetched_as_the_view_needs_them(qtbot, demo_ctx: AppContext) -
     assert len(set(ids)) == len(ids) and ids == sorted(ids, reverse=True)  # newest first, no overlap
 
 
-def test_filters_and_chinese_search_narrow_the_rows(qtbot, demo_ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+def test_filters_and_chinese_search_narrow_the_rows(qtbot: QtBot, demo_ctx: AppContext) -> None:
     model = VisitTableModel(demo_ctx)
     load(qtbot, model, VisitFilter(status="cancelled"))
     with demo_ctx.store.read() as s:
@@ -72,7 +73,7 @@ def test_filters_and_chinese_search_narrow_the_rows(qtbot, demo_ctx: AppContext)
     assert not model.canFetchMore(QModelIndex())
 
 
-def test_screen_filter_bar_drives_the_model(qtbot, demo_ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+def test_screen_filter_bar_drives_the_model(qtbot: QtBot, demo_ctx: AppContext) -> None:
     screen = VisitsScreen(demo_ctx)
     qtbot.addWidget(screen)
     screen.resize(1200, 800)
@@ -109,7 +110,7 @@ def test_screen_filter_bar_drives_the_model(qtbot, demo_ctx: AppContext) -> None
     assert screen.plan_title.text().startswith("今日计划（")
 
 
-def test_double_click_opens_the_visit(qtbot, demo_ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+def test_double_click_opens_the_visit(qtbot: QtBot, demo_ctx: AppContext) -> None:
     screen = VisitsScreen(demo_ctx)
     qtbot.addWidget(screen)
     screen.show()

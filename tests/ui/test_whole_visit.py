@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
+from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 from ui_helpers import make_jpeg, type_chinese
 
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.gui
 UNIT = "清河市政务服务中心社保经办窗口"
 
 
-def start_adhoc_visit(qtbot, window: MainWindow) -> VisitWorkspace:  # type: ignore[no-untyped-def]
+def start_adhoc_visit(qtbot: QtBot, window: MainWindow) -> VisitWorkspace:
     dialog = window.start_visit()
     qtbot.waitUntil(lambda: dialog.ready)
     dialog.tabs.setCurrentIndex(ADHOC)
@@ -50,11 +51,11 @@ def start_adhoc_visit(qtbot, window: MainWindow) -> VisitWorkspace:  # type: ign
     return workspace
 
 
-def wait_saved(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+def wait_saved(qtbot: QtBot, ctx: AppContext) -> None:
     qtbot.waitUntil(lambda: ctx.tasks.pending == 0, timeout=5000)
 
 
-def answer_first_items(qtbot, ctx: AppContext, ws: VisitWorkspace) -> None:  # type: ignore[no-untyped-def]
+def answer_first_items(qtbot: QtBot, ctx: AppContext, ws: VisitWorkspace) -> None:
     cards = ws.checklist.view.cards
     cards["arrival_time"].editor.now.click()
     cards["check_method"].editor.buttons["covert"].click()
@@ -74,7 +75,7 @@ def answer_first_items(qtbot, ctx: AppContext, ws: VisitWorkspace) -> None:  # t
     wait_saved(qtbot, ctx)
 
 
-def answer_the_rest(qtbot, ctx: AppContext, ws: VisitWorkspace) -> None:  # type: ignore[no-untyped-def]
+def answer_the_rest(qtbot: QtBot, ctx: AppContext, ws: VisitWorkspace) -> None:
     cards = ws.checklist.view.cards
     cards["discipline_violations"].editor.boxes["none"].click()
     for key in ("first_inquiry", "one_time_notice", "public_commitment", "e_system_used"):
@@ -89,7 +90,7 @@ def answer_the_rest(qtbot, ctx: AppContext, ws: VisitWorkspace) -> None:  # type
     wait_saved(qtbot, ctx)
 
 
-def log_observations(qtbot, ctx: AppContext, ws: VisitWorkspace) -> None:  # type: ignore[no-untyped-def]
+def log_observations(qtbot: QtBot, ctx: AppContext, ws: VisitWorkspace) -> None:
     ws.tabs.setCurrentIndex(OBSERVATIONS)
     log = ws.observations.log
     log.setFocus()
@@ -101,7 +102,7 @@ def log_observations(qtbot, ctx: AppContext, ws: VisitWorkspace) -> None:  # typ
     assert log.topLevelItem(0).text(0).count(":") == 1  # HH:MM
 
 
-def refused_finish(qtbot, ws: VisitWorkspace) -> None:  # type: ignore[no-untyped-def]
+def refused_finish(qtbot: QtBot, ws: VisitWorkspace) -> None:
     ws.header.finish.click()
     qtbot.waitUntil(lambda: bool(open_error_dialogs()))
     dialog = open_error_dialogs()[0]
@@ -112,7 +113,7 @@ def refused_finish(qtbot, ws: VisitWorkspace) -> None:  # type: ignore[no-untype
     dialog.accept()
 
 
-def record_finding_from_item(qtbot, ctx: AppContext, ws: VisitWorkspace) -> None:  # type: ignore[no-untyped-def]
+def record_finding_from_item(qtbot: QtBot, ctx: AppContext, ws: VisitWorkspace) -> None:
     ws.checklist.view.cards["staff_on_duty"].to_finding.click()
     qtbot.waitUntil(lambda: ws.findings.editor is not None and ws.findings.editor.isVisible())
     editor = ws.findings.editor
@@ -125,7 +126,7 @@ def record_finding_from_item(qtbot, ctx: AppContext, ws: VisitWorkspace) -> None
     qtbot.waitUntil(lambda: len(ws.findings.rows) == 1 and not editor.isVisible())
 
 
-def attach_photos(qtbot, ctx: AppContext, ws: VisitWorkspace, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def attach_photos(qtbot: QtBot, ctx: AppContext, ws: VisitWorkspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     now = datetime.now()
     item_photo = make_jpeg(tmp_path / "IMG_0001.JPG", (180, 40, 40), now)
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(item_photo)], ""))
@@ -157,7 +158,7 @@ def attach_photos(qtbot, ctx: AppContext, ws: VisitWorkspace, tmp_path: Path, mo
     qtbot.waitUntil(lambda: len(ws.findings.rows[0].photo_ids) == 1)
 
 
-def test_a_whole_unannounced_visit(qtbot, ctx: AppContext, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_whole_unannounced_visit(qtbot: QtBot, ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     window = MainWindow()
     qtbot.addWidget(window)
     window.show()

@@ -53,6 +53,14 @@ def _link_row(
         select(Photo).where(Photo.visit_id == visit_id, Photo.sha256 == info.sha256)
     ).first()
     if existing is not None and not existing.deleted:
+        # Already in the visit: not stored again, but linked where this import asked.
+        relink = (finding_id and existing.finding_id != finding_id) or (
+            item_key and existing.item_key != item_key)
+        if relink:
+            existing.finding_id = finding_id or existing.finding_id
+            existing.item_key = item_key or existing.item_key
+            record_change(session, actor_of(session), "photo.link", existing,
+                          {"finding": existing.finding_id, "item": existing.item_key})
         return existing, False
     photo = existing or Photo(visit_id=visit_id, sha256=info.sha256)
     photo.deleted = False
@@ -89,6 +97,8 @@ def import_photos(
             info = ingest_photo(Path(path), store.blobs)
             with store.write() as s:
                 photo, added = _link_row(s, visit_id, info, finding_id, item_key)
+                if item_key:
+                    count_item_photos(s, visit_id, item_key)
                 if added:
                     report.added.append(photo.id)
                 else:
@@ -115,6 +125,21 @@ def remove_photo(session: Session, photo_id: str) -> None:
     ensure_editable(get_visit(session, photo.visit_id))
     photo.deleted = True
     record_change(session, actor_of(session), "photo.remove", photo)
+    if photo.item_key:
+        count_item_photos(session, photo.visit_id, photo.item_key)
+
+
+def count_item_photos(session: Session, visit_id: str, item_key: str) -> None:
+    """A photo-type item's answer is its number of photos (none clears the answer)."""
+    from fieldcheck.domain import checklist
+
+    session.flush()
+    visit = get_visit(session, visit_id)
+    item = checklist.template_of(session, visit).get_item(item_key)
+    if item is None or item.type != "photo":
+        return
+    count = checklist.photo_counts(session, visit_id).get(item_key, 0)
+    checklist.answer_item(session, visit_id, item_key, count or None)
 
 
 def photos_of(session: Session, visit_id: str) -> list[Photo]:

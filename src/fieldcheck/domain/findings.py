@@ -151,6 +151,21 @@ def attach_evidence(session: Session, finding_id: str, photo_ids: list[str]) -> 
             record_change(session, actor, "photo.link", photo, {"finding": finding_id})
 
 
+def set_evidence(session: Session, finding_id: str, photo_ids: list[str]) -> None:
+    """Make exactly these photos the finding's evidence (unticked ones are unlinked)."""
+    finding = _get(session, finding_id)
+    ensure_editable(get_visit(session, finding.visit_id))
+    linked = session.scalars(
+        select(Photo).where(Photo.finding_id == finding_id, Photo.deleted.is_(False))
+    ).all()
+    actor = actor_of(session)
+    for photo in linked:
+        if photo.id not in photo_ids:
+            photo.finding_id = None
+            record_change(session, actor, "photo.unlink", photo, {"finding": finding_id})
+    attach_evidence(session, finding_id, photo_ids)
+
+
 def _get(session: Session, finding_id: str) -> Finding:
     finding = session.get(Finding, finding_id)
     if finding is None or finding.deleted:

@@ -52,11 +52,14 @@ def add_observation(
     return obs
 
 
-def add_quick_observation(session: Session, visit_id: str, code: str) -> Observation:
+def add_quick_observation(
+    session: Session, visit_id: str, code: str, at: datetime | None = None
+) -> Observation:
+    """One-key entry; `at` is when the key was pressed (the save may come a moment later)."""
     match = next((q for q in quick_codes() if q.code == code), None)
     if match is None:
         raise ValidationError(tr("未知的快捷记录：{code}", code=code))
-    return add_observation(session, visit_id, match.text, quick_code=code)
+    return add_observation(session, visit_id, match.text, quick_code=code, at=at)
 
 
 def edit_observation(session: Session, observation_id: str, text: str) -> Observation:

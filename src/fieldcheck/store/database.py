@@ -19,7 +19,7 @@ from fieldcheck.i18n import tr
 from fieldcheck.ids import uuid7
 from fieldcheck.models import LocalIdentity
 from fieldcheck.photos import BlobStore
-from fieldcheck.store import migrate
+from fieldcheck.store.schema import SCHEMA_HEAD
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +148,16 @@ def _check_not_locked(engine: Engine, path: Path) -> None:
         raise store_error_from(exc, path) from exc
 
 
+def _stored_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        has_table = conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        ).first()
+        if has_table is None:
+            return None
+        return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
 def open_store(data_dir: Path, *, migrate_to: str = "head") -> Store:
     """Open (creating if needed) the store in data_dir, migrating an older one after a backup."""
     try:
@@ -160,10 +170,11 @@ def open_store(data_dir: Path, *, migrate_to: str = "head") -> Store:
     engine = make_engine(path)
     _check_not_locked(engine, path)
     try:
-        with engine.connect() as conn:
-            revision = migrate.current_revision(conn)
-        target = migrate.SCHEMA_HEAD if migrate_to == "head" else migrate_to
+        revision = _stored_revision(engine)
+        target = SCHEMA_HEAD if migrate_to == "head" else migrate_to
         if revision != target:
+            from fieldcheck.store import migrate  # Alembic only when there is work for it
+
             if existed:
                 log.info("migrating store %s from %s to %s", path, revision, target)
                 migrate.backup_file(path, revision)

@@ -21,13 +21,10 @@ def _config() -> Config:
     return cfg
 
 
-def _head() -> str:
+def alembic_head() -> str:
     head = ScriptDirectory.from_config(_config()).get_current_head()
     assert head is not None
     return head
-
-
-SCHEMA_HEAD = _head()
 
 
 def current_revision(conn: Connection) -> str | None:

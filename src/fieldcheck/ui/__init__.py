@@ -2,7 +2,3 @@
 
 This is the only package that imports PySide6 (tests/ui/test_qt_boundary.py checks it).
 """
-
-from fieldcheck.ui.common.pyside_workaround import protect_singletons
-
-protect_singletons()  # before any Qt call: see pyside_workaround.py

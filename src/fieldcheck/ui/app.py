@@ -7,6 +7,7 @@ fast with any number of visits, and no SQLAlchemy import delays the first paint.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
@@ -78,6 +79,18 @@ def build(data_dir: Path, demo: bool) -> tuple[MainWindow, Boot, Tasks]:
     return window, boot, tasks
 
 
+def _exit_when_list_shown(app: QApplication, window: MainWindow) -> None:
+    """For benchmarks/bench_startup.py: report once the visit list shows its first rows."""
+    model = window.visits.model if window.visits is not None else None
+
+    def loaded(busy: bool) -> None:
+        if not busy and model is not None and model.rowCount() > 0:
+            QTimer.singleShot(0, lambda: (print("FIELDCHECK_SHOWN", flush=True), app.exit(0)))
+
+    if model is not None:
+        model.loading_changed.connect(loaded)
+
+
 def run_app(data_dir: Path, demo: bool) -> int:
     setup_logging(data_dir)
     log.info("FieldCheck %s starting, data dir %s, demo=%s", __version__, data_dir, demo)
@@ -85,6 +98,8 @@ def run_app(data_dir: Path, demo: bool) -> int:
     install_exception_hooks()
     window, boot, tasks = build(data_dir, demo)
     boot.quit_requested.connect(app.exit)
+    if os.environ.get("FIELDCHECK_EXIT_WHEN_SHOWN"):
+        boot.ready.connect(lambda _opened: _exit_when_list_shown(app, window))
     code = app.exec()
     tasks.wait()
     if window.ctx is not None:

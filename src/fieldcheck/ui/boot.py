@@ -38,7 +38,7 @@ class Opened:
 
 def open_and_prepare(data_dir: Path, demo: bool) -> Opened:
     """Worker: the slow part of start-up (SQLAlchemy import, migrations, template publishing)."""
-    from fieldcheck.domain.checklist import publish_shipped_templates
+    from fieldcheck.domain.shipped import shipped_templates_published
     from fieldcheck.errors import FieldCheckError
     from fieldcheck.store import open_store
 
@@ -47,8 +47,13 @@ def open_and_prepare(data_dir: Path, demo: bool) -> Opened:
     if demo and not store.identity().is_set:
         store.set_identity(tr(DEMO_USER[0]), tr(DEMO_USER[1]))
     try:
-        with store.write() as s:
-            publish_shipped_templates(s)
+        with store.read() as s:
+            published = shipped_templates_published(s)
+        if not published:
+            from fieldcheck.domain.checklist import publish_shipped_templates
+
+            with store.write() as s:
+                publish_shipped_templates(s)
     except FieldCheckError as exc:  # a broken template must not keep the inspector out
         log.warning("templates not published: %s", exc)
         warnings.append(exc)

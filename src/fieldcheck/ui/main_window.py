@@ -90,11 +90,14 @@ class MainWindow(QMainWindow):
         self._close_workspace()
         self.workspace = VisitWorkspace(self.ctx, visit_id)
         self.workspace.back_requested.connect(self.show_list)
-        if self.visits is not None:
-            self.workspace.visit_changed.connect(lambda _id: self.visits and self.visits.refresh())
+        self.workspace.visit_changed.connect(self._visit_changed)
         self.stack.addWidget(self.workspace)
         self.stack.setCurrentWidget(self.workspace)
         return self.workspace
+
+    def _visit_changed(self, _visit_id: str) -> None:
+        if self.visits is not None:
+            self.visits.refresh()
 
     def _close_workspace(self) -> None:
         if self.workspace is not None:

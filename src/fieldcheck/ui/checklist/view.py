@@ -48,11 +48,11 @@ class ChecklistView(QSplitter):
         self.index.setMaximumWidth(300)
         self.index.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.index.currentRowChanged.connect(self._jump)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.area = QScrollArea()
+        self.area.setWidgetResizable(True)
+        self.area.setFrameShape(QFrame.Shape.NoFrame)
         self.addWidget(self.index)
-        self.addWidget(self.scroll)
+        self.addWidget(self.area)
         self.setStretchFactor(1, 1)
         self.setSizes([230, 900])
         self.cards: dict[str, ItemCard] = {}
@@ -83,7 +83,7 @@ class ChecklistView(QSplitter):
                 self.cards[item.key] = card
                 column.addWidget(card)
         column.addStretch(1)
-        self.scroll.setWidget(body)
+        self.area.setWidget(body)
 
     @staticmethod
     def _section_head(title: str, description: str) -> QWidget:
@@ -130,8 +130,8 @@ class ChecklistView(QSplitter):
 
     def _jump(self, row: int) -> None:
         if 0 <= row < len(self._section_heads):
-            self.scroll.ensureWidgetVisible(self._section_heads[row], 0, 0)
-            bar = self.scroll.verticalScrollBar()
+            self.area.ensureWidgetVisible(self._section_heads[row], 0, 0)
+            bar = self.area.verticalScrollBar()
             bar.setValue(self._section_heads[row].y())
 
     def show_missing(self, state: ChecklistState) -> None:
@@ -143,7 +143,7 @@ class ChecklistView(QSplitter):
             if missing and first is None:
                 first = card
         if first is not None:
-            self.scroll.ensureWidgetVisible(first, 0, 40)
+            self.area.ensureWidgetVisible(first, 0, 40)
 
     def focus_after(self, key: str) -> None:
         """After a one-key answer, move to the next visible item."""
@@ -152,7 +152,7 @@ class ChecklistView(QSplitter):
             card = self.cards[next_key]
             if not card.isHidden():
                 card.editor.focus_target().setFocus(Qt.FocusReason.TabFocusReason)
-                self.scroll.ensureWidgetVisible(card, 0, 40)
+                self.area.ensureWidgetVisible(card, 0, 40)
                 return
 
     def focus_first(self) -> None:

@@ -12,6 +12,7 @@ from fieldcheck.domain import findings
 from fieldcheck.domain.checklist import finding_gaps
 from fieldcheck.i18n import tr
 from fieldcheck.models import Photo
+from fieldcheck.ui.common.labels import severity_name
 
 if TYPE_CHECKING:
     from fieldcheck.store import Store
@@ -39,7 +40,7 @@ class FindingRow:
 
     @property
     def severity_name(self) -> str:
-        return tr(findings.SEVERITY_NAMES.get(self.severity, self.severity))  # type: ignore[call-overload]
+        return severity_name(self.severity)
 
     def fields(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in findings.EDITABLE_FIELDS}
@@ -52,7 +53,8 @@ def load(store: Store, visit_id: str) -> list[FindingRow]:
             select(Photo.id, Photo.finding_id).where(
                 Photo.visit_id == visit_id, Photo.deleted.is_(False), Photo.finding_id.is_not(None))
         ):
-            linked.setdefault(finding_id, []).append(photo_id)
+            if finding_id:
+                linked.setdefault(finding_id, []).append(photo_id)
         return [
             FindingRow(f.id, f.category, f.description, f.legal_basis, f.severity, f.responsible,
                        f.item_key, f.requirement, f.deadline, f.status, f.revision,
@@ -69,8 +71,7 @@ def save(store: Store, visit_id: str, finding_id: str | None, fields: dict[str, 
             finding = findings.record_finding(s, visit_id, **fields)
         else:
             finding = findings.revise_finding(s, finding_id, **fields)
-        if photo_ids:
-            findings.attach_evidence(s, finding.id, photo_ids)
+        findings.set_evidence(s, finding.id, photo_ids)
     return load(store, visit_id)
 
 

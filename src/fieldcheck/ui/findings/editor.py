@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldcheck.domain.findings import SEVERITY_NAMES, categories
+from fieldcheck.domain.findings import categories
 from fieldcheck.i18n import tr
+from fieldcheck.ui.common.labels import severities
 from fieldcheck.ui.common.widgets import button, label
 from fieldcheck.ui.findings.data import FindingRow
 from fieldcheck.ui.photos.data import PhotoRow
@@ -59,7 +60,7 @@ class FindingEditor(QDialog):
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
         form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         form.setVerticalSpacing(8)
         self._fields(form, items)
         layout.addLayout(form)
@@ -90,8 +91,8 @@ class FindingEditor(QDialog):
         for cat in categories():
             self.category.addItem(tr(cat.name), cat.key)
         self.severity = QComboBox()
-        for key, name in SEVERITY_NAMES.items():
-            self.severity.addItem(tr(name), str(key))
+        for key, name in severities():
+            self.severity.addItem(name, key)
         self.description = _text_box(4, tr("看到了什么：时间、地点、人员、事实经过"))
         self.legal_basis = _text_box(2, tr("违反的法规、制度条款"))
         self.responsible = QLineEdit()
@@ -108,6 +109,7 @@ class FindingEditor(QDialog):
         self.deadline.setEnabled(False)
         self.has_deadline.toggled.connect(self.deadline.setEnabled)
         deadline_row = QHBoxLayout()
+        deadline_row.setSpacing(12)
         deadline_row.addWidget(self.has_deadline)
         deadline_row.addWidget(self.deadline)
         deadline_row.addStretch(1)

@@ -72,7 +72,7 @@ class FindingsPanel(QWidget):
         layout.addWidget(split, 1)
         importer.finished.connect(self._photos_imported)
         photos.modelReset.connect(self._refresh_editor_photos)
-        photos.dataChanged.connect(lambda *_: self._refresh_editor_photos())
+        photos.dataChanged.connect(self._refresh_editor_photos)
 
     def _toolbar(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -116,8 +116,9 @@ class FindingsPanel(QWidget):
             item.setToolTip(3, row.description)
             self.table.addTopLevelItem(item)
         self.count.setText(tr("共 {n} 条", n=len(rows)))
-        if rows:
-            self.table.setCurrentItem(self.table.topLevelItem(len(rows) - 1))
+        last = self.table.topLevelItem(len(rows) - 1) if rows else None
+        if last is not None:
+            self.table.setCurrentItem(last)
         else:
             self.detail.setHtml(f"<p style='color:#8a8f98'>{tr('还没有记录问题。检查表中不合格的条目可以一键“记为问题”。')}</p>")
         self.changed.emit(rows)
@@ -193,7 +194,7 @@ class FindingsPanel(QWidget):
             self._new_photo_ids = set(report.added)
         self._awaiting_import = False
 
-    def _refresh_editor_photos(self) -> None:
+    def _refresh_editor_photos(self, *_changed: object) -> None:
         if self.editor is not None and self.editor.isVisible():
             self.editor.set_photos(self.photo_model.rows, self.photo_model.icons, self._new_photo_ids)
 

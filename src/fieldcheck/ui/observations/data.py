@@ -29,9 +29,10 @@ def load(store: Store, visit_id: str) -> list[ObservationRow]:
         ]
 
 
-def add_quick(store: Store, visit_id: str, code: str) -> list[ObservationRow]:
+def add_quick(store: Store, visit_id: str, code: str, pressed: datetime) -> list[ObservationRow]:
+    """`pressed` is the moment of the key press, not of the (queued) save."""
     with store.write() as s:
-        observations.add_quick_observation(s, visit_id, code)
+        observations.add_quick_observation(s, visit_id, code, at=pressed)
     return load(store, visit_id)
 
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLineEdit,
     QPushButton,
     QTreeWidget,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from fieldcheck.domain.observations import QuickCode, quick_codes
 from fieldcheck.i18n import tr
+from fieldcheck.models.coltypes import utcnow
 from fieldcheck.ui.common import dialogs
 from fieldcheck.ui.common.context import AppContext
 from fieldcheck.ui.common.widgets import button, label
@@ -60,8 +62,11 @@ class ObservationPanel(QWidget):
         self.log.setRootIsDecorated(False)
         self.log.setAlternatingRowColors(True)
         self.log.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.log.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.log.setColumnWidth(0, 80)
-        self.log.setColumnWidth(1, 520)
+        self.log.setColumnWidth(2, 140)
         self.log.itemDoubleClicked.connect(lambda item, _c: self.edit_entry(item))
         layout.addWidget(self.log, 1)
         for watched in (self, self.log):
@@ -115,8 +120,9 @@ class ObservationPanel(QWidget):
     def _key_pressed(self, event: QKeyEvent) -> bool:
         if event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
             return False
-        if event.key() == Qt.Key.Key_Delete and self.log.currentItem() is not None:
-            self.delete_entry(self.log.currentItem())
+        current = self.log.currentItem()
+        if event.key() == Qt.Key.Key_Delete and current is not None:
+            self.delete_entry(current)
             return True
         code = self.codes.get(event.text())
         if code is None:
@@ -144,7 +150,7 @@ class ObservationPanel(QWidget):
 
     def add_quick(self, code: QuickCode) -> None:
         if not self.read_only:
-            self.ctx.tasks.write(data.add_quick, self.ctx.store, self.visit_id, code.code,
+            self.ctx.tasks.write(data.add_quick, self.ctx.store, self.visit_id, code.code, utcnow(),
                                  owner=self, on_done=self._show)
 
     def add_text(self) -> None:
@@ -187,6 +193,7 @@ class ObservationPanel(QWidget):
             if row.quick_code:
                 item.setToolTip(1, tr("快捷记录"))
             self.log.addTopLevelItem(item)
-        if rows:
-            self.log.scrollToItem(self.log.topLevelItem(len(rows) - 1))
+        last = self.log.topLevelItem(len(rows) - 1) if rows else None
+        if last is not None:
+            self.log.scrollToItem(last)
         self.changed.emit(len(rows))

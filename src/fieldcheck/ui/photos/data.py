@@ -9,12 +9,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fieldcheck.domain import checklist, evidence
+from fieldcheck.domain import evidence
 from fieldcheck.domain.evidence import ImportReport
-from fieldcheck.models import Photo
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
 
     from fieldcheck.store import Store
 
@@ -73,19 +71,7 @@ def import_files(
         report.rejected += one.rejected
         if progress is not None:
             progress(done, len(paths))
-    if item_key:
-        with store.write() as s:
-            _count_item_photos(s, visit_id, item_key)
     return report
-
-
-def _count_item_photos(session: Session, visit_id: str, item_key: str) -> None:
-    """A photo item's answer is its number of photos (0 clears it)."""
-    state = checklist.checklist_state(session, visit_id)
-    item = state.template.get_item(item_key)
-    count = state.photo_counts.get(item_key, 0)
-    if item is not None and item.type == "photo" and (count or None) != state.answers.get(item_key):
-        checklist.answer_item(session, visit_id, item_key, count or None)
 
 
 def expand(paths: list[Path]) -> list[Path]:
@@ -113,12 +99,7 @@ def set_caption(store: Store, visit_id: str, photo_id: str, caption: str) -> lis
 
 def remove(store: Store, visit_id: str, photo_id: str) -> list[PhotoRow]:
     with store.write() as s:
-        photo = s.get(Photo, photo_id)
-        item_key = photo.item_key if photo is not None else ""
-        evidence.remove_photo(s, photo_id)
-        if item_key:
-            s.flush()
-            _count_item_photos(s, visit_id, item_key)
+        evidence.remove_photo(s, photo_id)  # also recounts a photo item's answer
     return load(store, visit_id)
 
 

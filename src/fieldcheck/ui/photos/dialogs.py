@@ -4,6 +4,7 @@ of an import that rejected files."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QPixmap, QResizeEvent
@@ -26,10 +27,13 @@ from fieldcheck.ui.common.widgets import button, label
 from fieldcheck.ui.photos import data
 from fieldcheck.ui.photos.data import Candidate, PhotoRow
 
+if TYPE_CHECKING:
+    from fieldcheck.store import Store
 
-def read_display(store: object, sha256: str) -> QImage:
+
+def read_display(store: Store, sha256: str) -> QImage:
     """Worker: make (first time) and read the ~1600 px display copy."""
-    path = data.display_path(store, sha256)  # type: ignore[arg-type]
+    path = data.display_path(store, sha256)
     return QImage(str(path))
 
 
@@ -89,8 +93,9 @@ class PhotoViewer(QDialog):
             kb=max(1, row.size // 1024), sha=row.sha256[:16]))
         self.picture.setText(tr("正在加载…"))
         self.image = QImage()
-        self.ctx.tasks.run(read_display, self.ctx.store, row.sha256, owner=self,
-                           on_done=lambda image, sha=row.sha256: self._loaded(sha, image))
+        sha = row.sha256
+        self.ctx.tasks.run(read_display, self.ctx.store, sha, owner=self,
+                           on_done=lambda image: self._loaded(sha, image))
 
     def _loaded(self, sha256: str, image: QImage) -> None:
         if self.rows[self.index].sha256 == sha256:

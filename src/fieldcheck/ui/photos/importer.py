@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
 
 from fieldcheck.domain.evidence import ImportReport
 from fieldcheck.ui.common.context import AppContext
@@ -21,8 +22,9 @@ class PhotoImporter(QObject):
     finished = Signal(object)  # ImportReport
     failed = Signal(object)
 
-    def __init__(self, ctx: AppContext, visit_id: str, parent: QObject | None = None) -> None:
+    def __init__(self, ctx: AppContext, visit_id: str, parent: QWidget) -> None:
         super().__init__(parent)
+        self.widget = parent
         self.ctx = ctx
         self.visit_id = visit_id
         self.running = False
@@ -68,5 +70,4 @@ class PhotoImporter(QObject):
         self.running = False
         self.failed.emit(exc)
         self._next()
-        parent = self.parent()
-        show_exception(parent.window() if hasattr(parent, "window") else None, exc)  # type: ignore[union-attr]
+        show_exception(self.widget.window(), exc)

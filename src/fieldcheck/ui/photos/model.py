@@ -5,7 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSize, Qt
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
 
 from fieldcheck.i18n import tr
@@ -41,8 +48,8 @@ def placeholder_icon() -> QIcon:
 
 
 class PhotoListModel(QAbstractListModel):
-    def __init__(self, ctx: AppContext) -> None:
-        super().__init__()
+    def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.ctx = ctx
         self.rows: list[PhotoRow] = []
         self.icons: dict[str, QIcon] = {}

@@ -28,7 +28,7 @@ class PhotosPanel(QWidget):
         super().__init__(parent)
         self.ctx, self.visit_id, self.importer = ctx, visit_id, importer
         self.read_only = True
-        self.model = PhotoListModel(ctx)
+        self.model = PhotoListModel(ctx, self)
         self.viewer: PhotoViewer | None = None
         self.folder_dialog: FolderImportDialog | None = None
         self.report_dialog: ImportReportDialog | None = None
@@ -45,7 +45,7 @@ class PhotosPanel(QWidget):
         importer.started.connect(self._import_started)
         importer.progress.connect(self._import_progress)
         importer.finished.connect(self._import_finished)
-        importer.failed.connect(lambda _e: (self.progress.hide(), self.stop_button.hide()))
+        importer.failed.connect(self._import_ended)
 
     def _toolbar(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -132,9 +132,12 @@ class PhotosPanel(QWidget):
         self.progress.setValue(done)
         self.status.setText(tr("正在导入 {done}/{total} …", done=done, total=total))
 
-    def _import_finished(self, report: ImportReport) -> None:
+    def _import_ended(self, _error: object = None) -> None:
         self.progress.hide()
         self.stop_button.hide()
+
+    def _import_finished(self, report: ImportReport) -> None:
+        self._import_ended()
         self.status.setText(report.summary())
         self.load()
         if report.rejected:

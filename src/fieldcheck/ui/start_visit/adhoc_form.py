@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QButtonGroup,
     QComboBox,
     QFormLayout,
@@ -19,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldcheck.domain.visits import KIND_NAMES
 from fieldcheck.i18n import tr
 from fieldcheck.ui.common.context import AppContext
+from fieldcheck.ui.common.labels import kind_name
 from fieldcheck.ui.common.widgets import button
 from fieldcheck.ui.start_visit import data
 from fieldcheck.ui.start_visit.data import Choices, TemplateChoice, UnitChoice
@@ -107,13 +108,13 @@ class AdHocForm(QWidget):
         self.kinds = QButtonGroup(self)
         self.kind_buttons: dict[str, QRadioButton] = {}
         for key in KIND_ORDER:
-            radio = QRadioButton(tr(KIND_NAMES[key]))  # type: ignore[index]
+            radio = QRadioButton(kind_name(key))
             self.kinds.addButton(radio)
             self.kind_buttons[key] = radio
             row.addWidget(radio)
         row.addStretch(1)
         self.kind_buttons["unannounced"].setChecked(True)
-        self.kinds.buttonToggled.connect(lambda _b, on: on and self._fill_templates())
+        self.kinds.buttonToggled.connect(self._kind_toggled)
         return box
 
     def show_choices(self, choices: Choices) -> None:
@@ -130,6 +131,10 @@ class AdHocForm(QWidget):
             item.setCheckState(Qt.CheckState.Checked if mine else Qt.CheckState.Unchecked)
             self.members.addItem(item)
         self.search_units()
+
+    def _kind_toggled(self, _button: QAbstractButton, checked: bool) -> None:
+        if checked:
+            self._fill_templates()
 
     def kind(self) -> str:
         return next(k for k, b in self.kind_buttons.items() if b.isChecked())

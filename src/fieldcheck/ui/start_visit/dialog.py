@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (
 )
 
 from fieldcheck.domain.queries import VisitRow
-from fieldcheck.domain.visits import KIND_NAMES
 from fieldcheck.i18n import tr
 from fieldcheck.ui.common.context import AppContext
+from fieldcheck.ui.common.labels import kind_name
 from fieldcheck.ui.common.widgets import label
 from fieldcheck.ui.start_visit import data
 from fieldcheck.ui.start_visit.adhoc_form import AdHocForm
@@ -72,7 +72,7 @@ class StartVisitDialog(QDialog):
     @staticmethod
     def _planned_item(row: VisitRow) -> QListWidgetItem:
         day = row.planned_for.isoformat() if row.planned_for else tr("未定日期")
-        kind = tr(KIND_NAMES.get(row.kind, row.kind))  # type: ignore[call-overload]
+        kind = kind_name(row.kind)
         secret = "　" + tr("[保密]") if row.confidential else ""
         item = QListWidgetItem(f"{day}　{kind}　{row.unit_name}{secret}")
         item.setData(ID_ROLE, row.id)

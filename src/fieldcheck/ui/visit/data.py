@@ -10,8 +10,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from fieldcheck.domain import visits
-from fieldcheck.i18n import tr
 from fieldcheck.models import Inspector, VisitStatus
+from fieldcheck.ui.common.labels import kind_name, status_name
 
 if TYPE_CHECKING:
     from fieldcheck.store import Store
@@ -39,11 +39,11 @@ class VisitInfo:
 
     @property
     def kind_name(self) -> str:
-        return tr(visits.KIND_NAMES.get(self.kind, self.kind))  # type: ignore[call-overload]
+        return kind_name(self.kind)
 
     @property
     def status_name(self) -> str:
-        return tr(visits.STATUS_NAMES.get(self.status, self.status))  # type: ignore[call-overload]
+        return status_name(self.status)
 
 
 def load_visit(store: Store, visit_id: str) -> VisitInfo:

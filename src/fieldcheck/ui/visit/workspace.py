@@ -74,7 +74,11 @@ class VisitWorkspace(QWidget):
         self.observations.changed.connect(lambda n: self._count_tab(OBSERVATIONS, tr("观察记录"), n))
         self.findings.changed.connect(lambda rows: self._count_tab(FINDINGS, tr("问题"), len(rows)))
         self.photos.changed.connect(lambda rows: self._count_tab(PHOTOS, tr("照片"), len(rows)))
-        self.importer.finished.connect(lambda _r: (self.checklist.refresh(), self.findings.load()))
+        self.importer.finished.connect(self._photos_imported)
+
+    def _photos_imported(self, _report: object) -> None:
+        self.checklist.refresh()  # photo counts of items
+        self.findings.load()  # evidence counts
 
     def reload(self) -> None:
         """Read everything again (after opening, finishing, reopening)."""
@@ -93,12 +97,12 @@ class VisitWorkspace(QWidget):
         self.observations.set_read_only(read_only, info.started_at)
         self.findings.set_read_only(read_only)
         self.photos.set_read_only(read_only)
-        banners = {
+        banners: dict[str, str] = {
             VisitStatus.PLANNED: tr("这是一项计划中的检查，尚未开始。点击“开始检查”后即可填写检查表。"),
             VisitStatus.COMPLETED: tr("检查已结束，内容只读。如需修改，请点击“重新打开”并填写理由（将被记录）。"),
             VisitStatus.CANCELLED: tr("该检查已取消，内容只读。"),
         }
-        self.banner.setText(banners.get(info.status, ""))  # type: ignore[call-overload]
+        self.banner.setText(banners.get(info.status, ""))
         self.banner.setVisible(info.status in banners)
 
     def _checklist_changed(self, state: ChecklistState) -> None:

@@ -24,9 +24,9 @@ def first_page(store: Store, f: VisitFilter, limit: int) -> FirstPage:
         return FirstPage(queries.count_visits(s, f), queries.page_visits(s, f, 0, limit))
 
 
-def page(store: Store, f: VisitFilter, offset: int, limit: int) -> list[VisitRow]:
+def page(store: Store, f: VisitFilter, after_id: str, limit: int) -> list[VisitRow]:
     with store.read() as s:
-        return queries.page_visits(s, f, offset, limit)
+        return queries.page_visits(s, f, 0, limit, after_id=after_id)
 
 
 def todays_plan(store: Store, day: date) -> list[VisitRow]:

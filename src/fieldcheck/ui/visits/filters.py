@@ -8,8 +8,8 @@ from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QCompleter, QDateEdit, QHBoxLayout, QLineEdit, QWidget
 
 from fieldcheck.domain.queries import VisitFilter
-from fieldcheck.domain.visits import KIND_NAMES, STATUS_NAMES
 from fieldcheck.i18n import tr
+from fieldcheck.ui.common.labels import kinds, statuses
 from fieldcheck.ui.common.widgets import button, label
 
 SEARCH_PAUSE_MS = 250
@@ -46,12 +46,12 @@ class VisitFilterBar(QWidget):
         self.search.setMinimumWidth(200)
         self.status = QComboBox()
         self.status.addItem(tr("全部状态"), None)
-        for key, name in STATUS_NAMES.items():
-            self.status.addItem(tr(name), str(key))
+        for key, name in statuses():
+            self.status.addItem(name, key)
         self.kind = QComboBox()
         self.kind.addItem(tr("全部类型"), None)
-        for key, name in KIND_NAMES.items():
-            self.kind.addItem(tr(name), str(key))
+        for key, name in kinds():
+            self.kind.addItem(name, key)
         self.unit = QComboBox()
         self.unit.setEditable(True)
         self.unit.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)

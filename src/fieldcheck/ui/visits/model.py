@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
@@ -19,9 +20,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QFont
 
 from fieldcheck.domain.queries import VisitFilter, VisitRow
-from fieldcheck.domain.visits import KIND_NAMES, STATUS_NAMES
 from fieldcheck.i18n import tr
 from fieldcheck.ui.common.context import AppContext
+from fieldcheck.ui.common.labels import kind_name, status_name
 from fieldcheck.ui.common.style import status_colour
 from fieldcheck.ui.visits import data
 from fieldcheck.ui.visits.data import FirstPage
@@ -45,8 +46,8 @@ class VisitTableModel(QAbstractTableModel):
     total_changed = Signal(int)
     loading_changed = Signal(bool)
 
-    def __init__(self, ctx: AppContext) -> None:
-        super().__init__()
+    def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.ctx = ctx
         self.filter = VisitFilter()
         self.rows: list[VisitRow] = []
@@ -92,9 +93,9 @@ class VisitTableModel(QAbstractTableModel):
         if column == 0:
             return row.unit_name + (f"（{row.title}）" if row.title else "")
         if column == 1:
-            return tr(KIND_NAMES.get(row.kind, row.kind))  # type: ignore[call-overload]
+            return kind_name(row.kind)
         if column == 2:
-            return tr(STATUS_NAMES.get(row.status, row.status))  # type: ignore[call-overload]
+            return status_name(row.status)
         if column == 3:
             return _day(row.planned_for)
         if column == 4:
@@ -111,7 +112,7 @@ class VisitTableModel(QAbstractTableModel):
             return
         self._set_loading(True)
         generation = self._generation
-        self.ctx.tasks.run(data.page, self.ctx.store, self.filter, len(self.rows), PAGE_SIZE,
+        self.ctx.tasks.run(data.page, self.ctx.store, self.filter, self.rows[-1].id, PAGE_SIZE,
                            owner=self, on_done=lambda rows: self._page_arrived(generation, rows),
                            on_error=lambda exc: self._failed(generation, exc))
 

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from fieldcheck.domain.queries import VisitRow
-from fieldcheck.domain.visits import KIND_NAMES
 from fieldcheck.i18n import tr
 from fieldcheck.ui.common.context import AppContext
+from fieldcheck.ui.common.labels import kind_name
 from fieldcheck.ui.common.style import ACCENT, NAVY
 from fieldcheck.ui.common.widgets import Badge, button, card, label
 from fieldcheck.ui.visits import data
@@ -39,7 +39,7 @@ class PlanCard(QFrame):
         layout.setContentsMargins(12, 10, 12, 10)
         layout.setSpacing(6)
         top = QHBoxLayout()
-        top.addWidget(Badge(tr(KIND_NAMES.get(row.kind, row.kind)), NAVY))  # type: ignore[call-overload]
+        top.addWidget(Badge(kind_name(row.kind), NAVY))
         if row.confidential:
             top.addWidget(Badge(tr("保密"), ACCENT))
         top.addStretch(1)
@@ -65,9 +65,8 @@ class VisitsScreen(QWidget):
         layout.addWidget(self._plan_panel())
         layout.addWidget(self._list_panel(), 1)
         self.filters.changed.connect(self.model.set_filter)
-        self.model.total_changed.connect(lambda n: self.count.setText(tr("共 {n} 条", n=n)))
-        self.model.loading_changed.connect(
-            lambda busy: self.busy.setText(tr("正在读取…") if busy else ""))
+        self.model.total_changed.connect(self._show_total)
+        self.model.loading_changed.connect(self._show_busy)
 
     def _plan_panel(self) -> QFrame:
         panel = card("panel")
@@ -109,7 +108,7 @@ class VisitsScreen(QWidget):
         layout.addLayout(head)
         self.filters = VisitFilterBar()
         layout.addWidget(self.filters)
-        self.model = VisitTableModel(self.ctx)
+        self.model = VisitTableModel(self.ctx, panel)
         self.table = QTableView()
         self.table.setObjectName("visitTable")
         self.table.setModel(self.model)
@@ -129,6 +128,12 @@ class VisitsScreen(QWidget):
         self.table.activated.connect(self._activated)
         layout.addWidget(self.table, 1)
         return panel
+
+    def _show_total(self, total: int) -> None:
+        self.count.setText(tr("共 {n} 条", n=total))
+
+    def _show_busy(self, busy: bool) -> None:
+        self.busy.setText(tr("正在读取…") if busy else "")
 
     def _activated(self, index: QModelIndex) -> None:
         row: VisitRow | None = self.model.data(index, ROW_ROLE)
@@ -152,8 +157,9 @@ class VisitsScreen(QWidget):
     def _show_plan(self, rows: list[VisitRow]) -> None:
         while self.plan_row.count():
             item = self.plan_row.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.plan_title.setText(tr("今日计划（{n}）", n=len(rows)))
         for row in rows:
             self.plan_row.addWidget(PlanCard(row, self.open_visit.emit))

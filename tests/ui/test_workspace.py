@@ -1,0 +1,103 @@
+"""The visit workspace around the whole-visit flow: a planned visit, drops, observation edits."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from pytestqt.qtbot import QtBot
+from ui_helpers import make_jpeg
+
+from fieldcheck.domain.checklist import latest_template_versions
+from fieldcheck.domain.people import add_unit
+from fieldcheck.domain.visits import plan_visit
+from fieldcheck.ui.common import dialogs
+from fieldcheck.ui.common.context import AppContext
+from fieldcheck.ui.visit.workspace import VisitWorkspace
+
+pytestmark = pytest.mark.gui
+
+
+def planned_visit(ctx: AppContext) -> str:
+    with ctx.store.write() as s:
+        unit = add_unit(s, "清河市市场监督管理局", "department")
+        version = next(v for v in latest_template_versions(s) if v.key == "window_unannounced")
+        return plan_visit(s, unit_id=unit.id, kind="open", template_version_id=version.id,
+                          planned_for=date.today()).id
+
+
+def open_workspace(qtbot: QtBot, ctx: AppContext, visit_id: str) -> VisitWorkspace:
+    ws = VisitWorkspace(ctx, visit_id)
+    qtbot.addWidget(ws)
+    ws.resize(1300, 850)
+    ws.show()
+    qtbot.waitUntil(lambda: ws.info is not None and ws.checklist.state is not None)
+    return ws
+
+
+def test_a_planned_visit_is_read_only_until_started(qtbot: QtBot, ctx: AppContext) -> None:
+    ws = open_workspace(qtbot, ctx, planned_visit(ctx))
+    assert ws.banner.isVisibleTo(ws) and "尚未开始" in ws.banner.text()
+    assert not ws.checklist.view.cards["staff_on_duty"].editor.isEnabled()
+    ws.header.start.click()
+    qtbot.waitUntil(lambda: ws.info is not None and ws.info.status == "in_progress")
+    assert not ws.banner.isVisibleTo(ws)
+    assert ws.checklist.view.cards["staff_on_duty"].editor.isEnabled()
+    assert ws.header.finish.isVisibleTo(ws.header)
+    ctx.tasks.wait()
+
+
+def test_photos_dropped_on_the_grid_are_imported(qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> None:
+    ws = open_workspace(qtbot, ctx, planned_visit(ctx))
+    ws.header.start.click()
+    qtbot.waitUntil(lambda: ws.info is not None and ws.info.editable)
+    folder = tmp_path / "phone"
+    folder.mkdir()
+    for n in range(3):
+        make_jpeg(folder / f"IMG_{n}.JPG", (50 * n, 100, 120), datetime.now())
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(folder))])  # a whole folder, as people drop them
+    drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(ws.importer.finished, timeout=10_000) as finished:
+        ws.photos.grid.dropEvent(drop)
+    assert len(finished.args[0].added) == 3
+    qtbot.waitUntil(lambda: len(ws.photos.model.rows) == 3 and ws.photos.model.thumbnails_ready())
+    assert ws.tabs.tabText(3) == "照片 (3)"
+    ctx.tasks.wait()
+
+
+def test_observations_can_be_corrected_and_removed(qtbot: QtBot, ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = open_workspace(qtbot, ctx, planned_visit(ctx))
+    ws.header.start.click()
+    qtbot.waitUntil(lambda: ws.info is not None and ws.info.editable)
+    log = ws.observations
+    log.quick_buttons[3].click()  # 等候超时
+    qtbot.waitUntil(lambda: len(log.rows) == 1)
+    monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: "等候超时（约 40 分钟）")
+    log.edit_entry(log.log.topLevelItem(0))
+    qtbot.waitUntil(lambda: log.rows and log.rows[0].text == "等候超时（约 40 分钟）")
+    monkeypatch.setattr(dialogs, "confirm", lambda *a, **k: True)
+    log.log.setCurrentItem(log.log.topLevelItem(0))
+    qtbot.keyClick(log.log, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: not log.rows)
+    ctx.tasks.wait()
+
+
+def test_a_photo_import_can_be_stopped_and_keeps_what_it_imported(qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> None:
+    ws = open_workspace(qtbot, ctx, planned_visit(ctx))
+    ws.header.start.click()
+    qtbot.waitUntil(lambda: ws.info is not None and ws.info.editable)
+    files = [make_jpeg(tmp_path / f"S{n}.JPG", (20 * n, 80, 160), datetime.now()) for n in range(12)]
+    with qtbot.waitSignal(ws.importer.finished, timeout=10_000) as finished:
+        ws.photos.import_files(files)
+        ws.photos.stop_button.click()  # 停止导入: stops after the photo in hand
+    stopped_after = len(finished.args[0].added)
+    assert stopped_after < len(files)
+    qtbot.waitUntil(lambda: len(ws.photos.model.rows) == stopped_after)
+    ws.photos.import_files(files)  # the rest can be imported later; nothing is doubled
+    qtbot.waitUntil(lambda: len(ws.photos.model.rows) == len(files), timeout=10_000)
+    ctx.tasks.wait()
