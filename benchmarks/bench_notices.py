@@ -22,9 +22,12 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import one_core  # noqa: E402
 
 _COLD_SCRIPT = """
 import json, time
@@ -36,7 +39,7 @@ print(json.dumps({"ms": (time.perf_counter() - t0) * 1000, "bytes": len(pdf)}))
 
 
 def run(quick: bool) -> list[dict[str, Any]]:
-    with _one_core():
+    with one_core():
         cold = statistics.median(_cold_ms() for _ in range(1 if quick else 3))
         warm, size = _warm(5 if quick else 20)
     return [
@@ -69,20 +72,6 @@ def _warm(repeat: int) -> tuple[float, int]:
 
 def _result(name: str, value: float, unit: str) -> dict[str, Any]:
     return {"name": name, "value": round(value, 1), "unit": unit, "baseline": None, "ratio": None}
-
-
-@contextmanager
-def _one_core() -> Iterator[None]:
-    """Pin to one CPU (children inherit it) so the figures are one-core figures."""
-    if not hasattr(os, "sched_setaffinity"):
-        yield
-        return
-    before = os.sched_getaffinity(0)
-    os.sched_setaffinity(0, {min(before)})
-    try:
-        yield
-    finally:
-        os.sched_setaffinity(0, before)
 
 
 def main() -> int:

@@ -18,18 +18,20 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image, ImageOps
 from PIL.TiffImagePlugin import IFDRational
 
 from fieldcheck.photos import DISPLAY_SIDE, THUMBNAIL_SIDE, BlobStore, ingest_photo
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import one_core  # noqa: E402
 
 WIDTH, HEIGHT = 4000, 3000
 QUALITY = 91
@@ -38,7 +40,7 @@ _TIME_PLACEHOLDER = b"2024:05:01 10:00:00"
 
 def run(quick: bool) -> list[dict[str, object]]:
     count = 5 if quick else 30
-    with tempfile.TemporaryDirectory(prefix="fieldcheck-bench-") as tmp, _one_core():
+    with tempfile.TemporaryDirectory(prefix="fieldcheck-bench-") as tmp, one_core():
         folder = Path(tmp)
         photos = _write_photo_copies(folder / "card", count + 1)
         warm_up, timed = photos[0], photos[1:]
@@ -80,20 +82,6 @@ def _rate(step: Callable[[Path], None], paths: list[Path]) -> float:
     for path in paths:
         step(path)
     return len(paths) / (time.perf_counter() - start)
-
-
-@contextmanager
-def _one_core() -> Iterator[None]:
-    """Pin to one CPU (where the OS allows) so the figure is a one-core figure by construction."""
-    if not hasattr(os, "sched_setaffinity"):
-        yield
-        return
-    before = os.sched_getaffinity(0)
-    os.sched_setaffinity(0, {min(before)})
-    try:
-        yield
-    finally:
-        os.sched_setaffinity(0, before)
 
 
 def _write_photo_copies(folder: Path, count: int) -> list[Path]:

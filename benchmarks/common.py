@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
+
+
+@contextmanager
+def one_core() -> Iterator[None]:
+    """Pin to one CPU (children inherit it) so the figures are one-core figures."""
+    if not hasattr(os, "sched_setaffinity"):
+        yield
+        return
+    before = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(before)})
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, before)
 
 
 def result(name: str, value: float, unit: str, baseline: float | None = None) -> dict[str, Any]:
