@@ -47,6 +47,8 @@ TYPE_NAMES = {
     NoticeType.RECTIFICATION: "整改通知书",
     NoticeType.RECOMMENDATION: "效能监察建议书",
     NoticeType.SERVICE: "送达回证",
+    NoticeType.CIRCULAR: "通报",
+    NoticeType.ACCOUNTABILITY: "责任追究建议",
 }
 ROLES = ("inspector", "recipient", "witness")
 
@@ -137,7 +139,8 @@ def _service_fields(session: Session, visit_id: str) -> dict[str, str]:
     served = [n for n in notices_of(session, visit_id) if n.status == "issued" and n.type != NoticeType.SERVICE]
     served.sort(key=lambda n: n.issued_at or utcnow(), reverse=True)  # newest first
     served.sort(key=lambda n: n.type not in (NoticeType.RECTIFICATION, NoticeType.RECOMMENDATION))
-    fields = {"method": tr("直接送达"), "served_at": format_date(date.today()), "remarks": ""}
+    # Printed on the Chinese document whatever the UI language: record text, not UI text.
+    fields = {"method": "直接送达", "served_at": format_date(date.today()), "remarks": ""}
     if served:
         fields["document_name"] = TYPE_NAMES.get(NoticeType(served[0].type), "")
         fields["document_number"] = served[0].number or ""
@@ -339,7 +342,7 @@ def issue_notice(store: Store, notice_id: str, settings: BureauSettings,
         numbering.mark_used(s, kind, year, seq)
         record_change(s, actor_of(s), "notice.issue", notice, {"number": number, "sha256": notice.pdf_sha256})
         if notice.supersedes_id:
-            _void(s, notice.supersedes_id, tr("被 {number} 替代", number=number), by=notice.id)
+            _void(s, notice.supersedes_id, f"被 {number} 替代", by=notice.id)  # record text
     return notice
 
 

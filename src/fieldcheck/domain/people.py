@@ -13,7 +13,8 @@ from fieldcheck.models import Inspector, LocalIdentity, Unit, UnitKind
 
 def actor_of(session: Session) -> Actor:
     ident = session.scalars(select(LocalIdentity)).one()
-    return Actor(name=ident.user_name or tr("未登记用户"), device_id=ident.device_id)
+    # Stored in the audit chain, so it stays the same whatever the UI language.
+    return Actor(name=ident.user_name or "未登记用户", device_id=ident.device_id)
 
 
 def set_laptop_user(session: Session, user_name: str, credential_no: str) -> Inspector:

@@ -14,7 +14,7 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from fieldcheck.domain import numbering
-from fieldcheck.i18n import tr
+from fieldcheck.i18n import language, tr
 from fieldcheck.ui.common import dialogs
 from fieldcheck.ui.common.errors import show_exception
 from fieldcheck.ui.common.widgets import button
@@ -299,4 +299,7 @@ def _set_primary(widget: QPushButton, primary: bool) -> None:
 
 
 def _chinese_count(n: int) -> str:
-    return "一二三四五六七八九十"[n - 1] if 1 <= n <= 10 else str(n)
+    """一式两份 reads with a Chinese numeral; other languages get the digit."""
+    if language() != "zh" or not 1 <= n <= 10:
+        return str(n)
+    return "一两三四五六七八九十"[n - 1]
