@@ -29,6 +29,15 @@ _DIR_FSYNC_UNSUPPORTED: Final = frozenset({errno.EINVAL, errno.ENOTSUP, errno.EB
 
 def write_durably(path: Path, data: bytes | memoryview) -> None:
     """Write `data` to `path` atomically and durably; on failure no file is left behind."""
+    publish_staged(stage_durably(path, data), path)
+
+
+def stage_durably(path: Path, data: bytes | memoryview) -> Path:
+    """The first half of write_durably: `data` fsynced in a temporary file beside `path`.
+
+    Nothing refers to the temporary file until publish_staged() renames it, so the slow
+    write and fsync can overlap other work (decoding the thumbnail) and be dropped if it fails.
+    """
     make_dirs_durably(path.parent)
     fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
     temp = Path(temp_name)
@@ -38,6 +47,15 @@ def write_durably(path: Path, data: bytes | memoryview) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return temp
+
+
+def publish_staged(temp: Path, path: Path) -> None:
+    """The second half: rename the staged file into place and make the rename durable."""
+    try:
         os.replace(temp, path)
     except BaseException:
         temp.unlink(missing_ok=True)

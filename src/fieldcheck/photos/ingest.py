@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import stat
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Final
 
 from fieldcheck.errors import PhotoError
 from fieldcheck.i18n import tr
+from fieldcheck.photos.durable import write_error
 from fieldcheck.photos.exif import read_photo_exif
 from fieldcheck.photos.imaging import (
     THUMBNAIL_SIDE,
@@ -64,15 +66,22 @@ def ingest_photo(source: Path, store: BlobStore) -> IngestedPhoto:
         if duplicate and store.thumbnail_path(sha256).is_file():
             exif = read_photo_exif(img)  # checked at its first import; header only (bar PNG)
         else:
-            # Decoding the thumbnail is also the integrity check, so it precedes any write.
-            small = decode_reduced(img, THUMBNAIL_SIDE, name)
-            exif = read_photo_exif(img)
-            thumbnail = encode_upright_jpeg(small, exif.orientation)
-            if duplicate:
+            # Decoding the thumbnail is also the integrity check, so the original is only
+            # staged (written and fsynced under a temporary name, on the I/O thread, while
+            # the decoder runs) and is published only once the decode has succeeded.
+            staging = None if duplicate else _STAGING.submit(store.stage_original, sha256, data)
+            try:
+                small = decode_reduced(img, THUMBNAIL_SIDE, name)
+                exif = read_photo_exif(img)
+                thumbnail = encode_upright_jpeg(small, exif.orientation)
+            except BaseException:
+                _discard(staging)
+                raise
+            if staging is None:
                 # A crash between the two writes of an earlier import: repair, don't duplicate.
                 store.put_thumbnail(sha256, thumbnail, name)
             else:
-                store.add(sha256, data, thumbnail, name)
+                store.add_staged(sha256, _staged(staging, name), thumbnail, name)
     if swaps_axes(exif.orientation):
         width, height = height, width
     return IngestedPhoto(
@@ -88,6 +97,27 @@ def ingest_photo(source: Path, store: BlobStore) -> IngestedPhoto:
         orientation=exif.orientation,
         duplicate=duplicate,
     )
+
+
+# One I/O thread: writing and fsyncing release the GIL, so the original's write overlaps
+# the thumbnail decode even on one core (waiting on the disk is not computing).
+_STAGING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="photo-io")
+
+
+def _staged(staging: Future[Path], name: str) -> Path:
+    try:
+        return staging.result()
+    except OSError as exc:
+        raise write_error(exc, name) from exc
+
+
+def _discard(staging: Future[Path] | None) -> None:
+    if staging is None:
+        return
+    try:
+        staging.result().unlink(missing_ok=True)
+    except OSError:
+        pass  # the write failed too: stage_durably removed its temporary file
 
 
 def _read_source(source: Path, name: str) -> bytes:

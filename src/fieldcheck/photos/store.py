@@ -20,7 +20,13 @@ from typing import Final
 
 from fieldcheck.errors import PhotoError
 from fieldcheck.i18n import tr
-from fieldcheck.photos.durable import remove_stale_temps, write_durably, write_error
+from fieldcheck.photos.durable import (
+    publish_staged,
+    remove_stale_temps,
+    stage_durably,
+    write_durably,
+    write_error,
+)
 from fieldcheck.photos.exif import read_photo_exif
 from fieldcheck.photos.imaging import DISPLAY_SIDE, decode_reduced, encode_upright_jpeg, open_image
 
@@ -58,17 +64,18 @@ class BlobStore:
             return False
         return digest.hexdigest() == sha256
 
-    def add(self, sha256: str, original: bytes, thumbnail: bytes, name: str) -> None:
-        """Store a new original and its thumbnail durably; on failure neither is left behind."""
-        attempted: list[Path] = []
+    def stage_original(self, sha256: str, original: bytes) -> Path:
+        """Write and fsync the original under a temporary name (raises OSError as it comes)."""
+        return stage_durably(self.original_path(sha256), original)
+
+    def add_staged(self, sha256: str, staged: Path, thumbnail: bytes, name: str) -> None:
+        """Publish a staged original with its thumbnail; on failure neither is left behind."""
         try:
-            for path, data in ((self.original_path(sha256), original),
-                               (self.thumbnail_path(sha256), thumbnail)):
-                attempted.append(path)  # before writing: a failed directory fsync comes after the rename
-                write_durably(path, data)
+            write_durably(self.thumbnail_path(sha256), thumbnail)
+            publish_staged(staged, self.original_path(sha256))
         except OSError as exc:
-            for path in attempted:
-                path.unlink(missing_ok=True)
+            staged.unlink(missing_ok=True)
+            self.thumbnail_path(sha256).unlink(missing_ok=True)
             raise write_error(exc, name) from exc
 
     def put_thumbnail(self, sha256: str, thumbnail: bytes, name: str) -> None:
