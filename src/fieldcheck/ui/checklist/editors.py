@@ -32,7 +32,9 @@ from PySide6.QtWidgets import (
 from fieldcheck.i18n import tr
 from fieldcheck.templates import Item
 
-TYPING_PAUSE_MS = 500
+# Text is saved at most this long after the first unsaved keystroke, even while typing goes
+# on (a throttle, not a debounce): a kill -9 can lose at most this much of what was typed.
+TYPING_PAUSE_MS = 300
 RADIO_LIMIT = 4  # more single-choice options than this become a drop-down
 
 
@@ -234,7 +236,7 @@ class TextEditor(AnswerEditor):
         self._saved = ""
 
     def _typed(self) -> None:
-        if not self._loading:
+        if not self._loading and not self._timer.isActive():
             self._timer.start()
 
     def flush(self) -> None:

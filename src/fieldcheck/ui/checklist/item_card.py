@@ -62,7 +62,8 @@ class ItemCard(QFrame):
         self.note.setClearButtonEnabled(True)
         self._note_timer = QTimer(self, singleShot=True, interval=TYPING_PAUSE_MS)
         self._note_timer.timeout.connect(self.flush_note)
-        self.note.textEdited.connect(lambda _t: self._note_timer.start())
+        self.note.textEdited.connect(
+            lambda _t: None if self._note_timer.isActive() else self._note_timer.start())
         self.note.installEventFilter(self)
         row.addWidget(self.note, 1)
         self.photo_info = QLabel()
