@@ -81,10 +81,11 @@ def cmd_notice_render(args: argparse.Namespace) -> int:
 
 def cmd_notice_sample(args: argparse.Namespace) -> int:
     from fieldcheck.domain.notice_settings import load_settings
-    from fieldcheck.notices import NoticeType, render_notice, sample_content
+    from fieldcheck.notices import NoticeType, render_notice, sample_content, sample_settings
 
-    settings = load_settings(Path(args.data_dir) if args.data_dir else default_data_dir())
-    pdf = render_notice(sample_content(NoticeType(args.type)), settings.notice)
+    # The sample's own issuer by default; a bureau's settings when a data dir is named.
+    settings = load_settings(Path(args.data_dir)).notice if args.data_dir else sample_settings()
+    pdf = render_notice(sample_content(NoticeType(args.type)), settings)
     Path(args.out).write_bytes(pdf)
     return 0
 
