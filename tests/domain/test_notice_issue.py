@@ -243,3 +243,33 @@ def test_draft_shows_findings_recorded_after_it_was_created(store: Store, draft_
     with store.read() as s:
         content = notices.content_for_render(s, notices.get_notice(s, draft_id))
     assert [f.description for f in content.findings][-1] == "窗口人员未佩戴工作牌"
+
+
+@pytest.mark.parametrize("kind", ["record", "rectification", "recommendation", "service"])
+def test_notice_sample_cli(tmp_path: Path, kind: str) -> None:
+    out = tmp_path / f"{kind}.pdf"
+    result = subprocess.run([sys.executable, "-m", "fieldcheck.cli", "notice", "sample", "--type", kind,
+                             "--out", str(out)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    assert "— 1 —" in text
+    if kind != "service":  # the 送达回证 is one page by nature
+        assert "— 2 —" in text
+
+
+def test_notice_render_cli_gives_draft_then_frozen_pdf(store: Store, draft_id: str, settings) -> None:  # type: ignore[no-untyped-def]
+    def render(out: Path) -> bytes:
+        result = subprocess.run([sys.executable, "-m", "fieldcheck.cli", "notice", "render", "--data-dir",
+                                 str(store.data_dir), "--notice", draft_id, "--out", str(out)],
+                                capture_output=True, text=True, check=False)
+        assert result.returncode == 0, result.stderr
+        return out.read_bytes()
+
+    draft = render(store.data_dir / "draft.pdf")
+    text = subprocess.run(["pdftotext", str(store.data_dir / "draft.pdf"), "-"],
+                          capture_output=True, text=True).stdout
+    assert "草" in text and "稿" in text  # the diagonal watermark (drawn one character at a time)
+    assert "〔" not in text  # a draft carries no document number
+    notices.issue_notice(store, draft_id, settings, numbering.LocalAuthority())
+    frozen = render(store.data_dir / "issued.pdf")
+    assert frozen == notices.issued_pdf(store, draft_id) and frozen != draft
