@@ -181,10 +181,13 @@ def _visit(
     lead = rng.choice(inspectors)
     members = [lead[0]] + [p[0] for p in rng.sample(inspectors, 2) if p[0] != lead[0]]
     # The newest few visits are the plan for today and the coming days; the rest are history.
-    upcoming = n >= total - max(6, total // 20)
-    # Half of the plan is for today (the inspector's morning list), the rest for the next days.
+    planned = max(6, total // 20)
+    upcoming = n >= total - planned
+    # Half of the plan is for today (the inspector's morning list), the rest for the next days;
+    # the history reaches back about two years, the newest visit yesterday.
     ahead = 0 if (total - n) % 2 else 1 + (total - n) % 3
-    day = today + timedelta(days=ahead) if upcoming else today - timedelta(days=1 + (total - n) % 700)
+    days_ago = 1 + (total - planned - 1 - n) * 700 // max(total, 1)
+    day = today + timedelta(days=ahead) if upcoming else today - timedelta(days=days_ago)
     start = datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC) - timedelta(hours=8)
     start += timedelta(minutes=rng.randint(0, 360))
     status = VisitStatus.PLANNED if upcoming else rng.choices(
