@@ -52,7 +52,7 @@ INDIRECT_CONSTANTS = (
     ("ui/notices/data.py", "ROLE_NAMES"),  # SignatureRow, signing dialog
     ("ui/notices/actions.py", "NO_PRINTER"),  # tr(NO_PRINTER)
     ("ui/settings/data.py", "FONT_FACES"),  # tr(face)
-    ("ui/start_visit/data.py", "UNIT_KIND_NAMES"),  # adhoc_form: tr(name)
+    ("domain/people.py", "UNIT_KIND_NAMES"),  # adhoc_form: tr(name)
 )
 
 

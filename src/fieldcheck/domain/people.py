@@ -10,6 +10,13 @@ from fieldcheck.errors import ValidationError
 from fieldcheck.i18n import tr
 from fieldcheck.models import Inspector, LocalIdentity, Unit, UnitKind
 
+UNIT_KIND_NAMES = {
+    UnitKind.DEPARTMENT: "部门",
+    UnitKind.SERVICE_WINDOW: "服务窗口",
+    UnitKind.ENTERPRISE: "企业",
+    UnitKind.PROJECT: "重点项目",
+}
+
 
 def actor_of(session: Session) -> Actor:
     ident = session.scalars(select(LocalIdentity)).one()

@@ -12,12 +12,7 @@ from fieldcheck.domain.queries import VisitFilter, VisitRow
 if TYPE_CHECKING:
     from fieldcheck.store import Store
 
-UNIT_KIND_NAMES = {
-    "department": "部门",
-    "service_window": "服务窗口",
-    "enterprise": "企业",
-    "project": "重点项目",
-}
+UNIT_KIND_NAMES = people.UNIT_KIND_NAMES
 
 
 @dataclass(frozen=True)
