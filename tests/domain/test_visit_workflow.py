@@ -161,3 +161,18 @@ def test_observation_delete_is_a_tombstone(store: Store, visit_id: str) -> None:
         assert observations.observations_of(s, visit_id) == []
         op = s.scalars(select(OutboxOp).where(OutboxOp.entity_id == obs_id).order_by(OutboxOp.seq.desc())).first()
         assert op is not None and op.op == "delete"
+
+
+def test_unsaved_finding_draft_stays_on_the_laptop(store: Store, visit_id: str) -> None:
+    with store.read() as s:
+        before = s.scalar(select(func.count()).select_from(OutboxOp))
+    with store.write() as s:
+        findings.keep_finding_draft(s, visit_id, None, {"description": "未保存", "deadline": date(2026, 12, 1)}, [])
+    with store.read() as s:
+        draft = findings.finding_draft(s, visit_id)
+        assert draft is not None and draft["fields"]["deadline"] == date(2026, 12, 1)
+        assert s.scalar(select(func.count()).select_from(OutboxOp)) == before  # never synced
+    with store.write() as s:
+        findings.drop_finding_draft(s, visit_id)
+    with store.read() as s:
+        assert findings.finding_draft(s, visit_id) is None

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,7 +18,7 @@ from fieldcheck.domain.people import actor_of
 from fieldcheck.domain.visits import ensure_editable, get_visit, refresh_search_text
 from fieldcheck.errors import ValidationError
 from fieldcheck.i18n import tr
-from fieldcheck.models import Finding, Photo, Severity
+from fieldcheck.models import Finding, LocalSetting, Photo, Severity
 from fieldcheck.paths import resources_dir
 
 SEVERITY_NAMES = {Severity.MINOR: "一般", Severity.MAJOR: "较重", Severity.SERIOUS: "严重"}
@@ -164,6 +165,46 @@ def set_evidence(session: Session, finding_id: str, photo_ids: list[str]) -> Non
             photo.finding_id = None
             record_change(session, actor, "photo.unlink", photo, {"finding": finding_id})
     attach_evidence(session, finding_id, photo_ids)
+
+
+# --- the finding being typed, before it is saved --------------------------------------------
+# An open editor's fields are kept on the laptop (LocalSetting: not a record, never synced or
+# audited) so a crash or kill -9 loses nothing typed; saving or cancelling drops them.
+
+def _draft_key(visit_id: str) -> str:
+    return f"finding_draft:{visit_id}"
+
+
+def keep_finding_draft(
+    session: Session, visit_id: str, finding_id: str | None, fields: dict[str, object],
+    photo_ids: list[str],
+) -> None:
+    plain = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in fields.items()}
+    value = {"finding_id": finding_id, "fields": plain, "photo_ids": list(photo_ids)}
+    row = session.get(LocalSetting, _draft_key(visit_id))
+    if row is None:
+        session.add(LocalSetting(key=_draft_key(visit_id), value=value))
+    else:
+        row.value = value
+
+
+def finding_draft(session: Session, visit_id: str) -> dict[str, Any] | None:
+    """The unsaved editor contents of this visit, with the deadline back as a date."""
+    row = session.get(LocalSetting, _draft_key(visit_id))
+    if row is None or not isinstance(row.value, dict):
+        return None
+    draft: dict[str, Any] = dict(row.value)
+    fields = dict(draft.get("fields") or {})
+    if isinstance(fields.get("deadline"), str):
+        fields["deadline"] = date.fromisoformat(fields["deadline"])
+    draft["fields"] = fields
+    return draft
+
+
+def drop_finding_draft(session: Session, visit_id: str) -> None:
+    row = session.get(LocalSetting, _draft_key(visit_id))
+    if row is not None:
+        session.delete(row)
 
 
 def _get(session: Session, finding_id: str) -> Finding:

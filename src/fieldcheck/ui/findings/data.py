@@ -63,10 +63,28 @@ def load(store: Store, visit_id: str) -> list[FindingRow]:
         ]
 
 
+def keep_draft(store: Store, visit_id: str, finding_id: str | None, fields: dict[str, Any],
+               photo_ids: list[str]) -> None:
+    with store.write() as s:
+        findings.keep_finding_draft(s, visit_id, finding_id, fields, photo_ids)
+
+
+def load_draft(store: Store, visit_id: str) -> dict[str, Any] | None:
+    with store.read() as s:
+        return findings.finding_draft(s, visit_id)
+
+
+def drop_draft(store: Store, visit_id: str) -> None:
+    with store.write() as s:
+        findings.drop_finding_draft(s, visit_id)
+
+
 def save(store: Store, visit_id: str, finding_id: str | None, fields: dict[str, Any],
          photo_ids: list[str]) -> list[FindingRow]:
-    """Record a new finding or revise one, and link its evidence photos, in one transaction."""
+    """Record a new finding or revise one, and link its evidence photos, in one transaction;
+    the unsaved-editor draft goes in the same transaction."""
     with store.write() as s:
+        findings.drop_finding_draft(s, visit_id)
         if finding_id is None:
             finding = findings.record_finding(s, visit_id, **fields)
         else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, QSize, Qt, Signal
+from PySide6.QtCore import QDate, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from fieldcheck.domain.findings import categories
 from fieldcheck.i18n import tr
+from fieldcheck.ui.checklist.editors import TYPING_PAUSE_MS
 from fieldcheck.ui.common.labels import severities
 from fieldcheck.ui.common.widgets import button, label
 from fieldcheck.ui.findings.data import FindingRow
@@ -48,6 +49,7 @@ def _text_box(lines: int, placeholder: str) -> QPlainTextEdit:
 
 class FindingEditor(QDialog):
     save_requested = Signal(object, dict, list)  # finding id or None, fields, photo ids
+    draft_changed = Signal(object, dict, list)  # the same, while typing (kept on the laptop)
     add_photos_requested = Signal()
 
     def __init__(self, finding: FindingRow | None, items: list[tuple[str, str]],
@@ -84,6 +86,30 @@ class FindingEditor(QDialog):
         layout.addWidget(box)
         if finding is not None:
             self.fill(finding.fields())
+        self._watch_changes()
+
+    def _watch_changes(self) -> None:
+        """Keep what is typed (throttled like the checklist), so a crash loses nothing."""
+        self._draft_timer = QTimer(self, singleShot=True, interval=TYPING_PAUSE_MS)
+        self._draft_timer.timeout.connect(self.keep_draft)
+
+        def touched(*_args: object) -> None:
+            if not self._draft_timer.isActive():
+                self._draft_timer.start()
+
+        for box in (self.description, self.legal_basis, self.requirement):
+            box.textChanged.connect(touched)
+        self.responsible.textEdited.connect(touched)
+        for combo in (self.category, self.severity, self.item):
+            combo.currentIndexChanged.connect(touched)
+        self.has_deadline.toggled.connect(touched)
+        self.deadline.dateChanged.connect(touched)
+        self.photos.itemChanged.connect(touched)
+
+    def keep_draft(self) -> None:
+        self._draft_timer.stop()
+        if self.ok.isEnabled():  # not while saving or read-only
+            self.draft_changed.emit(self.finding_id, self.values(), self.photo_ids())
 
     def _fields(self, form: QFormLayout, items: list[tuple[str, str]]) -> None:
         self.category = QComboBox()
@@ -134,7 +160,8 @@ class FindingEditor(QDialog):
     def set_photos(self, photos: list[PhotoRow], icons: dict[str, QIcon],
                    check: set[str] | None = None) -> None:
         """(Re)fill the evidence picker, keeping ticks, ticking `check` (new imports)."""
-        ticked = set(self.photo_ids()) | self.linked | (check or set())
+        # The first fill ticks the saved evidence; a refill keeps what the inspector ticked.
+        ticked = (set(self.photo_ids()) if self.photos.count() else self.linked) | (check or set())
         self.photos.clear()
         for photo in photos:
             item = QListWidgetItem(icons.get(photo.sha256, QIcon()), photo.title)
@@ -142,11 +169,17 @@ class FindingEditor(QDialog):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if photo.id in ticked else Qt.CheckState.Unchecked)
             if photo.id in self.linked:
-                # The domain can link evidence but not unlink it yet.
-                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
-                item.setToolTip(tr("已作为本问题的证据"))
+                item.setToolTip(tr("已作为本问题的证据；取消勾选即解除关联"))
             self.photos.addItem(item)
         self.no_photos.setVisible(not photos)
+
+    def check_photos(self, photo_ids: list[str]) -> None:
+        """Tick exactly these photos (a restored draft)."""
+        wanted = set(photo_ids)
+        for n in range(self.photos.count()):
+            item = self.photos.item(n)
+            state = Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in wanted else Qt.CheckState.Unchecked
+            item.setCheckState(state)
 
     def photo_ids(self) -> list[str]:
         return [self.photos.item(n).data(Qt.ItemDataRole.UserRole) for n in range(self.photos.count())
@@ -181,6 +214,7 @@ class FindingEditor(QDialog):
         }
 
     def save(self) -> None:
+        self._draft_timer.stop()
         self.ok.setEnabled(False)
         self.save_requested.emit(self.finding_id, self.values(), self.photo_ids())
 

@@ -92,6 +92,18 @@ class FindingsPanel(QWidget):
 
     def load(self) -> None:
         self.ctx.tasks.run(data.load, self.ctx.store, self.visit_id, owner=self, on_done=self._show)
+        self.ctx.tasks.run(data.load_draft, self.ctx.store, self.visit_id, owner=self,
+                           on_done=self._restore_draft)
+
+    def _restore_draft(self, draft: dict[str, Any] | None) -> None:
+        """A finding was being typed when the app last stopped: reopen it as it was."""
+        if draft is None or self.read_only or self.editor is not None and self.editor.isVisible():
+            return
+        row = next((r for r in self.rows if r.id == draft.get("finding_id")), None)
+        editor = self._open_editor(row)
+        editor.fill(draft["fields"])
+        editor.check_photos(draft.get("photo_ids") or [])
+        editor.setWindowTitle(tr("恢复未保存的问题（上次未保存即退出）"))
 
     def set_read_only(self, read_only: bool) -> None:
         self.read_only = read_only
@@ -160,11 +172,20 @@ class FindingsPanel(QWidget):
     def _open_editor(self, row: FindingRow | None) -> FindingEditor:
         self.editor = FindingEditor(row, self.items, self.photo_model.rows, self.photo_model.icons, self)
         self.editor.save_requested.connect(self._save)
+        self.editor.draft_changed.connect(self._keep_draft)
+        self.editor.rejected.connect(self._drop_draft)
         self.editor.add_photos_requested.connect(self._add_photos)
         if self.read_only:
             self.editor.ok.setEnabled(False)
         self.editor.open()
         return self.editor
+
+    def _keep_draft(self, finding_id: str | None, fields: dict[str, Any], photo_ids: list[str]) -> None:
+        self.ctx.tasks.write(data.keep_draft, self.ctx.store, self.visit_id, finding_id, fields,
+                             photo_ids, owner=self)
+
+    def _drop_draft(self) -> None:
+        self.ctx.tasks.write(data.drop_draft, self.ctx.store, self.visit_id, owner=self)
 
     def _save(self, finding_id: str | None, fields: dict[str, Any], photo_ids: list[str]) -> None:
         editor = self.editor

@@ -1,0 +1,90 @@
+"""A finding being typed survives a crash; evidence can be unticked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+from test_workspace import open_workspace, planned_visit
+from ui_helpers import make_jpeg, type_chinese
+
+from fieldcheck.domain import evidence, findings
+from fieldcheck.domain.visits import start_visit
+from fieldcheck.models import Photo
+from fieldcheck.ui.common.context import AppContext
+
+pytestmark = pytest.mark.gui
+
+
+def _started(ctx: AppContext) -> str:
+    visit_id = planned_visit(ctx)
+    with ctx.store.write() as s:
+        start_visit(s, visit_id)
+    return visit_id
+
+
+def test_an_unsaved_finding_is_restored_after_a_crash(qtbot: QtBot, ctx: AppContext) -> None:
+    visit_id = _started(ctx)
+    ws = open_workspace(qtbot, ctx, visit_id)
+    editor = ws.findings.new_finding(None)
+    assert editor is not None
+    editor.category.setCurrentIndex(editor.category.findData("slow"))
+    editor.description.setFocus()
+    type_chinese(editor.description, "窗口推诿，群众三次往返仍未办结")
+    qtbot.waitUntil(lambda: _draft(ctx, visit_id) is not None, timeout=5000)
+    qtbot.waitUntil(lambda: (_draft(ctx, visit_id) or {}).get("fields", {}).get("description")
+                    == "窗口推诿，群众三次往返仍未办结", timeout=5000)
+    # The app dies here (no save, no cancel). On the next start the editor comes back as it was.
+    editor.blockSignals(True)
+    ws.close()
+    again = open_workspace(qtbot, ctx, visit_id)
+    qtbot.waitUntil(lambda: again.findings.editor is not None and again.findings.editor.isVisible())
+    restored = again.findings.editor
+    assert restored is not None
+    assert restored.values()["description"] == "窗口推诿，群众三次往返仍未办结"
+    assert restored.values()["category"] == "slow"
+    restored.save()
+    qtbot.waitUntil(lambda: len(again.findings.rows) == 1)
+    assert _draft(ctx, visit_id) is None  # saved: the draft went in the same transaction
+    ctx.tasks.wait()
+
+
+def test_cancelling_drops_the_draft(qtbot: QtBot, ctx: AppContext) -> None:
+    visit_id = _started(ctx)
+    ws = open_workspace(qtbot, ctx, visit_id)
+    editor = ws.findings.new_finding({"category": "other", "description": "草拟"})
+    assert editor is not None
+    editor.keep_draft()
+    qtbot.waitUntil(lambda: _draft(ctx, visit_id) is not None)
+    editor.reject()
+    qtbot.waitUntil(lambda: _draft(ctx, visit_id) is None)
+    ctx.tasks.wait()
+
+
+def test_unticking_evidence_unlinks_it(qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> None:
+    visit_id = _started(ctx)
+    report = evidence.import_photos(ctx.store, visit_id, [make_jpeg(tmp_path / "a.jpg", (9, 9, 9))])
+    with ctx.store.write() as s:
+        finding = findings.record_finding(s, visit_id, category="other", description="证据测试",
+                                          deadline=None)
+        findings.attach_evidence(s, finding.id, report.added)
+        finding_id = finding.id
+    ws = open_workspace(qtbot, ctx, visit_id)
+    qtbot.waitUntil(lambda: len(ws.findings.rows) == 1 and len(ws.photos.model.rows) == 1)
+    editor = ws.findings.edit(ws.findings.rows[0])
+    assert editor is not None and editor.photo_ids() == report.added
+    editor.photos.item(0).setCheckState(Qt.CheckState.Unchecked)
+    editor.save()
+    qtbot.waitUntil(lambda: ws.findings.rows[0].photo_ids == ())
+    with ctx.store.read() as s:
+        photo = s.get(Photo, report.added[0])
+        assert photo is not None and photo.finding_id is None
+        assert findings.findings_of(s, visit_id)[0].id == finding_id
+    ctx.tasks.wait()
+
+
+def _draft(ctx: AppContext, visit_id: str) -> dict | None:  # type: ignore[type-arg]
+    with ctx.store.read() as s:
+        return findings.finding_draft(s, visit_id)
