@@ -188,7 +188,8 @@ def _visit(
     ahead = 0 if (total - n) % 2 else 1 + (total - n) % 3
     days_ago = 1 + (total - planned - 1 - n) * 700 // max(total, 1)
     day = today + timedelta(days=ahead) if upcoming else today - timedelta(days=days_ago)
-    start = datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC) - timedelta(hours=8)
+    # Office hours on the laptop's clock (9:00–15:00 local), stored in UTC like every time.
+    start = datetime(day.year, day.month, day.day, 9, 0).astimezone().astimezone(UTC)
     start += timedelta(minutes=rng.randint(0, 360))
     status = VisitStatus.PLANNED if upcoming else rng.choices(
         [VisitStatus.COMPLETED, VisitStatus.CANCELLED], weights=[96, 4])[0]
