@@ -11,6 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Shared CI machines are noisy: a property test fails on a wrong answer, never on a slow one.
+hypothesis_settings.register_profile("fieldcheck", deadline=None)
+hypothesis_settings.load_profile("fieldcheck")
 
 from fieldcheck import templates as tpl
 from fieldcheck.domain.checklist import publish_template
