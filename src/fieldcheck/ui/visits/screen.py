@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from fieldcheck.domain.queries import VisitRow
 from fieldcheck.i18n import tr
 from fieldcheck.ui.common.context import AppContext
-from fieldcheck.ui.common.labels import kind_name
+from fieldcheck.ui.common.labels import kind_name, kinds, statuses
 from fieldcheck.ui.common.style import ACCENT, NAVY
 from fieldcheck.ui.common.widgets import Badge, button, card, label
 from fieldcheck.ui.visits import data
@@ -120,7 +120,14 @@ class VisitsScreen(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(34)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((1, 80), (2, 90), (3, 120), (4, 160), (5, 70), (6, 70)):
+        metrics = self.table.fontMetrics()
+
+        def fit(names: list[str], least: int) -> int:  # translated names differ in length
+            return max([least, *(metrics.horizontalAdvance(n) + 24 for n in names)])
+
+        widths = ((1, fit([n for _k, n in kinds()], 80)), (2, fit([n for _k, n in statuses()], 90)),
+                  (3, 120), (4, 160), (5, 70), (6, fit([tr("保密")], 70)))
+        for column, width in widths:
             self.table.setColumnWidth(column, width)
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
