@@ -388,5 +388,4 @@ def notices_of(session: Session, visit_id: str) -> list[Notice]:
 def recover_interrupted_issues(store: Store) -> list[int]:
     """At start-up: numbers reserved by an issue that crashed are burnt (never reused)."""
     with store.write() as s:
-        rows = s.execute(select(Notice.id, Notice.number_seq).where(Notice.status != "draft"))
-        return numbering.burn_abandoned(s, {nid: seq for nid, seq in rows if seq is not None})
+        return numbering.recover_interrupted(s)

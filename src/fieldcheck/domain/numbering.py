@@ -168,6 +168,15 @@ def burn_abandoned(session: Session, issued: dict[str, int]) -> list[int]:
     return burnt
 
 
+def recover_interrupted(session: Session) -> list[int]:
+    """Start-up bookkeeping (cheap, and without the PDF engine): numbers reserved by an issue
+    that never completed are marked burnt, with an audit event each."""
+    from fieldcheck.models import Notice
+
+    rows = session.execute(select(Notice.id, Notice.number_seq).where(Notice.status != "draft"))
+    return burn_abandoned(session, {nid: seq for nid, seq in rows if seq is not None})
+
+
 def burn_reservations_of(session: Session, notice_id: str) -> None:
     """Before a retried issue: whatever an earlier, failed attempt reserved is burnt."""
     query = select(NumberUse).where(NumberUse.notice_id == notice_id, NumberUse.state == "reserved")

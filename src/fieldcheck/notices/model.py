@@ -86,6 +86,10 @@ class NoticeContent:
     notice_id: str = ""
     qr_payload: str | None = None
     draft: bool = False
+    # 版记 of the red-header types: 抄送机关, 印发机关 (empty: the issuer), 印发日期 (None: issued_on).
+    cc: list[str] = field(default_factory=list)
+    printed_by: str = ""
+    printed_on: date | None = None
 
     @property
     def is_draft(self) -> bool:

@@ -29,6 +29,7 @@ from fieldcheck.notices.geometry import (
     pdf_y,
 )
 from fieldcheck.notices.images import PngImage, load_seal
+from fieldcheck.notices.imprint import imprint_lines
 from fieldcheck.notices.linebreak import Line
 from fieldcheck.notices.model import format_date
 from fieldcheck.notices.texts import fill
@@ -47,8 +48,12 @@ def write_official(doc: NoticeDocument) -> None:
     write_title(doc)
     doc.write(recipient_line(doc), FLUSH)
     note = _note_text(doc.settings.contact_line)
-    # Blank line, 署名, 日期 and the 附注 stay on the page of the body's last lines.
-    doc.write_body(doc.content.paragraphs, keep_last_with=3 + doc.count_lines(note, BODY))
+    # Blank line, 署名, 日期, the 附注 and the 版记 stay on the page of the body's last lines
+    # (a signature table comes between them and the 版记 when there is one).
+    keep = 3 + doc.count_lines(note, BODY)
+    if not doc.content.signatures:
+        keep += imprint_lines(doc)
+    doc.write_body(doc.content.paragraphs, keep_last_with=keep)
     write_signoff(doc, seal)
     if note:
         doc.write(note, BODY)

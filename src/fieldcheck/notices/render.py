@@ -15,6 +15,7 @@ from fieldcheck.notices.document import NoticeDocument
 from fieldcheck.notices.errors import MissingGlyphError
 from fieldcheck.notices.fontfiles import FontRole
 from fieldcheck.notices.fonts import font_book
+from fieldcheck.notices.imprint import write_imprint
 from fieldcheck.notices.forms import signature_table, write_form
 from fieldcheck.notices.model import NoticeContent, NoticeSettings, NoticeType
 from fieldcheck.notices.official import write_official
@@ -59,6 +60,7 @@ def _build(content: NoticeContent, settings: NoticeSettings) -> RenderedNotice:
         write_official(doc)
         if content.signatures:
             doc.write_table(signature_table(doc))
+        write_imprint(doc)
     doc.finish()
     canvas.save()
     return RenderedNotice(buffer.getvalue(), doc.flow.page, list(doc.ts.missing))

@@ -20,7 +20,7 @@ from fieldcheck.notices.model import (
     SignatureEntry,
     format_number,
 )
-from fieldcheck.notices.texts import default_paragraphs, notices_dir
+from fieldcheck.notices.texts import default_paragraphs, load_texts, notices_dir
 
 
 @cache
@@ -67,6 +67,7 @@ def sample_content(notice_type: NoticeType | str) -> NoticeContent:
         issued_on=date.fromisoformat(data["issued_on"]),
         notice_id=data["notice_id"],
         qr_payload=f"FC1:{data['notice_id']}:{data['hash_prefix']}",
+        cc=list(data.get("cc", [])) if load_texts(kind).layout == "official" else [],
     )
 
 

@@ -44,6 +44,12 @@ def open_and_prepare(data_dir: Path, demo: bool) -> Opened:
 
     store = open_store(data_dir)
     warnings: list[BaseException] = []
+    from fieldcheck.domain.numbering import recover_interrupted
+
+    with store.write() as s:
+        burnt = recover_interrupted(s)  # an issue that crashed mid-way spent its number
+    if burnt:
+        log.warning("document numbers burnt by an interrupted issue: %s", burnt)
     if demo and not store.identity().is_set:
         store.set_identity(tr(DEMO_USER[0]), tr(DEMO_USER[1]))
     try:
