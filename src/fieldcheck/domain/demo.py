@@ -21,7 +21,6 @@ from fieldcheck import templates as tpl
 from fieldcheck.domain.changes import audit
 from fieldcheck.domain.checklist import latest_template_versions, publish_shipped_templates
 from fieldcheck.domain.people import actor_of
-from fieldcheck.domain.records import to_plain
 from fieldcheck.models import (
     Answer,
     Finding,
@@ -256,4 +255,4 @@ def ensure_demo_store(session: Session, seed: int = 2026) -> bool:
     return True
 
 
-__all__ = ["ensure_demo_store", "seed_demo", "to_plain"]
+__all__ = ["ensure_demo_store", "seed_demo"]
