@@ -273,3 +273,16 @@ def test_notice_render_cli_gives_draft_then_frozen_pdf(store: Store, draft_id: s
     notices.issue_notice(store, draft_id, settings, numbering.LocalAuthority())
     frozen = render(store.data_dir / "issued.pdf")
     assert frozen == notices.issued_pdf(store, draft_id) and frozen != draft
+
+
+def test_cc_list_is_printed_in_the_imprint_and_frozen(store: Store, draft_id: str, settings) -> None:  # type: ignore[no-untyped-def]
+    with store.write() as s:
+        notices.update_draft(s, draft_id, cc=["市纪委监委", "市政务服务管理办公室"])
+    notices.issue_notice(store, draft_id, settings, numbering.LocalAuthority())
+    text = subprocess.run(["pdftotext", str(notices.pdf_path(store, draft_id)), "-"],
+                          capture_output=True, text=True).stdout
+    flat = "".join(text.split())
+    assert "抄送：市纪委监委" in flat and "印发" in flat
+    with store.read() as s:
+        content = notices.content_from_json(notices.get_notice(s, draft_id).content)
+    assert content.cc == ["市纪委监委", "市政务服务管理办公室"]

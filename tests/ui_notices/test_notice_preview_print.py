@@ -51,6 +51,9 @@ def test_editing_the_wording_is_saved_and_previewed(
     assert len(markers) == 1 and markers[0].editor is None  # the findings table: not editable
     editor.title.setText("效能监察整改通知书（补充）")
     editor.title.textEdited.emit(editor.title.text())
+    assert editor.cc.isVisibleTo(editor)  # 抄送 belongs to the red-header layout
+    editor.cc.setText("市纪委监委，市政务服务管理办公室")
+    editor.cc.textEdited.emit(editor.cc.text())
     first = editor.paragraphs.rows[0]
     first.editor.setPlainText("经检查，你单位存在下列问题：")
     editor.paragraphs.insert_after(editor.paragraphs.rows[-1], "")
@@ -62,6 +65,7 @@ def test_editing_the_wording_is_saved_and_previewed(
     with store.read() as s:
         content = notices.get_notice(s, dialog.detail.row.id).content
     assert content["title"] == "效能监察整改通知书（补充）"
+    assert content["cc"] == ["市纪委监委", "市政务服务管理办公室"]
     assert content["paragraphs"][0] == "〖问题清单〗"
     assert content["paragraphs"][1] == "经检查，你单位存在下列问题："
     assert content["paragraphs"][-1] == "请于十五日内书面回复。"

@@ -59,6 +59,7 @@ def content_to_json(content: NoticeContent) -> dict[str, Any]:
     data = asdict(content)
     data["type"] = str(content.type)
     data["issued_on"] = content.issued_on.isoformat()
+    data["printed_on"] = content.printed_on.isoformat() if content.printed_on else None
     for key in ("started_at", "ended_at"):
         value = getattr(content, key)
         data[key] = value.isoformat() if value else None
@@ -73,6 +74,7 @@ def content_from_json(data: dict[str, Any]) -> NoticeContent:
     d = dict(data)
     d["type"] = NoticeType(d["type"])
     d["issued_on"] = date.fromisoformat(d["issued_on"])
+    d["printed_on"] = date.fromisoformat(d["printed_on"]) if d.get("printed_on") else None
     for key in ("started_at", "ended_at"):
         d[key] = datetime.fromisoformat(d[key]) if d.get(key) else None
     d["inspectors"] = [tuple(p) for p in d.get("inspectors", [])]
@@ -179,7 +181,7 @@ def get_notice(session: Session, notice_id: str) -> Notice:
 def update_draft(session: Session, notice_id: str, **changes: Any) -> Notice:
     """Edit the wording before issuing: title, recipient, paragraphs, fields, issued_on …"""
     notice = _draft(session, notice_id)
-    allowed = {"title", "recipient", "paragraphs", "fields", "place", "unit_name"}
+    allowed = {"title", "recipient", "paragraphs", "fields", "place", "unit_name", "cc", "printed_by"}
     unknown = set(changes) - allowed
     if unknown:
         raise ValidationError(tr("不能修改这些文书字段：{fields}", fields=", ".join(sorted(unknown))))

@@ -56,7 +56,7 @@ class _Row:
 
     @property
     def height(self) -> float:
-        return LINE_PITCH + (len(self.lines) - 1) * LEADING
+        return float(LINE_PITCH + (len(self.lines) - 1) * LEADING)
 
 
 @dataclass

@@ -15,8 +15,8 @@ from fieldcheck.notices.document import NoticeDocument
 from fieldcheck.notices.errors import MissingGlyphError
 from fieldcheck.notices.fontfiles import FontRole
 from fieldcheck.notices.fonts import font_book
-from fieldcheck.notices.imprint import write_imprint
 from fieldcheck.notices.forms import signature_table, write_form
+from fieldcheck.notices.imprint import write_imprint
 from fieldcheck.notices.model import NoticeContent, NoticeSettings, NoticeType
 from fieldcheck.notices.official import write_official
 from fieldcheck.notices.texts import load_texts

@@ -107,6 +107,7 @@ class NoticeDetail:
     layout: str  # "official" (红头公文) or "form" (表格式记录)
     title: str
     recipient: str
+    cc: tuple[str, ...]  # 抄送 of the 版记 (official layout only)
     paragraphs: tuple[str, ...]
     form_fields: tuple[FormField, ...]
     findings_count: int
@@ -198,6 +199,7 @@ def load_detail(store: Store, notice_id: str) -> NoticeDetail:
             row=_row(notice), layout=texts.layout,
             title=content.title or default_title(NoticeType(notice.type)),
             recipient=content.recipient or f"{content.unit_name}：",
+            cc=tuple(content.cc),
             paragraphs=tuple(content.paragraphs), form_fields=form_fields,
             findings_count=len(content.findings),
             inspectors=tuple(name for name, _cred in content.inspectors),

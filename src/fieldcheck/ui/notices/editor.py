@@ -69,6 +69,11 @@ class DraftEditor(QScrollArea):
         self.recipient.textEdited.connect(self._changed)
         self.recipient_label = label(tr("主送"))
         form.addRow(self.recipient_label, self.recipient)
+        self.cc = QLineEdit()
+        self.cc.setPlaceholderText(tr("抄送单位，用顿号或逗号分隔，如：市纪委监委、市政务服务管理办公室"))
+        self.cc.textEdited.connect(self._changed)
+        self.cc_label = label(tr("抄送"))
+        form.addRow(self.cc_label, self.cc)
         layout.addWidget(heading)
 
         self.fields_title = label(tr("表格栏目"), "sectionTitle")
@@ -118,6 +123,9 @@ class DraftEditor(QScrollArea):
             official = detail.layout == "official"
             self.recipient.setVisible(official)
             self.recipient_label.setVisible(official)
+            self.cc.setText("、".join(detail.cc))
+            self.cc.setVisible(official)
+            self.cc_label.setVisible(official)
             self._show_fields(detail)
             self.paragraphs.set_paragraphs(detail.paragraphs, detail.findings_count)
             self._show_signatures(detail.signatures, detail.editable)
@@ -174,7 +182,7 @@ class DraftEditor(QScrollArea):
             self.signatures_layout.addWidget(row)
 
     def set_read_only(self, read_only: bool) -> None:
-        for edit in (self.title, self.recipient, *self.field_edits.values()):
+        for edit in (self.title, self.recipient, self.cc, *self.field_edits.values()):
             edit.setReadOnly(read_only)
         self.paragraphs.set_read_only(read_only)
         self.add_paragraph.setVisible(not read_only)
@@ -194,6 +202,7 @@ class DraftEditor(QScrollArea):
         }
         if self.detail is not None and self.detail.layout == "official":
             changes["recipient"] = self.recipient.text().strip()
+            changes["cc"] = split_cc(self.cc.text())
         if self.field_edits:
             changes["fields"] = {k: e.text().strip() for k, e in self.field_edits.items()
                                  if e.text().strip()}
@@ -208,3 +217,9 @@ class DraftEditor(QScrollArea):
         recipient = [contact.text().strip()] if contact and contact.text().strip() else []
         return {"inspector": inspectors, "recipient": recipient, "witness": []}
 
+
+def split_cc(text: str) -> list[str]:
+    """抄送 as typed (、，, ; or new lines between names) into the list the 版记 prints."""
+    for mark in ("，", ",", "；", ";", "\n"):
+        text = text.replace(mark, "、")
+    return [name.strip() for name in text.split("、") if name.strip()]
