@@ -131,7 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_notice_render)
     p = notice_sub.add_parser("sample", help=tr("生成一份样例文书 PDF"))
-    p.add_argument("--type", required=True, choices=["record", "rectification", "recommendation", "service"])
+    p.add_argument("--type", required=True, choices=[
+        "record", "rectification", "recommendation", "service", "circular", "accountability"])
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_notice_sample)
     return parser

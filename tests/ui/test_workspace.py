@@ -101,3 +101,20 @@ def test_a_photo_import_can_be_stopped_and_keeps_what_it_imported(qtbot: QtBot, 
     ws.photos.import_files(files)  # the rest can be imported later; nothing is doubled
     qtbot.waitUntil(lambda: len(ws.photos.model.rows) == len(files), timeout=10_000)
     ctx.tasks.wait()
+
+
+def test_a_planned_visit_can_be_cancelled_with_a_reason(qtbot: QtBot, ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fieldcheck.models import AuditEvent, Visit
+
+    visit_id = planned_visit(ctx)
+    ws = open_workspace(qtbot, ctx, visit_id)
+    assert ws.header.cancel.isVisibleTo(ws.header)
+    monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: "被检查单位当日停电停业")
+    ws.header.cancel.click()
+    qtbot.waitUntil(lambda: ws.info is not None and ws.info.status == "cancelled", timeout=5000)
+    assert not ws.header.cancel.isVisibleTo(ws.header) and not ws.header.start.isVisibleTo(ws.header)
+    with ctx.store.read() as s:
+        assert s.get(Visit, visit_id).status == "cancelled"  # type: ignore[union-attr]
+        event = s.query(AuditEvent).filter(AuditEvent.action == "visit.cancel").one()
+        assert event.detail == {"reason": "被检查单位当日停电停业"}
+    ctx.tasks.wait()

@@ -176,6 +176,8 @@ def cancel_visit(session: Session, visit_id: str, reason: str) -> Visit:
     visit = get_visit(session, visit_id)
     if visit.status in (VisitStatus.COMPLETED, VisitStatus.CANCELLED):
         raise ValidationError(tr("已完成或已取消的检查不能取消。"))
+    if not reason.strip():
+        raise ValidationError(tr("请填写取消的理由（将被记录）。"))
     visit.status = VisitStatus.CANCELLED
     record_change(session, actor_of(session), "visit.cancel", visit, {"reason": reason.strip()})
     return visit

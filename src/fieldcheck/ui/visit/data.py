@@ -84,6 +84,12 @@ def finish(store: Store, visit_id: str) -> str:
     return visit_id
 
 
+def cancel(store: Store, visit_id: str, reason: str) -> str:
+    with store.write() as s:
+        visits.cancel_visit(s, visit_id, reason)
+    return visit_id
+
+
 def reopen(store: Store, visit_id: str, reason: str) -> str:
     with store.write() as s:
         visits.reopen_visit(s, visit_id, reason)

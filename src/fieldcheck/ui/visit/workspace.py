@@ -67,6 +67,7 @@ class VisitWorkspace(QWidget):
         self.header.start.clicked.connect(self.start)
         self.header.finish.clicked.connect(self.finish)
         self.header.reopen.clicked.connect(self.reopen)
+        self.header.cancel.clicked.connect(self.cancel)
         self.header.notices.clicked.connect(self.open_notices)
         self.checklist.state_changed.connect(self._checklist_changed)
         self.checklist.finding_requested.connect(self._finding_for_item)
@@ -153,6 +154,14 @@ class VisitWorkspace(QWidget):
         if reason is None:
             return
         self.ctx.tasks.write(data.reopen, self.ctx.store, self.visit_id, reason, owner=self,
+                             on_done=self._lifecycle_done)
+
+    def cancel(self) -> None:
+        reason = dialogs.ask_text(self, tr("取消检查"),
+                                  tr("请填写取消的理由（将记录在审计日志中）："))
+        if reason is None:
+            return
+        self.ctx.tasks.write(data.cancel, self.ctx.store, self.visit_id, reason, owner=self,
                              on_done=self._lifecycle_done)
 
     def _lifecycle_done(self, _visit_id: str) -> None:
