@@ -90,7 +90,8 @@ def test_crash_between_reserving_and_saving_burns_the_number(store: Store, draft
     with pytest.raises(OSError):
         notices.issue_notice(store, draft_id, settings, numbering.LocalAuthority())
     monkeypatch.undo()
-    assert notices.recover_interrupted_issues(store) == [1]
+    with store.write() as s:
+        assert numbering.recover_interrupted(s) == [1]
     notice = notices.issue_notice(store, draft_id, settings, numbering.LocalAuthority())
     assert notice.number is not None and notice.number.endswith(f"〔{date.today().year}〕2号")
     with store.read() as s:

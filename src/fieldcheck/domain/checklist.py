@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func, select
@@ -77,22 +76,23 @@ def latest_template_versions(session: Session) -> list[TemplateVersion]:
     return list(session.scalars(query.order_by(TemplateVersion.title)))
 
 
-@lru_cache(maxsize=64)
-def _parse_cached(version_id: str, body_json: str) -> tpl.Template:
-    import json
-
-    return tpl.parse_template(json.loads(body_json), f"template_version:{version_id}")
+# Published template versions are immutable, so a parsed version is cached by its id alone:
+# answering an item neither re-reads nor re-serialises the template body.
+_parsed: dict[str, tpl.Template] = {}
 
 
 def template_of(session: Session, visit: Visit) -> tpl.Template:
     """The template version the visit pinned (parsed once per process)."""
-    import json
-
-    if visit.template_version_id is None:
+    version_id = visit.template_version_id
+    if version_id is None:
         raise ValidationError(tr("该检查没有选择检查模板。"))
-    version = session.get(TemplateVersion, visit.template_version_id)
-    assert version is not None
-    return _parse_cached(version.id, json.dumps(version.body, sort_keys=True, ensure_ascii=False))
+    template = _parsed.get(version_id)
+    if template is None:
+        version = session.get(TemplateVersion, version_id)
+        assert version is not None
+        template = tpl.parse_template(version.body, f"template_version:{version_id}")
+        _parsed[version_id] = template
+    return template
 
 
 def answers_of(session: Session, visit_id: str) -> dict[str, Any]:

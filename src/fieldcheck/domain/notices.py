@@ -2,7 +2,8 @@
 
 Issuing is three steps so a number is never printed twice: (1) reserve the number and
 commit; (2) render and durably write the PDF; (3) freeze the notice with the PDF's SHA-256.
-A crash after (1) burns the number; the next issue takes a fresh one.
+A crash after (1) burns the number (numbering.recover_interrupted, run at start-up); the
+next issue takes a fresh one.
 """
 
 from __future__ import annotations
@@ -385,9 +386,3 @@ def void_notice(session: Session, notice_id: str, reason: str) -> Notice:
 def notices_of(session: Session, visit_id: str) -> list[Notice]:
     query = select(Notice).where(Notice.visit_id == visit_id, Notice.deleted.is_(False))
     return list(session.scalars(query.order_by(Notice.created_at)))
-
-
-def recover_interrupted_issues(store: Store) -> list[int]:
-    """At start-up: numbers reserved by an issue that crashed are burnt (never reused)."""
-    with store.write() as s:
-        return numbering.recover_interrupted(s)
