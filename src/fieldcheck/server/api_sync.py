@@ -1,0 +1,113 @@
+"""Routes of the sync protocol: enrolment, push, pull and audit chains."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from sqlalchemy import select
+
+from fieldcheck.models.coltypes import utcnow
+from fieldcheck.server import auth as accounts
+from fieldcheck.server.audit import append_events, audit_head
+from fieldcheck.server.deps import CurrentDevice, DatabaseDep
+from fieldcheck.server.errors import DEVICE_REVOKED, ApiError, forbidden
+from fieldcheck.server.feed import lock_feed, pull_page
+from fieldcheck.server.merge import Pusher, apply_push
+from fieldcheck.server.tables import Device, ServerSetting
+from fieldcheck.sync.protocol import (
+    MAX_PULL_LIMIT,
+    AuditPush,
+    AuditPushResponse,
+    EnrollRequest,
+    EnrollResponse,
+    FeedRecord,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    UserInfo,
+)
+
+router = APIRouter(prefix="/api/v1")
+WRONG_PASSWORD = "用户名或密码不正确。"
+
+
+@router.post("/enroll", response_model=EnrollResponse)
+def enroll(body: EnrollRequest, request: Request, database: DatabaseDep) -> EnrollResponse:
+    client = request.client.host if request.client else ""
+    key = f"{body.username}|{client}"
+    with database.write() as session:
+        if accounts.too_many_failures(session, key):
+            raise ApiError(429, "rate_limited", "登录失败次数过多，请 5 分钟后再试。")
+        user = accounts.check_password(session, body.username, body.password)
+        if user is None:
+            accounts.record_failure(session, key)
+        else:
+            accounts.clear_failures(session, key)
+    if user is None:
+        raise ApiError(401, "unauthorized", WRONG_PASSWORD)
+    token = accounts.new_token()
+    with database.write() as session:
+        device = session.get(Device, body.device_id)
+        if device is not None and device.revoked_at is not None:
+            raise ApiError(403, *DEVICE_REVOKED)
+        if device is None:
+            device = Device(device_id=body.device_id, user_id=user.id, token_hash="")
+            session.add(device)
+        device.user_id = user.id
+        device.name = body.device_name
+        device.app_version = body.app_version
+        device.token_hash = accounts.token_hash(token)  # the old token stops working
+        device.last_seen = utcnow()
+        server_id = session.scalars(
+            select(ServerSetting.value).where(ServerSetting.key == "server_id")
+        ).one()
+    return EnrollResponse(
+        device_id=body.device_id, token=token, server_id=server_id,
+        user=UserInfo(
+            username=user.username, name=user.name, role=user.role,  # type: ignore[arg-type]
+            team=user.team, inspector_id=user.inspector_id, credential_no=user.credential_no,
+        ),
+    )
+
+
+@router.post("/push", response_model=PushResponse)
+def push(body: PushRequest, auth: CurrentDevice, database: DatabaseDep) -> PushResponse:
+    if body.device_id != auth.device_id:
+        raise forbidden("请求中的设备与令牌不一致。")
+    with database.write() as session:
+        results = apply_push(session, Pusher(auth.viewer, auth.device_id), body.ops)
+    return PushResponse(results=results)
+
+
+@router.get("/pull", response_model=PullResponse)
+def pull(
+    auth: CurrentDevice,
+    database: DatabaseDep,
+    cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 500,
+) -> PullResponse:
+    with database.read() as session:
+        records, next_cursor, more = pull_page(session, auth.viewer, cursor, limit)
+        page = [
+            FeedRecord(entity=r.entity, id=r.id, version=r.version, data=json.loads(r.data))  # type: ignore[arg-type]
+            for r in records
+        ]
+    return PullResponse(records=page, cursor=next_cursor, more=more)
+
+
+@router.post("/audit", response_model=AuditPushResponse)
+def push_audit(body: AuditPush, auth: CurrentDevice, database: DatabaseDep) -> AuditPushResponse:
+    if body.device_id != auth.device_id:
+        raise forbidden("只能上传本机自己的审计记录。")
+    with database.write() as session:
+        lock_feed(session)  # one writer of a device's chain at a time, across processes
+        return append_events(session, auth.device_id, body.events)
+
+
+@router.get("/audit/head", response_model=AuditPushResponse)
+def get_audit_head(auth: CurrentDevice, database: DatabaseDep) -> AuditPushResponse:
+    """The last audit event of this device the server holds (seq 0 and GENESIS: none)."""
+    with database.read() as session:
+        return audit_head(session, auth.device_id)

@@ -1,0 +1,221 @@
+"""fieldcheck-server: run the bureau's server, or administer it (`fieldcheck-server admin`)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from fieldcheck.server import admin
+from fieldcheck.server.database import Database
+from fieldcheck.server.directory import (
+    DirectoryError,
+    import_units,
+    plan_visit,
+    publish_template_file,
+)
+from fieldcheck.server.settings import Settings
+
+ADMIN_ACTOR = "cli"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "admin":
+        return admin_main(args[1:])
+    return serve_main(args)
+
+
+def serve_main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="fieldcheck-server", description="效能监察同步服务器")
+    _add_store_args(parser)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8700)
+    parser.add_argument("--workers", type=int, default=1, help="工作进程数（多进程需 PostgreSQL）")
+    parser.add_argument("--cert", type=Path, help="TLS 证书文件（PEM）")
+    parser.add_argument("--key", type=Path, help="TLS 私钥文件（PEM）")
+    args = parser.parse_args(argv)
+    if bool(args.cert) != bool(args.key):
+        parser.error("--cert 与 --key 需同时提供")
+    settings = _settings(parser, args)
+    if args.workers > 1 and not settings.database_url:
+        print("提示：多个工作进程共用内置 SQLite 数据库时写入会排队；生产环境请用 PostgreSQL。",
+              file=sys.stderr)
+    import uvicorn
+
+    from fieldcheck.server.app import prepare
+
+    prepare(settings).dispose()
+    settings.export_to_env()
+    uvicorn.run(
+        "fieldcheck.server.app:create_app_from_env", factory=True, host=args.host,
+        port=args.port, workers=args.workers,
+        ssl_certfile=str(args.cert) if args.cert else None,
+        ssl_keyfile=str(args.key) if args.key else None,
+        log_level="info",
+    )
+    return 0
+
+
+def admin_main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="fieldcheck-server admin", description="服务器管理")
+    commands = parser.add_subparsers(dest="command", required=True)
+    user = _command(commands, "create-user", "新建账号（密码取自 FIELDCHECK_PASSWORD 或提示输入）")
+    user.add_argument("--username", required=True)
+    user.add_argument("--role", required=True, choices=admin.ROLES)
+    user.add_argument("--team", default="")
+    user.add_argument("--name", default="")
+    user.add_argument("--credential", default="", help="检查证号")
+    _command(commands, "list-users", "列出账号")
+    team = _command(commands, "create-team", "新建检查组")
+    team.add_argument("name")
+    _command(commands, "list-devices", "列出已登记的设备")
+    revoke = _command(commands, "revoke-device", "撤销设备登记")
+    revoke.add_argument("device_id")
+    publish = _command(commands, "publish-template", "发布检查模板的新版本")
+    publish.add_argument("file", type=Path)
+    units = _command(commands, "import-units", "导入被检查单位（CSV）")
+    units.add_argument("file", type=Path)
+    plan = _command(commands, "plan-visit", "为检查组安排检查计划")
+    plan.add_argument("--unit-id", required=True)
+    plan.add_argument("--team", required=True)
+    plan.add_argument("--kind", default="unannounced",
+                      choices=("open", "unannounced", "reinspection", "project"))
+    plan.add_argument("--date", required=True, help="计划日期，如 2026-12-01")
+    plan.add_argument("--title", default="")
+    plan.add_argument("--template-version-id", default=None)
+    plan.add_argument("--confidential", action="store_true", help="暗访：只发给该检查组")
+    _command(commands, "init", "初始化数据库并发布内置模板")
+    args = parser.parse_args(argv)
+    settings = _settings(parser, args)
+    from fieldcheck.server.app import prepare
+
+    database = prepare(settings)
+    try:
+        return _ADMIN[args.command](database, args)
+    except DirectoryError as error:
+        print(f"错误：{error}", file=sys.stderr)
+        return 1
+    finally:
+        database.dispose()
+
+
+def _command(commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str,
+             help_text: str) -> argparse.ArgumentParser:
+    parser = commands.add_parser(name, help=help_text, description=help_text)
+    _add_store_args(parser)
+    return parser
+
+
+def _add_store_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", type=Path, help="数据目录（内置数据库与照片文件）")
+    parser.add_argument("--database-url", default="", help="PostgreSQL 地址，如 postgresql+psycopg://…")
+
+
+def _settings(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Settings:
+    if args.data_dir is None:
+        parser.error("请用 --data-dir 指定数据目录（照片文件保存在其中）")
+    args.data_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(args.data_dir, 0o700)
+    return Settings(args.data_dir.resolve(), args.database_url)
+
+
+def _create_user(database: Database, args: argparse.Namespace) -> int:
+    password = os.environ.get("FIELDCHECK_PASSWORD") or getpass.getpass("密码：")
+    with database.write() as session:
+        user = admin.create_user(
+            session, ADMIN_ACTOR, username=args.username, password=password, role=args.role,
+            team=args.team, name=args.name, credential_no=args.credential,
+        )
+        print(f"已创建账号 {user.username}（{user.role}，检查组：{user.team or '无'}）")
+    return 0
+
+
+def _list_users(database: Database, args: argparse.Namespace) -> int:
+    with database.read() as session:
+        for row in admin.list_users(session):
+            state = "" if row.active else "（已停用）"
+            print(f"{row.username}\t{row.name}\t{row.role}\t{row.team}{state}")
+    return 0
+
+
+def _create_team(database: Database, args: argparse.Namespace) -> int:
+    with database.write() as session:
+        admin.create_team(session, ADMIN_ACTOR, args.name)
+    print(f"已创建检查组 {args.name}")
+    return 0
+
+
+def _list_devices(database: Database, args: argparse.Namespace) -> int:
+    with database.read() as session:
+        for row in admin.list_devices(session):
+            state = "已撤销" if row.revoked_at else "有效"
+            seen = row.last_seen.isoformat() if row.last_seen else "—"
+            print(f"{row.device_id}\t{row.username}\t{row.name}\t{state}\t最近同步 {seen}")
+    return 0
+
+
+def _revoke_device(database: Database, args: argparse.Namespace) -> int:
+    with database.write() as session:
+        admin.revoke_device(session, ADMIN_ACTOR, args.device_id)
+    print(f"已撤销设备 {args.device_id}")
+    return 0
+
+
+def _publish_template(database: Database, args: argparse.Namespace) -> int:
+    with database.write() as session:
+        version_id = publish_template_file(session, args.file)
+        admin.record_admin_action(session, ADMIN_ACTOR, "template.publish",
+                                  {"file": args.file.name, "id": version_id})
+    print(f"已发布模板版本 {version_id}")
+    return 0
+
+
+def _import_units(database: Database, args: argparse.Namespace) -> int:
+    try:
+        with database.write() as session:
+            result = import_units(session, args.file)
+            admin.record_admin_action(session, ADMIN_ACTOR, "units.import",
+                                      {"file": args.file.name, "created": result.created,
+                                       "updated": result.updated})
+    except (OSError, UnicodeDecodeError) as error:
+        raise DirectoryError(f"无法读取文件：{error}") from error
+    print(f"已导入单位：新增 {result.created}，更新 {result.updated}")
+    return 0
+
+
+def _plan_visit(database: Database, args: argparse.Namespace) -> int:
+    with database.write() as session:
+        visit_id = plan_visit(
+            session, unit_id=args.unit_id, team=args.team, kind=args.kind,
+            planned_for=args.date, confidential=args.confidential, title=args.title,
+            template_version_id=args.template_version_id,
+        )
+        admin.record_admin_action(session, ADMIN_ACTOR, "visit.plan",
+                                  {"id": visit_id, "team": args.team})
+    print(f"已安排检查 {visit_id}")
+    return 0
+
+
+def _init(database: Database, args: argparse.Namespace) -> int:
+    print("数据库已就绪，内置模板已发布。")
+    return 0
+
+
+_ADMIN: dict[str, Callable[[Database, argparse.Namespace], int]] = {
+    "create-user": _create_user,
+    "list-users": _list_users,
+    "create-team": _create_team,
+    "list-devices": _list_devices,
+    "revoke-device": _revoke_device,
+    "publish-template": _publish_template,
+    "import-units": _import_units,
+    "plan-visit": _plan_visit,
+    "init": _init,
+}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,178 @@
+"""The change feed: records with their feed versions, scopes and who may see them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, false, or_, select, update
+from sqlalchemy.orm import Session
+
+from fieldcheck.models.coltypes import utcnow
+from fieldcheck.server.tables import FeedCounter, Record
+
+WIRE_TIME = "%Y-%m-%dT%H:%M:%S.%fZ"
+# Directory entities reach every device.
+DIRECTORY = frozenset({"unit", "inspector", "template_version"})
+SEES_ALL_TEAMS = frozenset({"supervisor", "admin"})
+
+
+def wire_time(moment: datetime | None = None) -> str:
+    return (moment or utcnow()).strftime(WIRE_TIME)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who reads or writes the feed: the account behind a device token (or the admin CLI)."""
+
+    user_id: str | None
+    role: str
+    team: str
+    name: str = ""
+
+
+def lock_feed(session: Session) -> int:
+    """Take the feed's write lock for the rest of the transaction; returns the head.
+
+    Every writer takes it first, so writers run one at a time across processes and a merge
+    never reads a record that another transaction is about to change.
+    """
+    return int(
+        session.execute(
+            update(FeedCounter).where(FeedCounter.id == 1).values(value=FeedCounter.value)
+            .returning(FeedCounter.value)
+        ).scalar_one()
+    )
+
+
+def next_version(session: Session) -> int:
+    return int(
+        session.execute(
+            update(FeedCounter).where(FeedCounter.id == 1).values(value=FeedCounter.value + 1)
+            .returning(FeedCounter.value)
+        ).scalar_one()
+    )
+
+
+def feed_head(session: Session) -> int:
+    return int(session.scalars(select(FeedCounter.value).where(FeedCounter.id == 1)).one())
+
+
+def get_record(session: Session, entity: str, record_id: str) -> Record | None:
+    return session.get(Record, (entity, record_id))
+
+
+def record_data(record: Record) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(record.data)
+    return data
+
+
+def field_meta(record: Record) -> dict[str, dict[str, str]]:
+    meta: dict[str, dict[str, str]] = json.loads(record.field_meta or "{}")
+    return meta
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a record belongs: the team that receives it and the visit it is part of."""
+
+    scope: str | None
+    confidential: bool
+    visit_id: str | None
+
+
+DIRECTORY_PLACEMENT = Placement(None, False, None)
+
+
+def write_record(
+    session: Session,
+    entity: str,
+    record_id: str,
+    data: dict[str, Any],
+    placement: Placement,
+    *,
+    meta: dict[str, dict[str, str]] | None = None,
+    origin_user_id: str | None = None,
+) -> Record:
+    """Store a record's new state at the next feed version, stamped with the server's clock."""
+    data = {**data, "id": record_id, "updated_at": wire_time()}
+    version = next_version(session)
+    record = get_record(session, entity, record_id)
+    if record is None:
+        record = Record(entity=entity, id=record_id, origin_user_id=origin_user_id)
+        session.add(record)
+    record.data = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    record.version = version
+    record.scope = placement.scope
+    record.confidential = placement.confidential
+    record.visit_id = placement.visit_id
+    if meta is not None:
+        record.field_meta = json.dumps(meta, ensure_ascii=False, sort_keys=True)
+    elif record.field_meta is None:
+        record.field_meta = "{}"
+    record.blob_sha256 = data.get("sha256") if entity == "photo" else None
+    session.flush()
+    return record
+
+
+def rescope_visit(session: Session, visit_id: str, placement: Placement) -> int:
+    """Move a visit's children to the visit's team (and confidentiality), each at a new
+    version so devices newly in scope receive them. Returns how many moved."""
+    children = session.scalars(
+        select(Record).where(Record.visit_id == visit_id, Record.entity != "visit")
+        .order_by(Record.version)
+    ).all()
+    moved = 0
+    for child in children:
+        if child.scope == placement.scope and child.confidential == placement.confidential:
+            continue
+        child.scope = placement.scope
+        child.confidential = placement.confidential
+        child.version = next_version(session)
+        session.flush()
+        moved += 1
+    return moved
+
+
+def visible_to(viewer: Viewer) -> ColumnElement[bool]:
+    """Records a viewer receives: directories, its team's, its own, and for supervisors and
+    admins every record that is not confidential. A confidential (unannounced) visit and its
+    children reach only its team and whoever made them."""
+    clauses: list[ColumnElement[bool]] = [Record.scope.is_(None)]
+    if viewer.team:
+        clauses.append(Record.scope == viewer.team)
+    if viewer.user_id:
+        clauses.append(Record.origin_user_id == viewer.user_id)
+    if viewer.role in SEES_ALL_TEAMS:
+        clauses.append(and_(Record.confidential.is_(False), Record.scope.is_not(None)))
+    return or_(false(), *clauses)
+
+
+def can_see(viewer: Viewer, record: Record) -> bool:
+    if record.scope is None:
+        return True
+    if viewer.team and record.scope == viewer.team:
+        return True
+    if viewer.user_id and record.origin_user_id == viewer.user_id:
+        return True
+    return viewer.role in SEES_ALL_TEAMS and not record.confidential
+
+
+def pull_page(session: Session, viewer: Viewer, cursor: int, limit: int) -> tuple[list[Record], int, bool]:
+    """Records above `cursor` the viewer may see, and the cursor to come back with.
+
+    Run in one read snapshot: when the page is not full the cursor is the feed head read in
+    that same snapshot, which only ever counts committed records.
+    """
+    head = feed_head(session)
+    records = list(
+        session.scalars(
+            select(Record).where(Record.version > cursor, visible_to(viewer))
+            .order_by(Record.version).limit(limit)
+        )
+    )
+    if len(records) == limit:
+        return records, records[-1].version, True
+    return records, max(cursor, head), False

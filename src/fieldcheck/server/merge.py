@@ -1,0 +1,309 @@
+"""Applying a push: each op once, merged field by field against its base values.
+
+Who may write what: every account may add to and correct the unit directory (a unit added in
+the field); a visit and its children may be written by its team, by whoever made the visit,
+and by supervisors and admins. Inspectors and leaders plan or move visits only within their
+own team (or none); supervisors and admins plan for any team, confidential plans included.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from fieldcheck.server.feed import (
+    SEES_ALL_TEAMS,
+    Placement,
+    Viewer,
+    can_see,
+    field_meta,
+    get_record,
+    lock_feed,
+    record_data,
+    rescope_visit,
+    wire_time,
+    write_record,
+)
+from fieldcheck.server.records import (
+    conflict_id,
+    new_record_data,
+    placement_of,
+    rejection_id,
+)
+from fieldcheck.server.tables import AppliedOp, Blob, NoticeNumber, Record
+from fieldcheck.sync.entities import (
+    IMMUTABLE,
+    NOTICE_AFTER_ISSUE,
+    SERVER_CREATED,
+    SERVER_OWNED,
+    check_value,
+)
+from fieldcheck.sync.protocol import Op, OpResult
+
+FROZEN_NOTICE = frozenset({"issued", "voided"})
+
+
+@dataclass(frozen=True)
+class Pusher:
+    viewer: Viewer
+    device_id: str
+
+
+class Refused(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class _Outcome:
+    status: str
+    version: int | None = None
+    conflicts: list[str] = field(default_factory=list)
+
+
+def apply_push(session: Session, pusher: Pusher, ops: list[Op]) -> list[OpResult]:
+    """Apply ops in order inside the caller's transaction; results line up with `ops`."""
+    lock_feed(session)
+    deferred: set[tuple[str, str]] = set()
+    results: list[OpResult] = []
+    for op in ops:
+        stored = session.get(AppliedOp, op.op_id)
+        if stored is not None:
+            results.append(OpResult.model_validate_json(stored.result))
+            continue
+        key = (op.entity, op.entity_id)
+        if key in deferred:
+            results.append(_deferred(op, "同一记录之前的修改尚在等待照片上传。"))
+            continue
+        result = _apply_one(session, pusher, op)
+        if result.status == "deferred":
+            deferred.add(key)
+        else:
+            session.add(AppliedOp(
+                op_id=op.op_id, device_id=pusher.device_id, result=result.model_dump_json()
+            ))
+        results.append(result)
+    session.flush()
+    return results
+
+
+def _deferred(op: Op, message: str) -> OpResult:
+    return OpResult(op_id=op.op_id, status="deferred", code="blob_missing", message=message)
+
+
+def _apply_one(session: Session, pusher: Pusher, op: Op) -> OpResult:
+    record = get_record(session, op.entity, op.entity_id)
+    try:
+        _check_op(op, record)
+        if record is None:
+            if op.entity == "photo" and not _blob_complete(session, op.changed.get("sha256")):
+                return _deferred(op, "照片文件尚未上传完成，记录暂缓接收。")
+            outcome = _create(session, pusher, op)
+        else:
+            outcome = _merge(session, pusher, op, record)
+    except Refused as refused:
+        version = _record_rejection(session, pusher, op, record, refused)
+        return OpResult(
+            op_id=op.op_id, status="rejected", version=version, code=refused.code,
+            message=refused.message,
+        )
+    status = "conflict" if outcome.conflicts else "applied"
+    message = ("以下字段与服务器上的修改冲突，已保留服务器的值并生成冲突记录：" + "、".join(outcome.conflicts)
+               if outcome.conflicts else "")
+    return OpResult(op_id=op.op_id, status=status, version=outcome.version, message=message)
+
+
+def _check_op(op: Op, record: Record | None) -> None:
+    if op.entity in SERVER_OWNED:
+        raise Refused("server_owned", "该类记录由服务器统一管理，不能在本机修改。")
+    if op.entity in SERVER_CREATED:
+        allowed = SERVER_CREATED[op.entity]
+        if record is None or any(name not in allowed for name in op.changed):
+            raise Refused("server_owned", "冲突记录由服务器生成，本机只能处理（解决）它。")
+    if "id" in op.changed and op.changed["id"] != op.entity_id:
+        raise Refused("invalid_field", "记录编号与操作不一致。")
+    for name, value in op.changed.items():
+        problem = check_value(op.entity, name, value)
+        if problem is not None:
+            raise Refused("invalid_field", f"字段不符合要求：{problem}")
+
+
+def _blob_complete(session: Session, sha256: Any) -> bool:
+    if not isinstance(sha256, str):
+        return False
+    blob = session.get(Blob, sha256)
+    return blob is not None and blob.complete
+
+
+def _stamp(pusher: Pusher, op: Op) -> dict[str, str]:
+    return {"by": op.made_by or pusher.viewer.name, "at": op.made_at, "device": pusher.device_id}
+
+
+def _create(session: Session, pusher: Pusher, op: Op) -> _Outcome:
+    data, missing = new_record_data(op.entity, op.changed)
+    data["id"] = op.entity_id
+    if missing:
+        raise Refused("incomplete_record", "新记录缺少必填字段：" + "、".join(missing))
+    placement = placement_of(session, op.entity, data)
+    if placement is None:
+        raise Refused("unknown_parent", "所属的检查或文书不在服务器上，无法接收。")
+    _check_may_write(session, pusher.viewer, op.entity, placement, data)
+    if op.entity == "notice":
+        _claim_number(session, op.entity_id, data)
+    stamp = _stamp(pusher, op)
+    record = write_record(
+        session, op.entity, op.entity_id, data, placement,
+        meta={name: stamp for name in op.changed}, origin_user_id=pusher.viewer.user_id,
+    )
+    return _Outcome("applied", record.version)
+
+
+def _check_may_write(
+    session: Session, viewer: Viewer, entity: str, placement: Placement, data: dict[str, Any]
+) -> None:
+    if placement.scope is None:
+        return
+    if entity == "visit":
+        if viewer.role not in SEES_ALL_TEAMS and placement.scope not in ("", viewer.team):
+            raise Refused("forbidden", "只有督查人员或管理员可以为其他检查组安排检查。")
+        return
+    visit = get_record(session, "visit", placement.visit_id or "")
+    if visit is not None and not can_see(viewer, visit):
+        raise Refused("forbidden", "当前账号无权修改其他检查组的检查记录。")
+
+
+def _merge(session: Session, pusher: Pusher, op: Op, record: Record) -> _Outcome:
+    viewer = pusher.viewer
+    if not can_see(viewer, record):
+        raise Refused("forbidden", "当前账号无权修改该记录。")
+    server = record_data(record)
+    changed = dict(op.changed)
+    creating = op.kind == "create"
+    for name in IMMUTABLE.get(op.entity, frozenset()) & changed.keys():
+        if server.get(name) != changed[name]:
+            if not creating:
+                raise Refused("immutable_field", f"字段“{name}”创建后不能修改。")
+            # The same record created on two laptops (a natural-key id): the first stays.
+            del changed[name]
+    if op.entity == "notice" and server.get("status") in FROZEN_NOTICE:
+        for name in changed.keys() - NOTICE_AFTER_ISSUE:
+            if server.get(name) != changed[name]:
+                raise Refused("notice_issued", "文书已印发，内容不能再修改，只能作废后重新制发。")
+    taken: dict[str, Any] = {}
+    conflicts: list[str] = []
+    for name, new in changed.items():
+        current = server.get(name)
+        if current == new:
+            continue
+        if name in op.base and op.base[name] == current:
+            taken[name] = new
+        else:
+            conflicts.append(name)
+    if op.entity == "visit" and "team" in taken and viewer.role not in SEES_ALL_TEAMS \
+            and taken["team"] not in ("", viewer.team):
+        raise Refused("forbidden", "只有督查人员或管理员可以把检查改派给其他检查组。")
+    version = record.version
+    placement = Placement(record.scope, record.confidential, record.visit_id)
+    if taken:
+        data = {**server, **taken}
+        if op.entity == "notice" and "number" in taken:
+            _claim_number(session, op.entity_id, data)
+        placement = placement_of(session, op.entity, data) or placement
+        meta = field_meta(record)
+        stamp = _stamp(pusher, op)
+        meta.update({name: stamp for name in taken})
+        version = write_record(session, op.entity, op.entity_id, data, placement, meta=meta).version
+        if op.entity == "visit":
+            rescope_visit(session, op.entity_id, placement)
+    for name in conflicts:
+        version = max(version, _record_conflict(session, pusher, op, record, server, name))
+    return _Outcome("conflict" if conflicts else "applied", version, conflicts)
+
+
+def _claim_number(session: Session, notice_id: str, data: dict[str, Any]) -> None:
+    """A printed number belongs to one notice of its type (the number names its year)."""
+    number = data.get("number")
+    session.execute(delete(NoticeNumber).where(NoticeNumber.notice_id == notice_id))
+    if not number:
+        return
+    holder = session.scalars(
+        select(NoticeNumber.notice_id).where(
+            NoticeNumber.notice_type == str(data.get("type")), NoticeNumber.number == number
+        )
+    ).first()
+    if holder is not None and holder != notice_id:
+        raise Refused("number_taken", f"文号“{number}”已被另一份文书使用。")
+    session.add(NoticeNumber(notice_type=str(data.get("type")), number=number, notice_id=notice_id))
+    session.flush()
+
+
+def _record_conflict(
+    session: Session, pusher: Pusher, op: Op, record: Record, server: dict[str, Any], name: str
+) -> int:
+    kept = field_meta(record).get(name, {})
+    data, _ = new_record_data("conflict", {
+        "visit_id": record.visit_id,
+        "entity": op.entity,
+        "entity_id": op.entity_id,
+        "field": name,
+        "kept_value": server.get(name),
+        "kept_by": kept.get("by", ""),
+        "kept_at": kept.get("at", ""),
+        "other_value": op.changed[name],
+        "other_by": op.made_by or pusher.viewer.name,
+        "other_at": op.made_at,
+        "other_device": pusher.device_id,
+        "status": "open",
+        "created_at": wire_time(),
+    })
+    placement = Placement(record.scope, record.confidential, record.visit_id)
+    cid = conflict_id(op.entity, op.entity_id, name, op.op_id)
+    return write_record(
+        session, "conflict", cid, data, placement, origin_user_id=pusher.viewer.user_id
+    ).version
+
+
+def _record_rejection(
+    session: Session, pusher: Pusher, op: Op, record: Record | None, refused: Refused
+) -> int:
+    if record is not None:
+        placement = Placement(record.scope, record.confidential, record.visit_id)
+    else:
+        placement = _placement_guess(session, op) or Placement(pusher.viewer.team, False, None)
+    data, _ = new_record_data("rejection", {
+        "visit_id": placement.visit_id,
+        "op_id": op.op_id,
+        "entity": op.entity,
+        "entity_id": op.entity_id,
+        "code": refused.code,
+        "message": refused.message,
+        "changed": op.changed,
+        "device_id": pusher.device_id,
+        "made_by": op.made_by or pusher.viewer.name,
+        "made_at": op.made_at,
+        "created_at": wire_time(),
+    })
+    if placement.scope is None:  # a refused directory change concerns only whoever made it
+        placement = Placement(pusher.viewer.team, False, None)
+    return write_record(
+        session, "rejection", rejection_id(op.op_id), data, placement,
+        origin_user_id=pusher.viewer.user_id,
+    ).version
+
+
+def _placement_guess(session: Session, op: Op) -> Placement | None:
+    if op.entity == "visit":
+        return None  # a refused visit goes back to its maker only, not to the team it named
+    try:
+        data = {**op.changed, "id": op.entity_id}
+        placement = placement_of(session, op.entity, data)
+    except (KeyError, TypeError):
+        return None
+    if placement is None or placement.scope is None:
+        return None
+    return placement
