@@ -26,14 +26,15 @@ TYPE_NAMES = {
 GENUINE = frozenset({"issued", "voided"})
 
 
-def verify_notice(database: DatabaseDep, notice_id: str) -> VerifyResponse:
+def verify_notice(database: DatabaseDep, notice_id: str) -> tuple[VerifyResponse, str]:
+    """The check, and the number of the notice that superseded it ("" when none)."""
     if not _ID.match(notice_id):
-        return VerifyResponse(notice_id=notice_id[:36], genuine=False)
+        return VerifyResponse(notice_id=notice_id[:36], genuine=False), ""
     with database.read() as session:
         record = get_record(session, "notice", notice_id)
         data = record_data(record) if record is not None else {}
         if record is None or data.get("deleted") or data.get("status") not in GENUINE:
-            return VerifyResponse(notice_id=notice_id, genuine=False)
+            return VerifyResponse(notice_id=notice_id, genuine=False), ""
         unit = get_record(session, "unit", str(data.get("unit_id")))
         successor = session.scalars(
             select(Record.id).where(
@@ -41,6 +42,8 @@ def verify_notice(database: DatabaseDep, notice_id: str) -> VerifyResponse:
                 Record.data.contains(json.dumps({"supersedes_id": notice_id})[1:-1], autoescape=True),
             )
         ).first()
+        newer = get_record(session, "notice", successor) if successor else None
+        newer_number = str(record_data(newer).get("number") or "") if newer is not None else ""
     return VerifyResponse(
         notice_id=notice_id, genuine=True, number=data.get("number"),
         type=TYPE_NAMES.get(str(data.get("type")), str(data.get("type"))),
@@ -48,7 +51,7 @@ def verify_notice(database: DatabaseDep, notice_id: str) -> VerifyResponse:
         issued_at=data.get("issued_at"), status=str(data["status"]),
         voided_by=successor, void_reason=str(data.get("void_reason") or ""),
         pdf_sha256=str(data.get("pdf_sha256") or ""),
-    )
+    ), newer_number
 
 
 @router.get(
@@ -58,11 +61,11 @@ def verify_notice(database: DatabaseDep, notice_id: str) -> VerifyResponse:
 )
 def verify(notice_id: str, request: Request, database: DatabaseDep) -> Response:
     """Whether a notice is genuine: HTML for a phone, JSON when asked for application/json."""
-    result = verify_notice(database, notice_id)
+    result, newer_number = verify_notice(database, notice_id)
     status = 200 if result.genuine else 404
     if "application/json" in request.headers.get("accept", ""):
         return JSONResponse(result.model_dump(), status_code=status)
-    return HTMLResponse(render_page(result), status_code=status)
+    return HTMLResponse(render_page(result, newer_number), status_code=status)
 
 
 def _date(wire: str | None) -> str:
@@ -85,7 +88,7 @@ footer{margin-top:18px;color:#888;font-size:.85em}
 """
 
 
-def render_page(result: VerifyResponse) -> str:
+def render_page(result: VerifyResponse, newer_number: str = "") -> str:
     if not result.genuine:
         heading = '<h1 class="bad">未查到该文书：不是本机关印发的有效文书</h1>'
         body = ("<p>服务器上没有编号为<br><span class=\"hash\">"
@@ -96,7 +99,8 @@ def render_page(result: VerifyResponse) -> str:
         heading = '<h1 class="void">文书真实，但已作废</h1>'
         state = "已作废"
         if result.voided_by:
-            state += f"（由文书 <span class=\"hash\">{escape(result.voided_by)}</span> 取代）"
+            newer = escape(newer_number) or f'<span class="hash">{escape(result.voided_by)}</span>'
+            state += f'（已由 <a href="/verify/{escape(result.voided_by)}">{newer}</a> 取代）'
     else:
         heading = '<h1 class="ok">文书真实有效</h1>'
         state = "有效"
