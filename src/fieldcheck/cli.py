@@ -90,6 +90,20 @@ def cmd_notice_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sync_command(name: str) -> object:
+    def run(args: argparse.Namespace) -> int:
+        from fieldcheck.store import open_store
+        from fieldcheck.sync import commands
+
+        store = open_store(_data_dir(args))
+        try:
+            return int(getattr(commands, name)(args, store))
+        finally:
+            store.close()
+
+    return run
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fieldcheck", description=tr("效能监察现场检查"))
     parser.add_argument("--data-dir", help=tr("数据目录（默认：系统数据目录，或环境变量 FIELDCHECK_DATA_DIR）"))
@@ -122,6 +136,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name")
     p.add_argument("--credential")
     p.set_defaults(func=cmd_whoami)
+
+    p = sub.add_parser("enroll", help=tr("把本机登记到服务器（领取本机的同步凭据）"))
+    data_dir_arg(p)
+    p.add_argument("--server", required=True, help=tr("服务器地址，如 https://server.example.cn"))
+    p.add_argument("--user", required=True, help=tr("服务器上的用户名（密码从 FIELDCHECK_PASSWORD 或提示输入）"))
+    p.add_argument("--insecure", action="store_true", help=tr("允许以不加密的 http 连接非本机地址"))
+    p.set_defaults(func=_sync_command("cmd_enroll"))
+
+    p = sub.add_parser("sync", help=tr("与服务器同步：推送本机修改、拉取服务器数据、领取文号段"))
+    data_dir_arg(p)
+    p.add_argument("--insecure", action="store_true", help=tr("允许以不加密的 http 连接非本机地址"))
+    p.set_defaults(func=_sync_command("cmd_sync"))
+
+    p = sub.add_parser("conflicts", help=tr("列出待处理的同步冲突"))
+    data_dir_arg(p)
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=_sync_command("cmd_conflicts"))
 
     notice = sub.add_parser("notice", help=tr("文书：渲染、样例"))
     notice_sub = notice.add_subparsers(dest="notice_command", required=True)

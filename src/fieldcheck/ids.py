@@ -38,3 +38,21 @@ def uuid7() -> str:
         value |= 0b10 << 62
         value |= rand_b
     return str(uuid.UUID(int=value))
+
+
+# Records with a natural key take an id derived from it (UUIDv5), so two laptops that create
+# "the same" record — one answer per visit and item, one photo link per visit and hash —
+# create one record, not two that collide on the server (DESIGN §6).
+NATURAL_NAMESPACE = uuid.UUID("0b6f3e0e-5a8c-4d51-9b8e-2f7d1c3a9e44")
+
+
+def natural_id(kind: str, *parts: str) -> str:
+    return str(uuid.uuid5(NATURAL_NAMESPACE, ":".join((kind, *parts))))
+
+
+def answer_id(visit_id: str, item_key: str) -> str:
+    return natural_id("answer", visit_id, item_key)
+
+
+def photo_id(visit_id: str, sha256: str) -> str:
+    return natural_id("photo", visit_id, sha256)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from fieldcheck.domain import checklist, findings, observations, visits
 from fieldcheck.errors import ReadOnlyError, ValidationError
+from fieldcheck.ids import answer_id
 from fieldcheck.models import Answer, AuditEvent, Finding, Observation, OutboxOp, Visit
 from fieldcheck.store import Store
 
@@ -147,7 +148,34 @@ def test_every_write_has_an_outbox_row_in_the_same_transaction(store: Store, vis
         checklist.answer_item(s, visit_id, "on_duty", "yes")
     with store.read() as s:
         op = s.scalars(select(OutboxOp).order_by(OutboxOp.seq.desc())).first()
-        assert op is not None and op.entity == "answer" and op.payload["value"] == "yes"
+        assert op is not None and op.entity == "answer" and op.kind == "create"
+        assert op.changed["value"] == "yes" and op.base == {}
+        assert op.entity_id == answer_id(visit_id, "on_duty")  # the natural key's id
+    with store.write() as s:
+        checklist.answer_item(s, visit_id, "on_duty", "no")
+    with store.read() as s:
+        op = s.scalars(select(OutboxOp).order_by(OutboxOp.seq.desc())).first()
+        assert op is not None and op.kind == "update"
+        # Only what changed, with the value it changed from: the server merges per field.
+        assert set(op.changed) == {"value", "answered_at"} or set(op.changed) == {"value"}
+        assert op.changed["value"] == "no" and op.base["value"] == "yes"
+
+
+def test_an_edit_sends_only_its_fields_so_a_concurrent_change_survives(store: Store, visit_id: str) -> None:
+    with store.write() as s:
+        findings.record_finding(s, visit_id, category="slow", description="办理超时")
+    with store.read() as s:
+        ops = s.scalars(select(OutboxOp).where(OutboxOp.entity_id == visit_id)).all()
+    # Adding a finding changes the visit's derived search text only: nothing of the visit
+    # (team, date, ...) is pushed, so a supervisor's concurrent change is not overwritten.
+    assert [op.kind for op in ops] == ["create", "update"]  # plan, start
+    with store.write() as s:
+        before = visits.get_visit(s, visit_id).place
+        visits.update_visit_details(s, visit_id, place="二楼大厅")
+    with store.read() as s:
+        op = s.scalars(select(OutboxOp).where(OutboxOp.entity_id == visit_id).order_by(OutboxOp.seq.desc())).first()
+        assert op is not None and op.changed == {"place": "二楼大厅"} and op.base == {"place": before}
+        assert "search_text" not in op.changed
 
 
 def test_observation_delete_is_a_tombstone(store: Store, visit_id: str) -> None:
@@ -160,7 +188,7 @@ def test_observation_delete_is_a_tombstone(store: Store, visit_id: str) -> None:
         assert obs is not None and obs.deleted
         assert observations.observations_of(s, visit_id) == []
         op = s.scalars(select(OutboxOp).where(OutboxOp.entity_id == obs_id).order_by(OutboxOp.seq.desc())).first()
-        assert op is not None and op.op == "delete"
+        assert op is not None and op.changed == {"deleted": True} and op.base == {"deleted": False}
 
 
 def test_unsaved_finding_draft_stays_on_the_laptop(store: Store, visit_id: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -9,11 +10,12 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, select
 
 from fieldcheck.domain import checklist, observations
 from fieldcheck.errors import StoreError
-from fieldcheck.models import Observation, OutboxOp
+from fieldcheck.ids import answer_id
+from fieldcheck.models import Answer, Observation, OutboxOp, Visit
 from fieldcheck.store import SCHEMA_HEAD, open_store
 from fieldcheck.store.database import DB_NAME, schema_revision
 from fieldcheck.store.migrate import upgrade
@@ -108,30 +110,61 @@ def test_write_while_locked_is_a_store_error_and_loses_nothing(store, visit_id) 
         assert [o.text for o in observations.observations_of(s, visit_id)] == ["第一条", "第二条"]
 
 
-def test_older_store_is_backed_up_and_migrated_keeping_unsynced_changes(tmp_path: Path) -> None:
-    # A store made by the first schema revision, with an edit still waiting in the outbox.
-    path = tmp_path / DB_NAME
+def _old_store(path: Path, revision: str) -> None:
+    """A store as the app at `revision` left it: a visit with an answer and a cancelled
+    plan, their whole-record snapshots still waiting in the outbox."""
     engine = create_engine(f"sqlite:///{path}")
-    upgrade(engine, "0001")
+    upgrade(engine, revision)
     engine.dispose()
-    store = open_store(tmp_path, migrate_to="0001")
-    store.set_identity("赵卫东", "清监字第2026009号")
-    with store.read() as s:
-        pending = s.scalars(select(OutboxOp.op_id)).all()
-    assert pending
-    store.close()
+    t = "2026-11-20T08:00:00.000000Z"
     with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        conn.execute("INSERT INTO local_identity (id, device_id, user_name, credential_no, inspector_id,"
+                     " created_at) VALUES (1, '019b0000-0000-7000-8000-000000000001', '赵卫东',"
+                     " '清监字第2026009号', NULL, ?)", (t,))
+        conn.execute("INSERT INTO units (id, created_at, updated_at, deleted, name, kind, code, address,"
+                     " contact, phone) VALUES ('u1', ?, ?, 0, '市民中心', 'service_window', '', '', '', '')", (t, t))
+        visit = {"id": "v1", "created_at": t, "updated_at": t, "deleted": False, "kind": "open",
+                 "unit_id": "u1", "team": "一组", "member_ids": [], "place": "大厅", "status": "cancelled",
+                 "confidential": False, "title": "", "search_text": "市民中心"}
+        conn.execute("INSERT INTO visits (id, created_at, updated_at, deleted, kind, unit_id, team,"
+                     " member_ids, place, status, confidential, title, search_text) VALUES"
+                     " ('v1', ?, ?, 0, 'open', 'u1', '一组', '[]', '大厅', 'cancelled', 0, '', '市民中心')", (t, t))
+        answer = {"id": "a-random", "created_at": t, "updated_at": t, "deleted": False, "visit_id": "v1",
+                  "item_key": "on_duty", "value": "yes", "note": "", "answered_by": "赵卫东", "answered_at": t}
+        conn.execute("INSERT INTO answers (id, created_at, updated_at, deleted, visit_id, item_key, value,"
+                     " note, answered_by, answered_at) VALUES ('a-random', ?, ?, 0, 'v1', 'on_duty', '\"yes\"',"
+                     " '', '赵卫东', ?)", (t, t, t))
+        for seq, (entity, snapshot) in enumerate((("visit", visit), ("answer", answer)), start=1):
+            conn.execute("INSERT INTO outbox (seq, op_id, entity, entity_id, op, payload, base_version,"
+                         " created_at) VALUES (?, ?, ?, ?, 'upsert', ?, NULL, ?)",
+                         (seq, f"op{seq}", entity, snapshot["id"], json.dumps(snapshot), t))
+        conn.execute("INSERT INTO audit_events (id, at, actor, device_id, action, entity, entity_id, detail,"
+                     " prev_hash, hash) VALUES ('e1', ?, '赵卫东', 'd', 'visit.cancel', 'visit', 'v1',"
+                     " '{\"reason\":\"单位搬迁\"}', ?, ?)", (t, "0" * 64, "1" * 64))
 
+
+def test_older_store_is_backed_up_and_migrated_keeping_unsynced_changes(tmp_path: Path) -> None:
+    path = tmp_path / DB_NAME
+    _old_store(path, "0003")
     migrated = open_store(tmp_path)
     assert schema_revision(migrated) == SCHEMA_HEAD
     backups = list((tmp_path / "backups").glob("*.db"))
-    assert len(backups) == 1 and "rev0001" in backups[0].name
+    assert len(backups) == 1 and "rev0003" in backups[0].name
     with sqlite3.connect(backups[0]) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0003",)
+    natural = answer_id("v1", "on_duty")
     with migrated.read() as s:
-        assert s.scalars(select(OutboxOp.op_id)).all() == pending
-        assert s.execute(text("SELECT count(*) FROM notices")).scalar() == 0
+        ops = s.scalars(select(OutboxOp).order_by(OutboxOp.seq)).all()
+        # Every unsynced edit is still there, now as field-level ops without base values.
+        assert [op.op_id for op in ops] == ["op1", "op2"]
+        assert ops[0].kind == "create" and ops[0].changed["team"] == "一组" and ops[0].base == {}
+        assert "search_text" not in ops[0].changed and "updated_at" not in ops[0].changed
+        # The answer took the id of its natural key, and its op followed.
+        assert ops[1].entity_id == natural and ops[1].changed["id"] == natural
+        assert ops[1].changed["value"] == "yes"
+        assert s.get(Answer, natural) is not None and s.get(Answer, "a-random") is None
+        visit = s.get(Visit, "v1")
+        assert visit is not None and visit.cancel_reason == "单位搬迁"  # on the record now
     assert migrated.identity().user_name == "赵卫东"
 
 

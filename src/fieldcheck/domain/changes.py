@@ -1,21 +1,33 @@
-"""Recording a change: one audit event (hash-chained) and one outbox row per write."""
+"""Recording a change: one audit event (hash-chained) and one outbox op per write.
+
+The outbox op names the fields the edit changed, with their new values and the values they
+had before (DESIGN §6), so the server can merge field by field. The values before come from
+SQLAlchemy's attribute history, gathered at each flush by `_track_flush` and handed out by
+`record_change`; a commit that still holds an unrecorded change to a replicated field is
+refused, so no write can skip the record.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
-from fieldcheck.domain.records import entity_name, record_dict
+from fieldcheck.domain.records import entity_name, record_dict, to_plain
+from fieldcheck.hashing import GENESIS, event_hash, record_hash
 from fieldcheck.ids import uuid7
-from fieldcheck.models import AuditEvent, Base, OutboxOp
+from fieldcheck.models import REPLICATED, AuditEvent, Base, OutboxOp
 from fieldcheck.models.coltypes import utcnow
+from fieldcheck.sync.entities import SERVER_OWNED, wire_fields
 
-GENESIS = "0" * 64
+_PENDING = "fieldcheck.pending_changes"
+_UNTRACKED = "fieldcheck.untracked"  # set by writers that replicate nothing (sync apply, demo)
+_REPLICATED_CLASSES = frozenset(REPLICATED.values())
+
+__all__ = ["GENESIS", "Actor", "audit", "last_hash", "record_change", "untracked", "verify_chain"]
 
 
 @dataclass(frozen=True)
@@ -26,9 +38,10 @@ class Actor:
     device_id: str
 
 
-def event_hash(prev_hash: str, fields: dict[str, Any]) -> str:
-    canonical = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
+@dataclass
+class _Pending:
+    created: bool
+    base: dict[str, Any]  # field → plain value before the first change in this transaction
 
 
 def _audit_fields(ev: AuditEvent) -> dict[str, Any]:
@@ -41,6 +54,7 @@ def _audit_fields(ev: AuditEvent) -> dict[str, Any]:
         "entity": ev.entity,
         "entity_id": ev.entity_id,
         "detail": ev.detail,
+        "record_hash": ev.record_hash,
     }
 
 
@@ -50,7 +64,8 @@ def last_hash(session: Session) -> str:
 
 
 def audit(
-    session: Session, actor: Actor, action: str, entity: str, entity_id: str, detail: Any = None
+    session: Session, actor: Actor, action: str, entity: str, entity_id: str, detail: Any = None,
+    *, state_hash: str = "",
 ) -> AuditEvent:
     ev = AuditEvent(
         id=uuid7(),
@@ -61,6 +76,7 @@ def audit(
         entity=entity,
         entity_id=entity_id,
         detail=detail,
+        record_hash=state_hash,
         prev_hash=last_hash(session),
     )
     ev.hash = event_hash(ev.prev_hash, _audit_fields(ev))
@@ -71,21 +87,112 @@ def audit(
 
 def record_change(
     session: Session, actor: Actor, action: str, obj: Base, detail: Any = None
-) -> None:
-    """Audit `action` on `obj` and queue its new state for sync, inside the caller's transaction."""
+) -> OutboxOp | None:
+    """Audit `action` on `obj` and queue the fields it changed for sync, inside the caller's
+    transaction. Returns the outbox op, or None when nothing that replicates changed."""
     session.flush()
     entity = entity_name(obj)
-    payload = record_dict(obj)
-    session.add(
-        OutboxOp(
-            op_id=uuid7(),
-            entity=entity,
-            entity_id=payload["id"],
-            op="delete" if payload.get("deleted") else "upsert",
-            payload=payload,
-        )
+    state = record_dict(obj)
+    pending = _pending(session).pop(_key(obj), None)
+    op = None
+    if pending is not None and entity not in SERVER_OWNED:
+        op = _outbox_op(entity, state, pending, actor)
+        if op is not None:
+            session.add(op)
+    audit(session, actor, action, entity, state["id"], detail, state_hash=record_hash(state))
+    return op
+
+
+def _outbox_op(entity: str, state: dict[str, Any], pending: _Pending, actor: Actor) -> OutboxOp | None:
+    fields = wire_fields(entity)
+    if pending.created:
+        changed = {f: state[f] for f in fields}
+        base: dict[str, Any] = {}
+    else:
+        changed = {f: state[f] for f in fields if f in pending.base and pending.base[f] != state[f]}
+        base = {f: pending.base[f] for f in changed}
+        if not changed:
+            return None
+    return OutboxOp(
+        op_id=uuid7(), entity=entity, entity_id=state["id"],
+        kind="create" if pending.created else "update", changed=changed, base=base,
+        made_by=actor.name,
     )
-    audit(session, actor, action, entity, payload["id"], detail)
+
+
+class untracked:  # noqa: N801 - used as a context manager, reads like a statement
+    """Writes inside replicate nothing: applying the server's state, seeding demo data."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def __enter__(self) -> Session:
+        self.session.info[_UNTRACKED] = self.session.info.get(_UNTRACKED, 0) + 1
+        return self.session
+
+    def __exit__(self, *exc: object) -> None:
+        self.session.flush()
+        self.session.info[_UNTRACKED] -= 1
+        _pending(self.session).clear()
+
+
+def _key(obj: Base) -> tuple[type, str]:
+    return (type(obj), obj.id)  # type: ignore[attr-defined]
+
+
+def _pending(session: Session) -> dict[tuple[type, str], _Pending]:
+    return session.info.setdefault(_PENDING, {})  # type: ignore[no-any-return]
+
+
+@event.listens_for(Session, "before_flush")
+def _track_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if session.info.get(_UNTRACKED):
+        return
+    pending = _pending(session)
+    for obj in session.new:
+        if type(obj) in _REPLICATED_CLASSES:
+            if obj.id is None:
+                from fieldcheck.ids import uuid7 as new_id
+
+                obj.id = new_id()
+            pending.setdefault(_key(obj), _Pending(created=True, base={}))
+    for obj in session.dirty:
+        if type(obj) not in _REPLICATED_CLASSES:
+            continue
+        state = sa_inspect(obj)
+        entry = pending.setdefault(_key(obj), _Pending(created=False, base={}))
+        if entry.created:
+            continue
+        for attr in state.mapper.column_attrs:
+            hist = state.attrs[attr.key].history
+            if hist.has_changes() and attr.key not in entry.base:
+                before = hist.deleted[0] if hist.deleted else None
+                entry.base[attr.key] = to_plain(before)
+
+
+@event.listens_for(Session, "before_commit")
+def _refuse_unrecorded(session: Session) -> None:
+    if session.info.get(_UNTRACKED):
+        return
+    session.flush()
+    pending = _pending(session)
+    left = []
+    for (cls, obj_id), entry in pending.items():
+        entity = REPLICATED_NAME[cls]
+        fields = set(wire_fields(entity))
+        if entry.created or fields & set(entry.base):
+            left.append(f"{entity} {obj_id}")
+    pending.clear()
+    if left:
+        raise RuntimeError(f"changed without record_change (no audit or outbox): {', '.join(left)}")
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    _pending(session).clear()
+
+
+REPLICATED_NAME = {cls: name for name, cls in REPLICATED.items()}
 
 
 def verify_chain(session: Session) -> list[str]:

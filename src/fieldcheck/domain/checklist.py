@@ -16,6 +16,7 @@ from fieldcheck.domain.people import actor_of
 from fieldcheck.domain.visits import ensure_editable, get_visit
 from fieldcheck.errors import ValidationError
 from fieldcheck.i18n import tr
+from fieldcheck.ids import answer_id
 from fieldcheck.models import Answer, Finding, Photo, TemplateVersion, Visit
 from fieldcheck.models.coltypes import utcnow
 
@@ -96,10 +97,21 @@ def template_of(session: Session, visit: Visit) -> tpl.Template:
 
 
 def answers_of(session: Session, visit_id: str) -> dict[str, Any]:
+    """The visit's answers by item key. A photo item's answer is its number of photos,
+    derived from the photos themselves (never stored or replicated, DESIGN §6)."""
     rows = session.scalars(
         select(Answer).where(Answer.visit_id == visit_id, Answer.deleted.is_(False))
     )
-    return {a.item_key: a.value for a in rows if a.value is not None}
+    answers = {a.item_key: a.value for a in rows if a.value is not None}
+    counts = photo_counts(session, visit_id)
+    visit = session.get(Visit, visit_id)
+    if visit is not None and visit.template_version_id is not None:
+        for item in template_of(session, visit).items:
+            if item.type == "photo":
+                answers.pop(item.key, None)
+                if counts.get(item.key):
+                    answers[item.key] = counts[item.key]
+    return answers
 
 
 def notes_of(session: Session, visit_id: str) -> dict[str, str]:
@@ -133,7 +145,7 @@ def answer_item(
     ).first()
     actor = actor_of(session)
     if answer is None:
-        answer = Answer(visit_id=visit_id, item_key=item_key)
+        answer = Answer(id=answer_id(visit_id, item_key), visit_id=visit_id, item_key=item_key)
         session.add(answer)
     elif answer.value == value and (note is None or answer.note == note) and not answer.deleted:
         return answer  # nothing changed: no audit noise

@@ -18,9 +18,10 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from fieldcheck import templates as tpl
-from fieldcheck.domain.changes import audit
+from fieldcheck.domain.changes import audit, untracked
 from fieldcheck.domain.checklist import latest_template_versions, publish_shipped_templates
 from fieldcheck.domain.people import actor_of
+from fieldcheck.ids import answer_id
 from fieldcheck.models import (
     Answer,
     Finding,
@@ -115,8 +116,9 @@ def seed_demo(session: Session, visits: int, seed: int, today: date | None = Non
     city = _city()
     publish_shipped_templates(session)
     versions = {v.key: v for v in latest_template_versions(session)}
-    units = _units(session, city, ids)
-    inspectors = _inspectors(session, city, ids, rng)
+    with untracked(session):  # demo records never enter the sync outbox
+        units = _units(session, city, ids)
+        inspectors = _inspectors(session, city, ids, rng)
     existing = set(session.scalars(select(Visit.id)))
     rows: dict[str, list[dict[str, Any]]] = {"visit": [], "answer": [], "finding": [], "observation": []}
     for n in range(visits):
@@ -228,7 +230,7 @@ def _answers_and_findings(
         if value is None:
             continue
         answers[item.key] = value
-        rows["answer"].append(_row(ids(), start, visit_id=vid, item_key=item.key, value=value,
+        rows["answer"].append(_row(answer_id(vid, item.key), start, visit_id=vid, item_key=item.key, value=value,
                                    note="", answered_by=who, answered_at=start))
         suggestion = tpl.suggested_finding(item, value, tpl.condition_env(template, answers))
         if suggestion is not None:

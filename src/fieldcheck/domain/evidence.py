@@ -16,6 +16,7 @@ from fieldcheck.domain.people import actor_of
 from fieldcheck.domain.visits import ensure_editable, get_visit
 from fieldcheck.errors import FieldCheckError, ValidationError
 from fieldcheck.i18n import tr
+from fieldcheck.ids import photo_id
 from fieldcheck.models import Photo, Visit
 from fieldcheck.models.coltypes import utcnow
 from fieldcheck.photos import IngestedPhoto, ingest_photo, scan_photos
@@ -62,7 +63,7 @@ def _link_row(
             record_change(session, actor_of(session), "photo.link", existing,
                           {"finding": existing.finding_id, "item": existing.item_key})
         return existing, False
-    photo = existing or Photo(visit_id=visit_id, sha256=info.sha256)
+    photo = existing or Photo(id=photo_id(visit_id, info.sha256), visit_id=visit_id, sha256=info.sha256)
     photo.deleted = False
     photo.finding_id = finding_id
     photo.item_key = item_key
@@ -97,8 +98,6 @@ def import_photos(
             info = ingest_photo(Path(path), store.blobs)
             with store.write() as s:
                 photo, added = _link_row(s, visit_id, info, finding_id, item_key)
-                if item_key:
-                    count_item_photos(s, visit_id, item_key)
                 if added:
                     report.added.append(photo.id)
                 else:
@@ -125,21 +124,6 @@ def remove_photo(session: Session, photo_id: str) -> None:
     ensure_editable(get_visit(session, photo.visit_id))
     photo.deleted = True
     record_change(session, actor_of(session), "photo.remove", photo)
-    if photo.item_key:
-        count_item_photos(session, photo.visit_id, photo.item_key)
-
-
-def count_item_photos(session: Session, visit_id: str, item_key: str) -> None:
-    """A photo-type item's answer is its number of photos (none clears the answer)."""
-    from fieldcheck.domain import checklist
-
-    session.flush()
-    visit = get_visit(session, visit_id)
-    item = checklist.template_of(session, visit).get_item(item_key)
-    if item is None or item.type != "photo":
-        return
-    count = checklist.photo_counts(session, visit_id).get(item_key, 0)
-    checklist.answer_item(session, visit_id, item_key, count or None)
 
 
 def photos_of(session: Session, visit_id: str) -> list[Photo]:

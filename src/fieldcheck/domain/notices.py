@@ -373,6 +373,7 @@ def start_correction(session: Session, notice_id: str, reason: str, settings: Bu
     content.update(number=None, notice_id=new.id, qr_payload=None, draft=False,
                    issued_on=date.today().isoformat())
     new.content = content
+    new.correction_reason = reason.strip()
     record_change(session, actor_of(session), "notice.correct", new, {"supersedes": old.id, "reason": reason.strip()})
     return new
 

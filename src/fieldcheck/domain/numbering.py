@@ -9,9 +9,9 @@ before its PDF exists; a crash after that burns the number rather than reusing i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from fieldcheck.domain.changes import audit
@@ -55,6 +55,9 @@ class LocalAuthority:
     refills_offline = True
 
     def lease_block(self, session: Session, notice_type: str, year: int, size: int) -> LeasedBlock:
+        if is_enrolled(session):
+            # An enrolled laptop's numbers come only from the server's leases (sync/numbers).
+            raise NoNumberLeftError(tr("本机已没有可用的文号，只能打印带“草稿”水印的文书。请联网同步以领取新的文号段。"))
         last = session.scalar(
             select(func.max(NumberBlock.last_seq)).where(
                 NumberBlock.notice_type == notice_type, NumberBlock.year == year
@@ -64,12 +67,25 @@ class LocalAuthority:
         return LeasedBlock(first, first + size - 1, "local")
 
 
+def is_enrolled(session: Session) -> bool:
+    return bool(session.scalar(select(LocalIdentity.server_url)))
+
+
+def _usable(notice_type: str, year: int) -> Any:
+    """Blocks of (type, year) with numbers left and not lapsed (a lapsed lease's numbers
+    may have been given to nobody else, but the server no longer vouches for them)."""
+    return and_(
+        NumberBlock.notice_type == notice_type,
+        NumberBlock.year == year,
+        NumberBlock.next_seq <= NumberBlock.last_seq,
+        or_(NumberBlock.expires_at.is_(None), NumberBlock.expires_at > utcnow()),
+    )
+
+
 def remaining(session: Session, notice_type: str, year: int) -> int:
     left = session.scalar(
         select(func.sum(NumberBlock.last_seq - NumberBlock.next_seq + 1)).where(
-            NumberBlock.notice_type == notice_type,
-            NumberBlock.year == year,
-            NumberBlock.next_seq <= NumberBlock.last_seq,
+            _usable(notice_type, year)
         )
     )
     return int(left or 0)
@@ -90,13 +106,14 @@ def peek_next(
     """The number the next issue will most likely take (another process may take it first);
     None when no block is open and the authority cannot make one here."""
     seq = session.scalar(
-        select(NumberBlock.next_seq).where(
-            NumberBlock.notice_type == notice_type, NumberBlock.year == year,
-            NumberBlock.next_seq <= NumberBlock.last_seq,
-        ).order_by(NumberBlock.first_seq).limit(1)
+        select(NumberBlock.next_seq).where(_usable(notice_type, year))
+        .order_by(NumberBlock.first_seq).limit(1)
     )
     if seq is None and authority is not None and authority.refills_offline:
-        return authority.lease_block(session, notice_type, year, 1).first_seq
+        try:
+            return authority.lease_block(session, notice_type, year, 1).first_seq
+        except NoNumberLeftError:
+            return None
     return int(seq) if seq is not None else None
 
 
@@ -124,10 +141,7 @@ def reserve_number(session: Session, notice_type: str, year: int, notice_id: str
     The take is one UPDATE ... RETURNING, so two processes can never get the same number.
     """
     blocks = session.scalars(
-        select(NumberBlock.id).where(
-            NumberBlock.notice_type == notice_type, NumberBlock.year == year,
-            NumberBlock.next_seq <= NumberBlock.last_seq,
-        ).order_by(NumberBlock.first_seq)
+        select(NumberBlock.id).where(_usable(notice_type, year)).order_by(NumberBlock.first_seq)
     ).all()
     for block_id in blocks:
         taken = session.execute(
@@ -140,16 +154,18 @@ def reserve_number(session: Session, notice_type: str, year: int, notice_id: str
             session.add(NumberUse(block_id=block_id, notice_type=notice_type, year=year, seq=taken,
                                   notice_id=notice_id, state="reserved", reserved_at=utcnow()))
             session.flush()
+            audit(session, actor_of(session), "number.reserve", "notice", notice_id,
+                  {"type": notice_type, "year": year, "seq": int(taken), "block": block_id})
             return int(taken)
     raise NoNumberLeftError(tr("本机已没有可用的文号，只能打印带“草稿”水印的文书。请联网同步以领取新的文号段。"))
 
 
 def mark_used(session: Session, notice_type: str, year: int, seq: int) -> None:
-    session.execute(
-        update(NumberUse)
-        .where(NumberUse.notice_type == notice_type, NumberUse.year == year, NumberUse.seq == seq)
-        .values(state="used")
-    )
+    use = session.scalars(select(NumberUse).where(
+        NumberUse.notice_type == notice_type, NumberUse.year == year, NumberUse.seq == seq)).one()
+    use.state = "used"
+    audit(session, actor_of(session), "number.use", "notice", use.notice_id,
+          {"type": notice_type, "year": year, "seq": seq})
 
 
 def burn_abandoned(session: Session, issued: dict[str, int]) -> list[int]:

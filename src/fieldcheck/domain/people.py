@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fieldcheck.domain.changes import Actor, audit, record_change
+from fieldcheck.domain.changes import Actor, audit, record_change, untracked
 from fieldcheck.errors import ValidationError
 from fieldcheck.i18n import tr
 from fieldcheck.models import Inspector, LocalIdentity, Unit, UnitKind
@@ -98,3 +98,50 @@ def find_units(session: Session, text: str = "", limit: int = 50) -> list[Unit]:
 
 def list_inspectors(session: Session) -> list[Inspector]:
     return list(session.scalars(select(Inspector).where(Inspector.deleted.is_(False)).order_by(Inspector.name)))
+
+
+def adopt_account(
+    session: Session, *, server_url: str, username: str, name: str, role: str, team: str,
+    inspector_id: str, credential_no: str = "",
+) -> None:
+    """Enrolment: the laptop now belongs to a server account. Every local record and its audit
+    trail stay; visits led or joined by the self-declared identity name the account's inspector
+    (as ordinary edits, so they sync); numbers from self-made blocks are not used any more."""
+    from fieldcheck.models import NumberBlock, OutboxOp, Visit
+
+    ident = session.scalars(select(LocalIdentity)).one()
+    old = ident.inspector_id
+    actor = Actor(name, ident.device_id)
+    with untracked(session):  # the inspector record is the server's; the pull brings it
+        inspector = session.get(Inspector, inspector_id)
+        if inspector is None:
+            inspector = Inspector(id=inspector_id)
+            session.add(inspector)
+        inspector.name, inspector.credential_no = name, credential_no
+        inspector.team, inspector.role = team, role
+    if old and old != inspector_id:
+        for visit in session.scalars(select(Visit).where(Visit.lead_inspector_id == old)):
+            visit.lead_inspector_id = inspector_id
+            record_change(session, actor, "visit.lead", visit, {"from": old, "to": inspector_id})
+        for visit in session.scalars(select(Visit).where(Visit.member_ids.contains(old))):
+            visit.member_ids = [inspector_id if m == old else m for m in visit.member_ids]
+            record_change(session, actor, "visit.members", visit, {"from": old, "to": inspector_id})
+        stale = session.get(Inspector, old)
+        if stale is not None:  # self-declared, never on the server: it leaves with its ops
+            session.query(OutboxOp).filter(OutboxOp.entity_id == old).delete()
+            session.delete(stale)
+    session.query(OutboxOp).filter(OutboxOp.entity.in_(("inspector", "template_version"))).delete()
+    for block in session.scalars(select(NumberBlock).where(
+            NumberBlock.source == "local", NumberBlock.next_seq <= NumberBlock.last_seq)):
+        audit(session, actor, "number.close", "number_block", block.id,
+              {"unused_from": block.next_seq, "last": block.last_seq})
+        block.next_seq = block.last_seq + 1
+    ident.user_name, ident.credential_no = name, credential_no or ident.credential_no
+    ident.inspector_id = inspector_id
+    ident.server_url, ident.username, ident.role, ident.team = server_url, username, role, team
+    from fieldcheck.models.coltypes import utcnow
+
+    ident.enrolled_at = utcnow()
+    session.flush()
+    audit(session, actor, "device.enroll", "inspector", inspector_id,
+          {"server": server_url, "username": username, "previous_inspector": old})

@@ -6,6 +6,7 @@ import base64
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import Date, LargeBinary
 from sqlalchemy import inspect as sa_inspect
 
 from fieldcheck.models import REPLICATED, Base
@@ -32,3 +33,17 @@ def record_dict(obj: Base) -> dict[str, Any]:
 
 def entity_name(obj: Base) -> str:
     return ENTITY_OF[type(obj)]
+
+
+def from_plain(cls: type[Base], field: str, value: Any) -> Any:
+    """A plain-JSON value back into the Python type of `cls.field`'s column."""
+    if value is None:
+        return None
+    coltype = cls.__table__.columns[field].type  # type: ignore[attr-defined]
+    if isinstance(coltype, UTCDateTime):
+        return coltype.process_result_value(value, None)  # type: ignore[arg-type]
+    if isinstance(coltype, Date):
+        return date.fromisoformat(value)
+    if isinstance(coltype, LargeBinary):
+        return base64.b64decode(value)
+    return value

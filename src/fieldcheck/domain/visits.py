@@ -53,14 +53,21 @@ def ensure_editable(visit: Visit) -> None:
         raise ReadOnlyError(tr("该检查尚未开始，请先点击“开始检查”。"))
 
 
-def refresh_search_text(session: Session, visit: Visit) -> None:
-    """Keep the denormalised search column in step with the unit name and finding texts."""
+def search_text_of(session: Session, visit: Visit) -> str:
+    """The denormalised search column: unit name, title, place and finding texts."""
     unit = session.get(Unit, visit.unit_id)
     parts = [unit.name if unit else "", visit.title, visit.place]
     parts += session.scalars(
-        select(Finding.description).where(Finding.visit_id == visit.id, Finding.deleted.is_(False))
+        select(Finding.description)
+        .where(Finding.visit_id == visit.id, Finding.deleted.is_(False))
+        .order_by(Finding.created_at, Finding.id)  # the same text on every replica
     ).all()
-    visit.search_text = "\n".join(p for p in parts if p)
+    return "\n".join(p for p in parts if p)
+
+
+def refresh_search_text(session: Session, visit: Visit) -> None:
+    """Keep the search column in step with what it is made of (derived: never replicated)."""
+    visit.search_text = search_text_of(session, visit)
 
 
 def plan_visit(
@@ -168,6 +175,7 @@ def reopen_visit(session: Session, visit_id: str, reason: str) -> Visit:
     if not reason.strip():
         raise ValidationError(tr("请填写重新打开的理由（将被记录）。"))
     visit.status = VisitStatus.IN_PROGRESS
+    visit.reopen_reason = reason.strip()
     record_change(session, actor_of(session), "visit.reopen", visit, {"reason": reason.strip()})
     return visit
 
@@ -179,5 +187,6 @@ def cancel_visit(session: Session, visit_id: str, reason: str) -> Visit:
     if not reason.strip():
         raise ValidationError(tr("请填写取消的理由（将被记录）。"))
     visit.status = VisitStatus.CANCELLED
+    visit.cancel_reason = reason.strip()
     record_change(session, actor_of(session), "visit.cancel", visit, {"reason": reason.strip()})
     return visit

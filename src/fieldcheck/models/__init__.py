@@ -21,6 +21,7 @@ from fieldcheck.models.enums import (
 )
 from fieldcheck.models.local import AuditEvent, LocalIdentity, LocalSetting, OutboxOp
 from fieldcheck.models.notices import Notice, NumberBlock, NumberUse, Signature
+from fieldcheck.models.sync import Conflict, Rejection
 
 # Replicated entities by their wire name, in dependency order (parents first).
 REPLICATED: dict[str, type[Base]] = {
@@ -34,12 +35,15 @@ REPLICATED: dict[str, type[Base]] = {
     "photo": Photo,
     "notice": Notice,
     "signature": Signature,
+    "conflict": Conflict,
+    "rejection": Rejection,
 }
 
 __all__ = [
     "REPLICATED",
     "Answer",
     "AuditEvent",
+    "Conflict",
     "Base",
     "Finding",
     "FindingStatus",
@@ -53,6 +57,7 @@ __all__ = [
     "Observation",
     "OutboxOp",
     "Photo",
+    "Rejection",
     "Replicated",
     "Severity",
     "Signature",

@@ -82,6 +82,9 @@ class Visit(Replicated, Base):
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)
     parent_visit_id: Mapped[str | None] = mapped_column(ForeignKey("visits.id"), default=None)
     title: Mapped[str] = mapped_column(String(200), default="")
+    # Why it was cancelled / last reopened: on the record, so the bureau sees it too.
+    cancel_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    reopen_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Unit name and finding texts joined, so Chinese substring search is one indexed-table scan.
     search_text: Mapped[str] = mapped_column(Text, default="")
 

@@ -21,6 +21,12 @@ class LocalIdentity(Base):
     user_name: Mapped[str] = mapped_column(String(100), default="")
     credential_no: Mapped[str] = mapped_column(String(40), default="")
     inspector_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    # Set by enrolment: the server account this laptop now belongs to.
+    server_url: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    username: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    role: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    team: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -45,6 +51,9 @@ class AuditEvent(Base):
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[str] = mapped_column(String(36))
     detail: Mapped[Any] = mapped_column(JSONText(), default=None, nullable=True)
+    # SHA-256 of the record state this event wrote ("" for events that wrote no record):
+    # a record edited behind the app's back no longer matches its last event.
+    record_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
@@ -52,15 +61,22 @@ class AuditEvent(Base):
 class OutboxOp(Base):
     """One pending change for the server, written in the same transaction as the edit.
 
-    Dropped only after a later pull shows the server applied it (DESIGN §6).
+    It names the fields the edit changed with their new values (`changed`) and the values they
+    had before it (`base`), so the server merges field by field instead of overwriting a
+    concurrent change. Dropped only after a pull has passed the feed version at which the
+    server applied it (`acked_version`, DESIGN §6).
     """
 
     __tablename__ = "outbox"
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     op_id: Mapped[str] = mapped_column(String(36), unique=True)
     entity: Mapped[str] = mapped_column(String(40))
-    entity_id: Mapped[str] = mapped_column(String(36))
-    op: Mapped[str] = mapped_column(String(10))  # "upsert" | "delete"
-    payload: Mapped[Any] = mapped_column(JSONText())
-    base_version: Mapped[Any] = mapped_column(JSONText(), default=None, nullable=True)
+    entity_id: Mapped[str] = mapped_column(String(36), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "create" | "update"
+    changed: Mapped[Any] = mapped_column(JSONText())
+    base: Mapped[Any] = mapped_column(JSONText(), default=dict)
+    made_by: Mapped[str] = mapped_column(String(100), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set from the push result: the op is done once a pull has passed this version.
+    acked_version: Mapped[int | None] = mapped_column(Integer, default=None)
+    status: Mapped[str] = mapped_column(String(10), default="pending", server_default="pending")

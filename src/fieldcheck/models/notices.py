@@ -20,7 +20,9 @@ class Notice(Replicated, Base):
     visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), index=True)
     unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
     status: Mapped[str] = mapped_column(String(10), default="draft")  # draft/issued/voided
-    number: Mapped[str | None] = mapped_column(String(60), default=None, unique=True)
+    # Unique per server (checked there) and per device (number_uses): not a local constraint,
+    # so a pull can never be blocked by another laptop's offline number.
+    number: Mapped[str | None] = mapped_column(String(60), default=None, index=True)
     number_year: Mapped[int | None] = mapped_column(Integer, default=None)
     number_seq: Mapped[int | None] = mapped_column(Integer, default=None)
     content: Mapped[Any] = mapped_column(JSONText(), default=None, nullable=True)
@@ -29,6 +31,7 @@ class Notice(Replicated, Base):
     issued_by: Mapped[str] = mapped_column(String(100), default="")
     supersedes_id: Mapped[str | None] = mapped_column(ForeignKey("notices.id"), default=None)
     void_reason: Mapped[str] = mapped_column(Text, default="")
+    correction_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
@@ -65,6 +68,9 @@ class NumberBlock(Base):
     device_id: Mapped[str] = mapped_column(String(36))
     source: Mapped[str] = mapped_column(String(10), default="local")
     leased_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    # A server lease: the key that makes the lease request idempotent, and when it lapses.
+    lease_key: Mapped[str | None] = mapped_column(String(36), default=None)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
 class NumberUse(Base):

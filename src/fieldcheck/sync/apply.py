@@ -1,0 +1,133 @@
+"""Applying the server's records to the local store, one pulled page per transaction.
+
+The server is authoritative: a pulled record replaces the local one, and the local edits the
+server has not acknowledged yet are laid over it again (their outbox ops stay, with their
+base values, so the server still merges them field by field). Derived data is rebuilt here:
+a finding's unit, a visit's search text, a signature's PNG from its strokes.
+
+Foreign keys are not enforced while a page is applied: the feed is in server order, so an
+answer may arrive before its visit; the parent comes in the same sync.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from fieldcheck.domain.changes import Actor, audit, untracked
+from fieldcheck.domain.records import from_plain, record_dict
+from fieldcheck.domain.visits import search_text_of
+from fieldcheck.hashing import record_hash
+from fieldcheck.models import (
+    REPLICATED,
+    Finding,
+    LocalIdentity,
+    LocalSetting,
+    OutboxOp,
+    Signature,
+    Visit,
+)
+from fieldcheck.sync.entities import column_kinds
+from fieldcheck.sync.protocol import FeedRecord
+
+CURSOR_KEY = "sync.cursor"
+
+
+def cursor_of(session: Session) -> int:
+    row = session.get(LocalSetting, CURSOR_KEY)
+    return int(row.value) if row is not None and row.value is not None else 0
+
+
+def apply_page(session: Session, records: Iterable[FeedRecord], cursor: int) -> int:
+    """Apply one pulled page and move the cursor, in the caller's transaction; returns how
+    many records were applied. Ops the server acknowledged at or below the cursor are done."""
+    ident = session.scalars(select(LocalIdentity)).one()
+    actor = Actor(ident.user_name or "未登记用户", ident.device_id)
+    touched_visits: set[str] = set()
+    count = 0
+    with untracked(session):
+        for rec in records:
+            obj = _apply_record(session, rec)
+            count += 1
+            if rec.entity == "visit":
+                touched_visits.add(rec.id)
+            elif rec.entity in ("finding", "unit"):
+                touched_visits.update(_visits_of(session, rec.entity, obj))
+            audit(session, actor, "sync.apply", rec.entity, rec.id, {"version": rec.version},
+                  state_hash=record_hash(record_dict(obj)))
+        for visit_id in sorted(touched_visits):
+            _rebuild_visit(session, visit_id)
+        session.merge(LocalSetting(key=CURSOR_KEY, value=cursor))
+        session.execute(update(OutboxOp).where(
+            OutboxOp.status == "acked", OutboxOp.acked_version <= cursor).values(status="done"))
+        session.query(OutboxOp).filter(OutboxOp.status == "done").delete()
+    return count
+
+
+def _apply_record(session: Session, rec: FeedRecord) -> Any:
+    with session.no_autoflush:
+        obj = _merge_record(session, rec)
+    session.flush()
+    return obj
+
+
+def _merge_record(session: Session, rec: FeedRecord) -> Any:
+    cls = REPLICATED[rec.entity]
+    obj = session.get(cls, rec.id)
+    if obj is None:
+        obj = cls(id=rec.id)
+        session.add(obj)
+    kinds = column_kinds(rec.entity)
+    for field, value in rec.data.items():
+        if field in kinds and field != "id":
+            setattr(obj, field, from_plain(cls, field, value))
+    if rec.entity == "finding" and obj.unit_id is None:
+        visit = session.get(Visit, obj.visit_id)
+        # Derived from its visit, which may come later in this sync (then rebuilt).
+        obj.unit_id = visit.unit_id if visit is not None else ""
+    # Local edits the server has not acknowledged yet stay on top of its state.
+    pending = session.scalars(select(OutboxOp).where(
+        OutboxOp.entity == rec.entity, OutboxOp.entity_id == rec.id, OutboxOp.status == "pending",
+    ).order_by(OutboxOp.seq)).all()
+    for op in pending:
+        for field, value in op.changed.items():
+            if field in kinds and field != "id":
+                setattr(obj, field, from_plain(cls, field, value))
+    if rec.entity == "signature":
+        obj.png = signature_png(obj)
+    return obj
+
+
+def _visits_of(session: Session, entity: str, obj: Any) -> list[str]:
+    if entity == "finding":
+        return [obj.visit_id]
+    return list(session.scalars(select(Visit.id).where(Visit.unit_id == obj.id)))
+
+
+def _rebuild_visit(session: Session, visit_id: str) -> None:
+    visit = session.get(Visit, visit_id)
+    if visit is None:
+        return
+    session.execute(update(Finding).where(Finding.visit_id == visit_id, Finding.unit_id != visit.unit_id)
+                    .values(unit_id=visit.unit_id))
+    # Derived, so the record's own time stays the server's.
+    session.execute(update(Visit).where(Visit.id == visit_id).values(
+        search_text=search_text_of(session, visit), updated_at=Visit.updated_at))
+    session.expire(visit, ["search_text"])
+
+
+def signature_png(sig: Signature) -> bytes | None:
+    """The signature's image drawn from its strokes (what the notice prints)."""
+    if sig.refused or not sig.strokes:
+        return sig.png
+    from fieldcheck.notices.strokes import strokes_png
+
+    return strokes_png(sig.strokes)
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)

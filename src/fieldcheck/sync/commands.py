@@ -1,0 +1,119 @@
+"""`fieldcheck enroll`, `fieldcheck sync` and `fieldcheck conflicts`: the engine from a terminal."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import platform
+import sys
+from pathlib import Path
+
+import httpx
+
+from fieldcheck.domain.changes import untracked
+from fieldcheck.domain.people import adopt_account
+from fieldcheck.i18n import tr
+from fieldcheck.store.database import Store
+from fieldcheck.sync.credentials import load_token, save_token
+from fieldcheck.sync.engine import SyncEngine, SyncReport
+from fieldcheck.sync.protocol import EnrollRequest, EnrollResponse, UserInfo
+from fieldcheck.sync.transport import ServerConnection, SyncError
+
+APP_VERSION = "0.1.0"
+
+
+def enroll(store: Store, server_url: str, username: str, password: str, *,
+           client: httpx.Client | None = None, insecure: bool = False) -> UserInfo:
+    """Give this laptop a device token of its own and make it the account's laptop."""
+    conn = ServerConnection(server_url, client=client, insecure=insecure)
+    try:
+        request = EnrollRequest(username=username, password=password,
+                                device_id=store.identity().device_id,
+                                device_name=platform.node()[:200], app_version=APP_VERSION)
+        reply = EnrollResponse(**conn.call("POST", "/api/v1/enroll", json=request.model_dump()))
+    finally:
+        conn.close()
+    save_token(store.data_dir, reply.token)
+    user = reply.user
+    with store.write() as s:
+        adopt_account(s, server_url=conn.base_url, username=user.username, name=user.name,
+                      role=user.role, team=user.team, inspector_id=user.inspector_id,
+                      credential_no=user.credential_no)
+    return user
+
+
+def connection_for(store: Store, *, client: httpx.Client | None = None,
+                   insecure: bool = False) -> ServerConnection:
+    with store.read() as s:
+        from sqlalchemy import select
+
+        from fieldcheck.models import LocalIdentity
+
+        url = s.scalar(select(LocalIdentity.server_url))
+    token = load_token(store.data_dir)
+    if not url or not token:
+        raise SyncError(tr("本机尚未登记到服务器：请先运行 fieldcheck enroll。"), "not_enrolled")
+    return ServerConnection(url, token, client=client, insecure=insecure or _was_insecure(url))
+
+
+def _was_insecure(url: str) -> bool:
+    # Enrolment already accepted this address (with --insecure if it is plain http).
+    return url.startswith("http://")
+
+
+def sync_now(store: Store, *, client: httpx.Client | None = None, insecure: bool = False,
+             progress: object = None) -> SyncReport:
+    conn = connection_for(store, client=client, insecure=insecure)
+    try:
+        return SyncEngine(store, conn, progress).run()  # type: ignore[arg-type]
+    finally:
+        conn.close()
+
+
+def cmd_enroll(args: object, store: Store) -> int:
+    password = os.environ.get("FIELDCHECK_PASSWORD") or getpass.getpass(tr("密码："))
+    user = enroll(store, args.server, args.user, password, insecure=args.insecure)  # type: ignore[attr-defined]
+    print(tr("本机已登记：{name}（{username}，{role}，{team}）", name=user.name, username=user.username,
+             role=user.role, team=user.team or "—"))
+    return 0
+
+
+def cmd_sync(args: object, store: Store) -> int:
+    def progress(stage: str, done: int, total: int) -> None:
+        print(f"{stage} {done}/{total}", file=sys.stderr)
+
+    report = sync_now(store, insecure=args.insecure, progress=progress)  # type: ignore[attr-defined]
+    print(tr("同步完成：推送 {pushed} 项（冲突 {conflicts}，被拒 {rejected}，待补传 {deferred}），"
+             "拉取 {pulled} 项，审计事件 {events} 条，照片上传 {up} 张、下载 {down} 张，"
+             "上传 {bytes_up} 字节、下载 {bytes_down} 字节。",
+             pushed=report.pushed, conflicts=report.conflicts, rejected=report.rejected,
+             deferred=report.deferred, pulled=report.pulled, events=report.audit_events,
+             up=report.photos_up, down=report.photos_down, bytes_up=report.bytes_up,
+             bytes_down=report.bytes_down))
+    for line in report.leased:
+        print(tr("已领取文号段：{block}", block=line))
+    return 0
+
+
+def cmd_conflicts(args: object, store: Store) -> int:
+    from fieldcheck.domain.conflicts import conflict_rows
+
+    with store.read() as s:
+        rows = conflict_rows(s)
+    if args.format == "json":  # type: ignore[attr-defined]
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1, sort_keys=True)
+        sys.stdout.write("\n")
+        return 0
+    if not rows:
+        print(tr("没有待处理的冲突。"))
+    for r in rows:
+        print(tr("{entity} {id} 字段 {field}：保留值 {kept}（{kept_by}，{kept_at}）；另一值 {other}（{other_by}，{other_at}）",
+                 entity=r["entity"], id=r["entity_id"], field=r["field"], kept=json.dumps(r["kept_value"], ensure_ascii=False),
+                 kept_by=r["kept_by"], kept_at=r["kept_at"], other=json.dumps(r["other_value"], ensure_ascii=False),
+                 other_by=r["other_by"], other_at=r["other_at"]))
+    return 0
+
+
+__all__ = ["cmd_conflicts", "cmd_enroll", "cmd_sync", "connection_for", "enroll", "sync_now",
+           "untracked", "Path"]

@@ -1,0 +1,296 @@
+"""The laptop's sync engine: photos up, ops pushed, audit chain pushed, feed pulled, photos
+down, number blocks leased (DESIGN §6). Each step resumes where an interrupted one stopped:
+the outbox and the cursor are only changed in local transactions after the server answered,
+and no network I/O ever happens inside a local write transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fieldcheck.domain import numbering
+from fieldcheck.domain.changes import audit
+from fieldcheck.domain.people import actor_of
+from fieldcheck.ids import uuid7
+from fieldcheck.models import AuditEvent, LocalIdentity, LocalSetting, NumberBlock, OutboxOp, Photo
+from fieldcheck.models.coltypes import UTCDateTime
+from fieldcheck.notices.model import NoticeType
+from fieldcheck.photos import ingest_photo
+from fieldcheck.store.database import Store
+from fieldcheck.sync.apply import apply_page, cursor_of
+from fieldcheck.sync.entities import SERVER_OWNED
+from fieldcheck.sync.protocol import (
+    MAX_AUDIT_PER_PUSH,
+    MAX_OPS_PER_PUSH,
+    AuditPushResponse,
+    BlobCheckResponse,
+    BlobPutResponse,
+    LeaseResponse,
+    Op,
+    PullResponse,
+    PushResponse,
+)
+from fieldcheck.sync.transport import ServerConnection, SyncError
+
+AUDIT_KEY = "sync.audit_seq"
+PULL_LIMIT = 500
+CHUNK = 4 * 1024 * 1024
+LEASE_SIZE = numbering.DEFAULT_BLOCK_SIZE
+LEASE_WHEN_LEFT = 10  # lease another block while online once this few numbers are left
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass
+class SyncReport:
+    pushed: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    deferred: int = 0
+    pulled: int = 0
+    audit_events: int = 0
+    photos_up: int = 0
+    photos_down: int = 0
+    bytes_up: int = 0
+    bytes_down: int = 0
+    leased: list[str] = field(default_factory=list)
+
+
+class SyncEngine:
+    def __init__(self, store: Store, conn: ServerConnection, progress: Progress | None = None) -> None:
+        self.store = store
+        self.conn = conn
+        self.progress = progress or (lambda _stage, _done, _total: None)
+        self.report = SyncReport()
+
+    def run(self) -> SyncReport:
+        self.upload_photos()
+        self.push()
+        self.push_audit()
+        self.pull()
+        self.download_photos()
+        self.lease_numbers()
+        return self.report
+
+    # --- photos ------------------------------------------------------------------------
+
+    def upload_photos(self) -> None:
+        """Send the originals of photo records still waiting to be pushed, resuming from the
+        offset the server confirmed."""
+        with self.store.read() as s:
+            shas = sorted({op.changed.get("sha256") for op in s.scalars(select(OutboxOp).where(
+                OutboxOp.entity == "photo", OutboxOp.status == "pending", OutboxOp.kind == "create"))
+                if op.changed.get("sha256")})
+        if not shas:
+            return
+        states = BlobCheckResponse(**self.conn.call("POST", "/api/v1/blobs/check", json={"sha256": shas}))
+        todo = [b for b in states.blobs if not b.have]
+        for n, blob in enumerate(todo, start=1):
+            path = self.store.blobs.original_path(blob.sha256)
+            if not path.is_file():
+                continue  # the push defers its record; `verify` reports the missing original
+            self._upload(blob.sha256, path, blob.offset)
+            self.report.photos_up += 1
+            self.progress("photos_up", n, len(todo))
+
+    def _upload(self, sha256: str, path: Path, offset: int) -> None:
+        size = path.stat().st_size
+        with path.open("rb") as f:
+            while offset < size:
+                f.seek(offset)
+                chunk = f.read(CHUNK)
+                put = BlobPutResponse(**self.conn.call(
+                    "PUT", f"/api/v1/blobs/{sha256}", params={"offset": offset}, content=chunk,
+                    headers={"Content-Type": "application/octet-stream"}))
+                self.report.bytes_up += len(chunk)
+                if put.complete:
+                    return
+                if put.offset <= offset:
+                    raise SyncError(f"blob upload of {sha256} did not advance", "blob_stalled")
+                offset = put.offset
+
+    def download_photos(self) -> None:
+        with self.store.read() as s:
+            shas = sorted(set(s.scalars(select(Photo.sha256).where(Photo.deleted.is_(False)))))
+        missing = [sha for sha in shas if not self.store.blobs.has(sha)]
+        for n, sha in enumerate(missing, start=1):
+            self._download(sha)
+            self.report.photos_down += 1
+            self.progress("photos_down", n, len(missing))
+
+    def _download(self, sha256: str) -> None:
+        response = self.conn.send("GET", f"/api/v1/blobs/{sha256}")
+        data = response.content
+        self.report.bytes_down += len(data)
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise SyncError(f"photo {sha256} from the server does not match its hash", "blob_mismatch")
+        fd, name = tempfile.mkstemp(prefix="download-", suffix=".jpg")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            ingest_photo(Path(name), self.store.blobs)  # original stored durably, thumbnail made
+        finally:
+            os.unlink(name)
+
+    # --- ops and audit ---------------------------------------------------------------------
+
+    def push(self) -> None:
+        last = 0
+        while True:
+            with self.store.read() as s:
+                rows = s.scalars(select(OutboxOp).where(
+                    OutboxOp.status == "pending", OutboxOp.seq > last,
+                ).order_by(OutboxOp.seq).limit(MAX_OPS_PER_PUSH)).all()
+            if not rows:
+                return
+            last = rows[-1].seq
+            local_only = [r.op_id for r in rows if r.entity in SERVER_OWNED]
+            ops = [_wire_op(r) for r in rows if r.entity not in SERVER_OWNED]
+            if local_only:
+                with self.store.write() as s:  # directories the bureau owns are never pushed
+                    s.query(OutboxOp).filter(OutboxOp.op_id.in_(local_only)).delete()
+            if not ops:
+                continue
+            device_id = self.store.identity().device_id
+            body = {"device_id": device_id, "ops": [op.model_dump() for op in ops]}
+            result = PushResponse(**self.conn.call("POST", "/api/v1/push", json=body))
+            with self.store.write() as s:
+                for r in result.results:
+                    if r.status == "deferred":
+                        self.report.deferred += 1
+                        continue
+                    s.query(OutboxOp).filter(OutboxOp.op_id == r.op_id).update(
+                        {"status": "acked", "acked_version": r.version})
+                    self.report.pushed += 1
+                    self.report.conflicts += r.status == "conflict"
+                    self.report.rejected += r.status == "rejected"
+            self.progress("push", self.report.pushed, self.report.pushed + self._pending_count())
+
+    def _pending_count(self) -> int:
+        with self.store.read() as s:
+            return int(s.scalar(select(func.count()).select_from(OutboxOp).where(
+                OutboxOp.status == "pending")) or 0)
+
+    def push_audit(self) -> None:
+        device_id = self.store.identity().device_id
+        while True:
+            with self.store.read() as s:
+                done = _setting(s, AUDIT_KEY, 0)
+                events = s.scalars(select(AuditEvent).where(AuditEvent.seq > done)
+                                   .order_by(AuditEvent.seq).limit(MAX_AUDIT_PER_PUSH)).all()
+                wire = [_wire_event(e) for e in events]
+            if not wire:
+                return
+            head = AuditPushResponse(**self.conn.call(
+                "POST", "/api/v1/audit", json={"device_id": device_id, "events": wire}))
+            with self.store.write() as s:
+                s.merge(LocalSetting(key=AUDIT_KEY, value=head.head_seq))
+            self.report.audit_events += len(wire)
+
+    def pull(self) -> None:
+        while True:
+            with self.store.read() as s:
+                cursor = cursor_of(s)
+            page = PullResponse(**self.conn.call(
+                "GET", "/api/v1/pull", params={"cursor": cursor, "limit": PULL_LIMIT}))
+            with apply_session(self.store) as s:
+                self.report.pulled += apply_page(s, page.records, page.cursor)
+            self.progress("pull", self.report.pulled, self.report.pulled + (PULL_LIMIT if page.more else 0))
+            if not page.more:
+                return
+
+    # --- document numbers ----------------------------------------------------------------------
+
+    def lease_numbers(self, year: int | None = None) -> None:
+        """Lease a block per notice type while online, before the device runs out. The lease
+        key is committed before the request, so a crash or a lost answer asks again for the
+        same block instead of a new one."""
+        year = year or date.today().year
+        for kind in NoticeType:
+            key_name = f"lease.pending.{kind.value}.{year}"
+            with self.store.read() as s:
+                pending = _setting(s, key_name, None)
+                left = numbering.remaining(s, kind.value, year)
+            if pending is None and left > LEASE_WHEN_LEFT:
+                continue
+            if pending is None:
+                pending = uuid7()
+                with self.store.write() as s:
+                    s.merge(LocalSetting(key=key_name, value=pending))
+            lease = LeaseResponse(**self.conn.call("POST", "/api/v1/numbers/lease", json={
+                "lease_key": pending, "notice_type": kind.value, "year": year, "size": LEASE_SIZE}))
+            with self.store.write() as s:
+                add_leased_block(s, lease)
+                s.query(LocalSetting).filter(LocalSetting.key == key_name).delete()
+            self.report.leased.append(f"{kind.value} {year}: {lease.first_seq}–{lease.last_seq}")
+
+
+def add_leased_block(session: Session, lease: LeaseResponse) -> NumberBlock:
+    block = session.get(NumberBlock, lease.block_id)
+    if block is not None:
+        return block
+    block = NumberBlock(
+        id=lease.block_id, notice_type=lease.notice_type, year=lease.year,
+        first_seq=lease.first_seq, last_seq=lease.last_seq, next_seq=lease.first_seq,
+        device_id=session.scalars(select(LocalIdentity.device_id)).one(),
+        source="server", leased_at=_time(lease.leased_at), lease_key=lease.lease_key,
+        expires_at=_time(lease.expires_at),
+    )
+    session.add(block)
+    session.flush()
+    audit(session, actor_of(session), "number.lease", "number_block", block.id,
+          {"type": lease.notice_type, "year": lease.year, "first": lease.first_seq,
+           "last": lease.last_seq, "lease_key": lease.lease_key, "expires_at": lease.expires_at})
+    return block
+
+
+def _time(value: str) -> object:
+    return UTCDateTime().process_result_value(value, None)  # type: ignore[arg-type]
+
+
+def _setting(session: Session, key: str, default: object) -> object:
+    row = session.get(LocalSetting, key)
+    return default if row is None or row.value is None else row.value
+
+
+def _wire_op(row: OutboxOp) -> Op:
+    made_at = UTCDateTime().process_bind_param(row.created_at, None)  # type: ignore[arg-type]
+    return Op(op_id=row.op_id, entity=row.entity, entity_id=row.entity_id,  # type: ignore[arg-type]
+              kind=row.kind, changed=row.changed, base=row.base or {},  # type: ignore[arg-type]
+              made_at=made_at or "", made_by=row.made_by)
+
+
+def _wire_event(ev: AuditEvent) -> dict[str, object]:
+    return {
+        "seq": ev.seq, "id": ev.id,
+        "at": UTCDateTime().process_bind_param(ev.at, None),  # type: ignore[arg-type]
+        "actor": ev.actor, "device_id": ev.device_id, "action": ev.action, "entity": ev.entity,
+        "entity_id": ev.entity_id, "detail": ev.detail, "record_hash": ev.record_hash,
+        "prev_hash": ev.prev_hash, "hash": ev.hash,
+    }
+
+
+@contextmanager
+def apply_session(store: Store) -> Iterator[Session]:
+    """A write session with foreign keys unenforced (see sync/apply.py), committed on success."""
+    with store.engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with Session(bind=conn.execution_options(sqlite_immediate=True),
+                         expire_on_commit=False) as session:
+                yield session
+                session.commit()
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")

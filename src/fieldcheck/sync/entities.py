@@ -1,0 +1,150 @@
+"""What of each replicated record crosses the wire, who may change it, and how it merges.
+
+Shared by the laptop's outbox (which fields an op carries) and the server (which ops it
+accepts). Derived data — search text, a finding's copied unit, a signature's PNG beside its
+strokes — is rebuilt on each side and never shipped (DESIGN §6).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Boolean, Date, Float, Integer, LargeBinary, String, Text
+from sqlalchemy import inspect as sa_inspect
+
+from fieldcheck.models import REPLICATED
+from fieldcheck.models.coltypes import JSONText, UTCDateTime
+
+# Rebuilt locally from other fields; never in an op, never in the feed.
+DERIVED: dict[str, frozenset[str]] = {
+    "visit": frozenset({"search_text"}),
+    "finding": frozenset({"unit_id"}),
+    "signature": frozenset({"png"}),
+}
+# Stamped by the server when it applies a change: the laptop's clock never orders anything.
+SERVER_STAMPED = frozenset({"updated_at"})
+# Directories the bureau owns flow down only; a laptop's ops on them are not sent.
+SERVER_OWNED = frozenset({"inspector", "template_version", "rejection"})
+# Records the server makes; laptops may only change these fields of them (resolving).
+SERVER_CREATED = {"conflict": frozenset({"status", "resolution", "resolved_by", "resolved_at"})}
+# Fixed at creation: a change is rejected.
+IMMUTABLE: dict[str, frozenset[str]] = {
+    "visit": frozenset({"created_at"}),
+    "answer": frozenset({"visit_id", "item_key", "created_at"}),
+    "observation": frozenset({"visit_id", "created_at"}),
+    "finding": frozenset({"visit_id", "created_at"}),
+    "photo": frozenset({
+        "sha256", "visit_id", "taken_at", "imported_at", "gps_lat", "gps_lon", "size", "width",
+        "height", "mime", "original_name", "created_at",
+    }),
+    "signature": frozenset({
+        "notice_id", "role", "name", "strokes", "signed_at", "refused", "refusal_reason",
+        "witness_name", "created_at",
+    }),
+    "notice": frozenset({"type", "visit_id", "created_at"}),
+    "unit": frozenset({"created_at"}),
+    "conflict": frozenset({"entity", "entity_id", "field", "created_at"}),
+}
+# Once a notice is issued only these may change (voiding it).
+NOTICE_AFTER_ISSUE = frozenset({"status", "void_reason", "voided_at", "deleted"})
+# The record whose team decides who receives a record (None: everyone).
+PARENT_VISIT_FIELD: dict[str, str] = {
+    "visit": "id", "answer": "visit_id", "observation": "visit_id", "finding": "visit_id",
+    "photo": "visit_id", "notice": "visit_id",
+}
+
+
+def wire_fields(entity: str) -> tuple[str, ...]:
+    """Column names an op or a feed record of `entity` carries."""
+    return _WIRE[entity]
+
+
+def _wire(entity: str) -> tuple[str, ...]:
+    mapper = sa_inspect(REPLICATED[entity])
+    skip = DERIVED.get(entity, frozenset()) | SERVER_STAMPED
+    return tuple(a.key for a in mapper.column_attrs if a.key not in skip)
+
+
+_WIRE: dict[str, tuple[str, ...]] = {name: _wire(name) for name in REPLICATED}
+
+
+def column_kinds(entity: str) -> dict[str, tuple[str, bool]]:
+    """Field → (kind, nullable) for strict checking of incoming values."""
+    return _KINDS[entity]
+
+
+def _kind_of(coltype: Any) -> str:
+    if isinstance(coltype, UTCDateTime):
+        return "datetime"
+    if isinstance(coltype, JSONText):
+        return "json"
+    if isinstance(coltype, Boolean):
+        return "bool"
+    if isinstance(coltype, Integer):
+        return "int"
+    if isinstance(coltype, Float):
+        return "float"
+    if isinstance(coltype, Date):
+        return "date"
+    if isinstance(coltype, LargeBinary):
+        return "bytes"
+    if isinstance(coltype, String | Text):
+        return "str"
+    raise TypeError(f"unhandled column type {coltype!r}")
+
+
+def _kinds(entity: str) -> dict[str, tuple[str, bool]]:
+    table = REPLICATED[entity].__table__  # type: ignore[attr-defined]
+    return {c.name: (_kind_of(c.type), bool(c.nullable)) for c in table.columns}
+
+
+_KINDS = {name: _kinds(name) for name in REPLICATED}
+_MAX_TEXT = 100_000
+
+
+def check_value(entity: str, field: str, value: Any) -> str | None:
+    """Why `value` cannot be stored in `entity.field`, or None when it can."""
+    kinds = _KINDS[entity]
+    if field not in kinds or field not in _WIRE[entity]:
+        return f"unknown field {entity}.{field}"
+    kind, nullable = kinds[field]
+    if value is None:
+        return None if nullable else f"{entity}.{field} may not be empty"
+    column = REPLICATED[entity].__table__.columns[field]  # type: ignore[attr-defined]
+    if kind == "str":
+        if not isinstance(value, str):
+            return f"{entity}.{field} must be text"
+        limit = getattr(column.type, "length", None) or _MAX_TEXT
+        if len(value) > limit:
+            return f"{entity}.{field} is longer than {limit} characters"
+    elif kind == "bool":
+        if not isinstance(value, bool):
+            return f"{entity}.{field} must be true or false"
+    elif kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int) or abs(value) > 2**53:
+            return f"{entity}.{field} must be a whole number"
+    elif kind == "float":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return f"{entity}.{field} must be a number"
+    elif kind == "datetime":
+        try:
+            if not isinstance(value, str):
+                raise ValueError
+            datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ")
+        except ValueError:
+            return f"{entity}.{field} must be a UTC time like 2026-11-27T08:00:00.000000Z"
+    elif kind == "date":
+        try:
+            date.fromisoformat(value)
+        except (TypeError, ValueError):
+            return f"{entity}.{field} must be a date like 2026-11-27"
+    elif kind == "json" and len(_json_text(value)) > _MAX_TEXT * 4:
+        return f"{entity}.{field} is too large"
+    return None
+
+
+def _json_text(value: Any) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)

@@ -1,0 +1,220 @@
+"""The wire protocol between a laptop and the bureau's server (DESIGN §6), version 1.
+
+Every request carries the header ``X-FieldCheck-Schema: <SCHEMA_VERSION>``; a server that
+does not speak it answers 426 with code ``upgrade_required`` and the client keeps its outbox.
+Authenticated routes take ``Authorization: Bearer <device token>``. Errors are JSON
+``{"error": {"code": "...", "message": "..."}}`` with a stable ``code``.
+
+Routes (all under /api/v1 unless said otherwise):
+
+- ``POST /enroll`` (EnrollRequest → EnrollResponse): user name and password give this device a
+  token of its own; enrolling the same device_id again replaces (and so revokes) its old token.
+- ``POST /push`` (PushRequest → PushResponse): operations in outbox order. Each op is applied
+  exactly once: its result is stored with the op id in the same server transaction as the
+  change, and a replayed op id returns the stored result unchanged. A permanently rejected op
+  becomes a ``rejection`` record (synced to the device's team like any record) and never
+  blocks the ops behind it; a ``deferred`` op (a photo whose bytes have not arrived) stays in
+  the outbox, and so do later ops on the same record.
+- ``GET /pull?cursor=N&limit=L`` (→ PullResponse): the records visible to the device whose
+  feed version is above N, oldest first. Versions come from a counter incremented inside the
+  committing transaction, so a cursor never runs ahead of data that is still committing.
+- ``POST /audit`` (AuditPush → AuditPushResponse): the device's audit events after the head the
+  server holds; a break in the hash chain is refused with 409 ``audit_chain_broken``.
+- ``POST /blobs/check`` (BlobCheck → BlobCheckResponse), ``PUT /blobs/{sha256}?offset=N``
+  (raw bytes → BlobPutResponse), ``GET /blobs/{sha256}``: photo originals, one blob per
+  SHA-256, resumable from the confirmed offset, verified by hash before they count.
+- ``POST /numbers/lease`` (LeaseRequest → LeaseResponse): a block of document numbers for one
+  notice type and year; the same (device, lease_key) always returns the same block.
+- ``GET /verify/{notice_id}`` (no login): HTML for a phone, JSON (VerifyResponse) when asked
+  with ``Accept: application/json``.
+- ``GET /health``.
+
+Field-level merge (server side, entity rules in ``fieldcheck.sync.entities``): an op names the
+fields it changed with their new values (``changed``) and, for an update, the values it
+changed them from (``base``). For each field: the server value equal to the new one, or equal
+to the base, takes the new value; anything else keeps the server value and makes a
+``conflict`` record holding both values, who made each and when. A field without a base (a
+create that meets an existing record, or an op migrated from an older store) merges the same
+way with "no base": equal values merge, different values conflict.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+SCHEMA_HEADER = "X-FieldCheck-Schema"
+MAX_OPS_PER_PUSH = 500
+MAX_PULL_LIMIT = 1000
+MAX_AUDIT_PER_PUSH = 2000
+MAX_BLOB_CHUNK = 8 * 1024 * 1024
+MAX_BLOB_SIZE = 200 * 1024 * 1024
+ID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+
+Entity = Literal[
+    "unit", "inspector", "template_version", "visit", "answer", "observation", "finding",
+    "photo", "notice", "signature", "conflict", "rejection",
+]
+Role = Literal["inspector", "leader", "supervisor", "admin"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorBody(Strict):
+    code: str
+    message: str
+
+
+class ErrorResponse(Strict):
+    error: ErrorBody
+
+
+class UserInfo(Strict):
+    username: str
+    name: str
+    role: Role
+    team: str
+    inspector_id: str
+    credential_no: str = ""
+
+
+class EnrollRequest(Strict):
+    username: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=200)
+    device_id: str = Field(pattern=ID_PATTERN)
+    device_name: str = Field(default="", max_length=200)
+    app_version: str = Field(default="", max_length=40)
+
+
+class EnrollResponse(Strict):
+    device_id: str
+    token: str
+    user: UserInfo
+    server_id: str
+
+
+class Op(Strict):
+    op_id: str = Field(pattern=ID_PATTERN)
+    entity: Entity
+    entity_id: str = Field(pattern=ID_PATTERN)
+    kind: Literal["create", "update"]
+    changed: dict[str, Any]
+    base: dict[str, Any] = Field(default_factory=dict)
+    made_at: str = Field(max_length=40)  # the laptop's clock: shown to people, never used to order
+    made_by: str = Field(default="", max_length=100)
+
+
+class PushRequest(Strict):
+    device_id: str = Field(pattern=ID_PATTERN)
+    ops: list[Op] = Field(max_length=MAX_OPS_PER_PUSH)
+
+
+OpStatus = Literal["applied", "conflict", "rejected", "deferred"]
+
+
+class OpResult(Strict):
+    op_id: str
+    status: OpStatus
+    # Feed version of the change (applied/conflict/rejected): once a pull has passed it,
+    # the local replica holds the outcome and the outbox row can go.
+    version: int | None = None
+    code: str = ""
+    message: str = ""
+
+
+class PushResponse(Strict):
+    results: list[OpResult]
+
+
+class FeedRecord(Strict):
+    entity: Entity
+    id: str
+    version: int
+    data: dict[str, Any]
+
+
+class PullResponse(Strict):
+    records: list[FeedRecord]
+    cursor: int
+    more: bool
+
+
+class AuditEventWire(Strict):
+    seq: int
+    id: str = Field(pattern=ID_PATTERN)
+    at: str
+    actor: str = Field(max_length=100)
+    device_id: str = Field(pattern=ID_PATTERN)
+    action: str = Field(max_length=60)
+    entity: str = Field(max_length=40)
+    entity_id: str = Field(max_length=36)
+    detail: Any = None
+    record_hash: str = Field(default="", max_length=64)
+    prev_hash: str = Field(pattern=SHA256_PATTERN)
+    hash: str = Field(pattern=SHA256_PATTERN)
+
+
+class AuditPush(Strict):
+    device_id: str = Field(pattern=ID_PATTERN)
+    events: list[AuditEventWire] = Field(max_length=MAX_AUDIT_PER_PUSH)
+
+
+class AuditPushResponse(Strict):
+    head_seq: int
+    head_hash: str
+
+
+class BlobCheck(Strict):
+    sha256: list[str] = Field(max_length=2000)
+
+
+class BlobState(Strict):
+    sha256: str
+    have: bool
+    offset: int  # bytes already confirmed (0 when nothing arrived yet)
+
+
+class BlobCheckResponse(Strict):
+    blobs: list[BlobState]
+
+
+class BlobPutResponse(Strict):
+    sha256: str
+    offset: int
+    complete: bool
+
+
+class LeaseRequest(Strict):
+    lease_key: str = Field(pattern=ID_PATTERN)
+    notice_type: str = Field(min_length=1, max_length=30)
+    year: int = Field(ge=2000, le=2100)
+    size: int = Field(ge=1, le=1000)
+
+
+class LeaseResponse(Strict):
+    block_id: str
+    lease_key: str
+    notice_type: str
+    year: int
+    first_seq: int
+    last_seq: int
+    leased_at: str
+    expires_at: str
+
+
+class VerifyResponse(Strict):
+    notice_id: str
+    genuine: bool
+    number: str | None = None
+    type: str = ""
+    unit: str = ""
+    issued_at: str | None = None
+    status: str = ""  # issued / voided
+    voided_by: str | None = None  # the notice that superseded it
+    void_reason: str = ""
+    pdf_sha256: str = ""

@@ -1,0 +1,176 @@
+"""What each person relies on when laptops sync: conflicts shown on both sides, photos once,
+numbers that never collide, a revoked laptop that keeps its work, replays that change nothing."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+from sync_helpers import Laptop, start_visit
+
+from fieldcheck.domain import conflicts, evidence, findings, notices, visits
+from fieldcheck.domain.notice_settings import load_settings
+from fieldcheck.models import NumberBlock, OutboxOp, Photo
+from fieldcheck.sync.commands import connection_for, sync_now
+from fieldcheck.sync.engine import SyncEngine
+from fieldcheck.sync.transport import SyncError
+
+
+def test_two_laptops_changing_one_field_get_the_same_visible_conflict(make_laptop) -> None:
+    a: Laptop = make_laptop("wang", "王建国")
+    b: Laptop = make_laptop("li", "李红")
+    visit_id = start_visit(a)
+    a.sync()
+    b.sync()
+    with a.store.write() as s:
+        visits.update_visit_details(s, visit_id, place="二楼审批大厅")
+    with b.store.write() as s:
+        visits.update_visit_details(s, visit_id, place="一楼综合窗口", title="窗口作风检查")
+    a.sync()
+    report = b.sync()
+    assert report.conflicts == 1
+    a.sync()
+    for laptop in (a, b):
+        with laptop.store.read() as s:
+            rows = conflicts.conflict_rows(s)
+            visit = visits.get_visit(s, visit_id)
+            # The first to arrive is kept; the other value is not lost; the title merged.
+            assert visit.place == "二楼审批大厅" and visit.title == "窗口作风检查"
+        assert [(r["field"], r["kept_value"], r["other_value"]) for r in rows] == [
+            ("place", "二楼审批大厅", "一楼综合窗口")]
+        assert rows[0]["kept_by"] == "王建国" and rows[0]["other_by"] == "李红"
+    with b.store.write() as s:
+        conflicts.resolve_conflict(s, rows[0]["id"], "二楼审批大厅东侧窗口")
+    b.sync()
+    a.sync()
+    for laptop in (a, b):
+        with laptop.store.read() as s:
+            assert conflicts.conflict_rows(s) == []
+            assert visits.get_visit(s, visit_id).place == "二楼审批大厅东侧窗口"
+    assert a.export() == b.export()
+
+
+def _jpeg(path: Path, colour: tuple[int, int, int]) -> Path:
+    Image.new("RGB", (800, 600), colour).save(path, "JPEG", quality=90)
+    return path
+
+
+def test_a_photo_travels_once_and_arrives_whole(make_laptop, tmp_path: Path) -> None:
+    a: Laptop = make_laptop("wang", "王建国")
+    b: Laptop = make_laptop("li", "李红")
+    visit_id = start_visit(a)
+    report = evidence.import_photos(a.store, visit_id, [_jpeg(tmp_path / "window.jpg", (200, 30, 30))])
+    [photo_id] = report.added
+    with a.store.read() as s:
+        sha = s.get(Photo, photo_id).sha256  # type: ignore[union-attr]
+    up = a.sync()
+    assert up.photos_up == 1 and up.bytes_up == a.store.blobs.original_path(sha).stat().st_size
+    assert a.sync().photos_up == 0  # the server has it: never sent again
+    down = b.sync()
+    assert down.photos_down == 1
+    assert b.store.blobs.verify(sha) and b.store.blobs.thumbnail_path(sha).is_file()
+    assert a.export() == b.export()
+
+
+def test_each_laptop_numbers_from_its_own_leased_blocks(make_laptop) -> None:
+    a: Laptop = make_laptop("wang", "王建国")
+    b: Laptop = make_laptop("li", "李红")
+    a.sync()
+    b.sync()
+    year = date.today().year
+    ranges = []
+    for laptop in (a, b):
+        with laptop.store.read() as s:
+            blocks = s.scalars(select(NumberBlock).where(NumberBlock.notice_type == "rectification",
+                                                         NumberBlock.year == year)).all()
+            assert blocks and all(bl.source == "server" and bl.expires_at for bl in blocks)
+            ranges += [(bl.first_seq, bl.last_seq) for bl in blocks]
+    ranges.sort()
+    assert all(prev[1] < nxt[0] for prev, nxt in zip(ranges, ranges[1:], strict=False))
+    # Offline, each issues a notice: the two 文号 differ, and both verify once synced.
+    numbers = []
+    for laptop in (a, b):
+        visit_id = start_visit(laptop)
+        settings = load_settings(laptop.store.data_dir)
+        with laptop.store.write() as s:
+            findings.record_finding(s, visit_id, category="overtime", description="超承诺时限办结",
+                                    requirement="立即整改", deadline=date(year, 12, 31))
+            draft = notices.create_draft(s, visit_id, "rectification", settings)
+            notices.sign(s, draft.id, "inspector", "检查员", _png())
+        issued = notices.issue_notice(laptop.store, draft.id, settings, authority=None)
+        numbers.append((issued.id, issued.number, issued.pdf_sha256))
+    assert numbers[0][1] != numbers[1][1]
+    a.sync()
+    b.sync()
+    for notice_id, number, sha in numbers:
+        answer = a.bureau.client.get(f"/verify/{notice_id}", headers={"Accept": "application/json"})
+        body = answer.json()
+        assert answer.status_code == 200 and body["genuine"] and body["number"] == number
+        assert body["pdf_sha256"] == sha
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGBA", (120, 40), (0, 0, 0, 255)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_a_revoked_laptop_stops_and_keeps_its_unsynced_work(make_laptop) -> None:
+    a: Laptop = make_laptop("wang", "王建国")
+    visit_id = start_visit(a)
+    from fieldcheck.server.admin import revoke_device
+
+    with a.bureau.app.state.database.write() as session:
+        revoke_device(session, "admin", a.store.identity().device_id)
+    with pytest.raises(SyncError) as raised:
+        a.sync()
+    assert raised.value.code == "device_revoked" and "撤销" in str(raised.value)
+    with a.store.read() as s:
+        assert s.scalars(select(OutboxOp).where(OutboxOp.entity_id == visit_id)).first() is not None
+
+
+def test_a_lost_answer_replayed_changes_nothing(make_laptop) -> None:
+    a: Laptop = make_laptop("wang", "王建国")
+    b: Laptop = make_laptop("li", "李红")
+    visit_id = start_visit(a)
+    with a.store.write() as s:
+        findings.record_finding(s, visit_id, category="slow", description="窗口无人")
+    conn = connection_for(a.store, client=a.bureau.client)
+    SyncEngine(a.store, conn).push()
+    # The push reached the server but its answer was lost: the ops are pending again here.
+    with a.store.write() as s:
+        assert s.query(OutboxOp).filter(OutboxOp.status == "acked").count() > 0
+        s.query(OutboxOp).update({"status": "pending", "acked_version": None})
+    replay = SyncEngine(a.store, conn)
+    replay.push()
+    assert replay.report.pushed > 0 and replay.report.conflicts == 0 and replay.report.rejected == 0
+    a.sync()
+    b.sync()
+    records = b.records()
+    assert [f["description"] for f in records["finding"]] == ["窗口无人"]
+    assert len(records["visit"]) == 1 and records["conflict"] == [] and records["rejection"] == []
+    assert a.export() == b.export()
+
+
+def test_a_confidential_plan_reaches_only_its_team(make_laptop) -> None:
+    boss: Laptop = make_laptop("zhao", "赵主任", team="效能室", role="supervisor")
+    one: Laptop = make_laptop("wang", "王建国", team="一组")
+    two: Laptop = make_laptop("sun", "孙丽", team="二组")
+    with boss.store.write() as s:
+        from fieldcheck.domain import checklist
+        from fieldcheck.domain.people import add_unit
+
+        unit = add_unit(s, "市住建局审批科", "department")
+        version = checklist.latest_template_versions(s)[0]
+        plan = visits.plan_visit(s, unit_id=unit.id, kind="unannounced", team="二组",
+                                 template_version_id=version.id, planned_for=date.today())
+    boss.sync()
+    one.sync()
+    two.sync()
+    assert [v["id"] for v in two.records()["visit"]] == [plan.id]
+    assert one.records()["visit"] == []
+    assert sync_now(one.store, client=one.bureau.client).pulled == 0

@@ -1,0 +1,41 @@
+"""Two laptops and the bureau: offline work meets once, in any order, and converges."""
+
+from __future__ import annotations
+
+from sync_helpers import Laptop, start_visit
+
+from fieldcheck.domain import checklist, findings, observations, visits
+from fieldcheck.models import OutboxOp
+
+
+def _first_yes_no(laptop: Laptop, visit_id: str) -> str:
+    with laptop.store.read() as s:
+        template = checklist.template_of(s, visits.get_visit(s, visit_id))
+        return next(i.key for i in template.items if i.type == "yes_no" and not i.visible_if)
+
+
+def test_a_visit_reaches_the_other_laptop_of_the_team_exactly_once(make_laptop) -> None:
+    a: Laptop = make_laptop("wang", "王建国")
+    b: Laptop = make_laptop("li", "李红")
+    visit_id = start_visit(a)
+    item = _first_yes_no(a, visit_id)
+    with a.store.write() as s:
+        checklist.answer_item(s, visit_id, item, "no")
+        observations.add_observation(s, visit_id, "10:15 窗口无人")
+        findings.record_finding(s, visit_id, category="slow", description="窗口无人值守")
+    first = a.sync()
+    assert first.pushed > 0 and first.rejected == 0 and first.conflicts == 0
+    again = a.sync()
+    assert again.pushed == 0  # nothing is sent twice
+    b.sync()
+    a.sync()
+    ra, rb = a.records(), b.records()
+    for name in ra:
+        for x, y in zip(ra[name], rb[name], strict=True):
+            assert x == y, name
+    assert a.export() == b.export()
+    records = b.records()
+    assert [v["id"] for v in records["visit"]] == [visit_id]
+    assert [o["text"] for o in records["observation"]] == ["10:15 窗口无人"]
+    with a.store.read() as s:
+        assert s.query(OutboxOp).count() == 0  # every op acknowledged and pulled back
