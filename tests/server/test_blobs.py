@@ -99,3 +99,13 @@ def test_blob_of_another_teams_photo_is_not_served(server: Server) -> None:
     wang.push(photo_op(new_id(), visit_id, sha, len(data)))
     assert wang.get(f"/api/v1/blobs/{sha}").status_code == 200
     assert zhao.get(f"/api/v1/blobs/{sha}").status_code == 404
+
+
+def test_empty_blob(server: Server) -> None:
+    server.add_user("wang")
+    wang = server.enroll("wang")
+    empty = hashlib.sha256(b"").hexdigest()
+    done = wang.put(f"/api/v1/blobs/{empty}", params={"offset": 0}, content=b"").json()
+    assert done == {"sha256": empty, "offset": 0, "complete": True}
+    other = wang.put(f"/api/v1/blobs/{'1' * 64}", params={"offset": 0}, content=b"").json()
+    assert other["complete"] is False

@@ -76,7 +76,7 @@ class BlobStore:
             self._drop(blob)
             return ApiError(413, "too_large", "照片文件超过允许的大小。")
         partial = self.partial(sha256)
-        if new_bytes:
+        if new_bytes or not partial.exists():
             _append_durably(partial, blob.received, new_bytes)
             blob.received = end
         if blob.size is not None and blob.received < blob.size:
