@@ -23,7 +23,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from fieldcheck.server import admin
-from fieldcheck.server.app import create_app
+from fieldcheck.server.app import create_app, prepare
 from fieldcheck.server.database import Database
 from fieldcheck.server.settings import Settings
 from fieldcheck.sync.protocol import SCHEMA_HEADER, SCHEMA_VERSION
@@ -57,14 +57,32 @@ def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
+@pytest.fixture(scope="session")
+def postgres_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated database that each test's database is copied from (faster than migrating)."""
+    admin_url = make_url(postgres_admin_url())
+    name = f"fc_template_{uuid.uuid4().hex[:16]}"
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        url = admin_url.set(database=name).render_as_string(hide_password=False)
+        prepare(Settings(tmp_path_factory.mktemp("template"), url)).dispose()
+        yield name
+    finally:
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+
 @pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test."""
+def postgres_url(postgres_template: str) -> Iterator[str]:
+    """A fresh PostgreSQL database for one test, at the current schema and otherwise empty."""
     admin_url = make_url(postgres_admin_url())
     name = f"fc_test_{uuid.uuid4().hex[:16]}"
     engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"'))
     try:
         yield admin_url.set(database=name).render_as_string(hide_password=False)
     finally:
