@@ -58,7 +58,13 @@ def _audit_fields(ev: AuditEvent) -> dict[str, Any]:
     }
 
 
+_HEAD = "fieldcheck.audit_head"  # the chain's head within this write transaction
+
+
 def last_hash(session: Session) -> str:
+    cached = session.info.get(_HEAD)
+    if cached is not None:
+        return str(cached)
     last = session.scalars(select(AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
     return last or GENESIS
 
@@ -81,7 +87,9 @@ def audit(
     )
     ev.hash = event_hash(ev.prev_hash, _audit_fields(ev))
     session.add(ev)
-    session.flush()
+    # Write sessions hold the database's write lock (BEGIN IMMEDIATE): no other writer can
+    # extend the chain before this transaction ends, so the head can be remembered.
+    session.info[_HEAD] = ev.hash
     return ev
 
 
@@ -190,6 +198,12 @@ def _refuse_unrecorded(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     _pending(session).clear()
+    session.info.pop(_HEAD, None)
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_head(session: Session) -> None:
+    session.info.pop(_HEAD, None)
 
 
 REPLICATED_NAME = {cls: name for name, cls in REPLICATED.items()}

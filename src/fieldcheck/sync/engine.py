@@ -110,7 +110,8 @@ class SyncEngine:
                 f.seek(offset)
                 chunk = f.read(CHUNK)
                 put = BlobPutResponse(**self.conn.call(
-                    "PUT", f"/api/v1/blobs/{sha256}", params={"offset": offset}, content=chunk,
+                    "PUT", f"/api/v1/blobs/{sha256}", params={"offset": offset, "size": size},
+                    content=chunk,
                     headers={"Content-Type": "application/octet-stream"}))
                 self.report.bytes_up += len(chunk)
                 if put.complete:

@@ -23,11 +23,26 @@ Routes (all under /api/v1 unless said otherwise):
 - ``POST /blobs/check`` (BlobCheck → BlobCheckResponse), ``PUT /blobs/{sha256}?offset=N``
   (raw bytes → BlobPutResponse), ``GET /blobs/{sha256}``: photo originals, one blob per
   SHA-256, resumable from the confirmed offset, verified by hash before they count.
+- ``GET /audit/head``: the head (seq, hash) the server holds for the calling device.
+- ``PUT /blobs/{sha256}?offset=N&size=S``: with the photo's full size the server refuses a
+  wrong upload at once (``size_mismatch``) and hashes only when the last byte arrives; a chunk
+  past the confirmed offset gets 409 ``offset_mismatch`` (ask ``/blobs/check`` again).
+- ``GET /admin/devices``, ``POST /admin/devices/{id}/revoke``: admin accounts only.
 - ``POST /numbers/lease`` (LeaseRequest → LeaseResponse): a block of document numbers for one
   notice type and year; the same (device, lease_key) always returns the same block.
 - ``GET /verify/{notice_id}`` (no login): HTML for a phone, JSON (VerifyResponse) when asked
   with ``Accept: application/json``.
 - ``GET /health``.
+
+Error codes: HTTP ``unauthorized``, ``device_revoked``, ``forbidden``, ``rate_limited``,
+``upgrade_required``, ``too_large``, ``invalid_request``, ``not_found``, ``offset_mismatch``,
+``size_mismatch``, ``hash_mismatch``, ``audit_chain_broken``, ``year_closed``,
+``lease_key_used``, ``internal_error``; op rejections ``server_owned``, ``invalid_field``,
+``immutable_field``, ``notice_issued``, ``number_taken``, ``forbidden``, ``unknown_parent``,
+``incomplete_record``; a deferred op ``blob_missing``.
+
+Teams: inspectors and leaders create or move visits only within their own team; supervisors
+and admins plan for any team, confidential plans included.
 
 Field-level merge (server side, entity rules in ``fieldcheck.sync.entities``): an op names the
 fields it changed with their new values (``changed``) and, for an update, the values it
