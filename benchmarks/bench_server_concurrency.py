@@ -1,0 +1,228 @@
+"""The server under 100 devices syncing at once: `fieldcheck-server --workers 2` on PostgreSQL,
+on loopback (DESIGN §10: zero errors, p99 ≤ 300 ms).
+
+Each simulated device holds the outbox of two worked visits written by benchmarks/workload.py
+(units, visits, answers, observations, findings: ~60 ops), with every record id mapped to ids
+of its own, and syncs as the engine does: one push of its ops, then pulls of its team's feed
+(500 per page) until the feed has no more, then one more pull that finds nothing new. The
+100 devices belong to 10 teams of 10, start together (a barrier) and run on their own
+threads, each with its own connection. Devices are registered straight in the server's
+database (an enrolment's argon2id check per device would only measure argon2id).
+
+server_concurrency_errors   failed requests (transport errors, HTTP ≥ 400) and ops not applied
+server_concurrency_p99      p99 latency of a request under the load; baseline: the p99 of the
+                            same syncs made one device at a time (10 devices) in the same run
+server_concurrency_sync_p99 p99 of one device's whole sync (push + pulls), no baseline
+
+When no PostgreSQL is at hand the benchmark prints that it was skipped and why.
+
+    python benchmarks/bench_server_concurrency.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+
+from fieldcheck.models import OutboxOp
+from fieldcheck.models.coltypes import UTCDateTime
+from fieldcheck.server import admin
+from fieldcheck.server.app import prepare
+from fieldcheck.server.auth import new_token, token_hash
+from fieldcheck.server.settings import Settings
+from fieldcheck.server.tables import Device, User
+from fieldcheck.store.database import open_store
+from fieldcheck.sync.entities import SERVER_OWNED
+from fieldcheck.sync.protocol import SCHEMA_HEADER, SCHEMA_VERSION
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import result  # noqa: E402
+from sync_support import PASSWORD, postgres_admin_url, postgres_database, running_server  # noqa: E402
+from workload import write_workload  # noqa: E402
+
+TEAMS = ("一组", "二组", "三组", "四组", "五组", "六组", "七组", "八组", "九组", "十组")
+PULL_LIMIT = 500
+MAX_PAGES = 100  # a device's pull loop stops here whatever the server says
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+@dataclass
+class Sim:
+    """One simulated device: its token, team and ops, and what happened to its requests."""
+
+    device_id: str
+    token: str
+    team: str
+    ops: list[dict[str, Any]]
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    sync_ms: float = 0.0
+    pulled: int = 0
+
+
+def run(quick: bool) -> list[dict[str, Any]]:
+    admin_url, why = postgres_admin_url()
+    if not admin_url:
+        print(json.dumps({"name": "server_concurrency", "skipped": why}, ensure_ascii=False),
+              file=sys.stderr)
+        return [{"name": "server_concurrency", "value": None, "unit": None, "baseline": None,
+                 "ratio": None, "skipped": why}]
+    devices = 25 if quick else 100
+    with tempfile.TemporaryDirectory(prefix="fieldcheck-bench-load-") as tmp, \
+            postgres_database(admin_url) as url:
+        root = Path(tmp)
+        source = _source_ops(root / "laptop")
+        sims = _register(root / "server", url, source, 10 + devices)
+        with running_server(root / "server", url, workers=2) as server:
+            one_by_one = sims[:10]
+            for sim in one_by_one:
+                _sync(server.url, sim, None)
+            loaded = sims[10:]
+            barrier = threading.Barrier(len(loaded))
+            threads = [threading.Thread(target=_sync, args=(server.url, sim, barrier)) for sim in loaded]
+            start = time.perf_counter()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=600)
+            wall = time.perf_counter() - start
+            if any(t.is_alive() for t in threads):
+                raise RuntimeError("simulated devices still running after 600 s")
+            logged = server.errors_logged()
+    alone = _p99([ms for sim in one_by_one for ms in sim.latencies])
+    under_load = [ms for sim in loaded for ms in sim.latencies]
+    errors = [e for sim in sims for e in sim.errors]
+    print(json.dumps({"server_concurrency_detail": {
+        "devices": len(loaded), "ops_per_device": len(source), "requests": len(under_load),
+        "wall_s": round(wall, 2), "p50_ms": round(statistics.median(under_load), 1),
+        "max_ms": round(max(under_load), 1), "alone_p50_ms": round(statistics.median(
+            [ms for sim in one_by_one for ms in sim.latencies]), 1),
+        "pulled_per_device": statistics.median(sim.pulled for sim in loaded),
+        "first_errors": errors[:5], "server_log": logged}}, ensure_ascii=False), file=sys.stderr)
+    return [
+        result("server_concurrency_errors", len(errors), "errors"),
+        result("server_concurrency_p99", _p99(under_load), "ms", alone),
+        result("server_concurrency_sync_p99", _p99([sim.sync_ms for sim in loaded]), "ms"),
+    ]
+
+
+def _p99(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(0.99 * len(ordered)) - 1))]
+
+
+def _source_ops(data_dir: Path) -> list[dict[str, Any]]:
+    """The wire ops of two worked visits on a laptop (what the engine would push)."""
+    store = open_store(data_dir)
+    try:
+        store.set_identity("王检查", "JC-0001")
+        write_workload(store, 2, seed=5, notices=False)
+        with store.read() as s:
+            rows = s.scalars(select(OutboxOp).where(OutboxOp.status == "pending")
+                             .order_by(OutboxOp.seq)).all()
+            return [{
+                "op_id": r.op_id, "entity": r.entity, "entity_id": r.entity_id, "kind": r.kind,
+                "changed": r.changed, "base": r.base or {}, "made_by": r.made_by,
+                "made_at": UTCDateTime().process_bind_param(r.created_at, None),  # type: ignore[arg-type]
+            } for r in rows if r.entity not in SERVER_OWNED]
+    finally:
+        store.close()
+
+
+def _register(data_dir: Path, url: str, source: list[dict[str, Any]], count: int) -> list[Sim]:
+    """One account per team and `count` devices with tokens, straight in the database."""
+    keep = {str(op["changed"].get("template_version_id")) for op in source}
+    template = json.dumps(source, ensure_ascii=False)
+    database = prepare(Settings(data_dir.resolve(), url))
+    sims = []
+    try:
+        with database.write() as s:
+            users = {team: admin.create_user(s, "bench", username=f"bench{n}", password=PASSWORD,
+                                             role="inspector", team=team).id
+                     for n, team in enumerate(TEAMS)}
+        with database.write() as s:
+            for n in range(count):
+                team = TEAMS[n % len(TEAMS)]
+                device_id, token = str(uuid.uuid4()), new_token()
+                s.add(Device(device_id=device_id, user_id=users[team], name=f"bench-{n}",
+                             token_hash=token_hash(token)))
+                namespace = uuid.UUID(device_id)
+                text = _UUID.sub(lambda m, ns=namespace: m.group(0) if m.group(0) in keep
+                                 else str(uuid.uuid5(ns, m.group(0))), template)
+                ops = json.loads(text)
+                for op in ops:
+                    if op["entity"] == "visit" and "team" in op["changed"]:
+                        op["changed"]["team"] = team
+                sims.append(Sim(device_id, token, team, ops))
+            if s.scalar(select(User.id).where(User.username == "bench0")) is None:
+                raise RuntimeError("accounts were not created")
+    finally:
+        database.dispose()
+    return sims
+
+
+def _sync(base_url: str, sim: Sim, barrier: threading.Barrier | None) -> None:
+    headers = {SCHEMA_HEADER: str(SCHEMA_VERSION), "Authorization": f"Bearer {sim.token}"}
+    with httpx.Client(base_url=base_url, headers=headers, timeout=120) as client:
+        if barrier is not None:
+            barrier.wait(timeout=120)
+        start = time.perf_counter()
+        body = _request(client, sim, "POST", "/api/v1/push",
+                        json={"device_id": sim.device_id, "ops": sim.ops})
+        if body is not None:
+            bad = [r for r in body["results"] if r["status"] != "applied"]
+            sim.errors += [f"op {r['op_id']}: {r['status']} {r.get('code')}" for r in bad]
+        cursor = 0
+        for _ in range(MAX_PAGES):
+            page = _request(client, sim, "GET", "/api/v1/pull",
+                            params={"cursor": cursor, "limit": PULL_LIMIT})
+            if page is None:
+                break
+            sim.pulled += len(page["records"])
+            cursor = page["cursor"]
+            if not page["more"]:
+                break
+        _request(client, sim, "GET", "/api/v1/pull", params={"cursor": cursor, "limit": PULL_LIMIT})
+        sim.sync_ms = (time.perf_counter() - start) * 1000
+
+
+def _request(client: httpx.Client, sim: Sim, method: str, path: str, **kw: Any) -> Any:
+    start = time.perf_counter()
+    try:
+        response = client.request(method, path, **kw)
+        body = response.json() if response.status_code < 400 else None
+    except (httpx.HTTPError, ValueError) as exc:
+        sim.latencies.append((time.perf_counter() - start) * 1000)
+        sim.errors.append(f"{method} {path}: {type(exc).__name__}: {exc}")
+        return None
+    sim.latencies.append((time.perf_counter() - start) * 1000)
+    if body is None:
+        sim.errors.append(f"{method} {path}: HTTP {response.status_code} {response.text[:200]}")
+    return body
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="25 devices instead of 100")
+    args = parser.parse_args()
+    for record in run(args.quick):
+        print(json.dumps(record, ensure_ascii=False), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
