@@ -129,6 +129,12 @@ class TeamOffline(RuleBasedStateMachine):
             s.query(OutboxOp).filter(OutboxOp.op_id.in_(pending)).update(
                 {"status": "pending", "acked_version": None})
 
+    @rule(d=st.integers(0, DEVICES - 1))
+    def enrolled_again(self, d: int) -> None:
+        # A new token for the same laptop (the old one stops working); its work carries on.
+        store = self.laptops[d].store
+        enroll(store, "http://127.0.0.1", f"user{d}", PASSWORD, client=self.client)
+
     def _conn(self, d: int) -> Any:
         return connection_for(self.laptops[d].store, client=self.client)
 

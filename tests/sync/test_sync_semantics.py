@@ -4,17 +4,25 @@ numbers that never collide, a revoked laptop that keeps its work, replays that c
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sync_helpers import Laptop, start_visit
 
-from fieldcheck.domain import conflicts, evidence, findings, notices, visits
+from fieldcheck.domain import (
+    conflicts,
+    evidence,
+    findings,
+    notices,
+    numbering,
+    observations,
+    visits,
+)
 from fieldcheck.domain.notice_settings import load_settings
-from fieldcheck.models import NumberBlock, OutboxOp, Photo
+from fieldcheck.models import LocalIdentity, NumberBlock, OutboxOp, Photo
 from fieldcheck.sync.commands import connection_for, sync_now
 from fieldcheck.sync.engine import SyncEngine
 from fieldcheck.sync.transport import SyncError
@@ -174,3 +182,89 @@ def test_a_confidential_plan_reaches_only_its_team(make_laptop) -> None:
     assert [v["id"] for v in two.records()["visit"]] == [plan.id]
     assert one.records()["visit"] == []
     assert sync_now(one.store, client=one.bureau.client).pulled == 0
+
+
+def test_a_laptop_clock_days_off_does_not_decide_which_value_stays(make_laptop) -> None:
+    a: Laptop = make_laptop("wang", "王建国")
+    b: Laptop = make_laptop("li", "李红")
+    visit_id = start_visit(a)
+    a.sync()
+    b.sync()
+    with a.store.write() as s:
+        visits.update_visit_details(s, visit_id, place="甲处")
+    with b.store.write() as s:
+        visits.update_visit_details(s, visit_id, place="乙处")
+    with a.store.write() as s:  # A's clock runs ten days ahead
+        for op in s.scalars(select(OutboxOp)):
+            op.created_at = op.created_at + timedelta(days=10)
+    b.sync()  # B arrives first, with the true time
+    a.sync()
+    b.sync()
+    for laptop in (a, b):
+        with laptop.store.read() as s:
+            assert visits.get_visit(s, visit_id).place == "乙处"  # arrival order, not clocks
+            [row] = conflicts.conflict_rows(s)
+        assert (row["kept_value"], row["other_value"]) == ("乙处", "甲处")
+    assert a.export() == b.export()
+
+
+def test_an_old_app_is_told_to_upgrade_and_keeps_its_outbox(make_laptop, monkeypatch: pytest.MonkeyPatch) -> None:
+    a: Laptop = make_laptop("wang", "王建国")
+    start_visit(a)
+    with a.store.read() as s:
+        waiting = sorted(s.scalars(select(OutboxOp.op_id)))
+    monkeypatch.setattr("fieldcheck.sync.transport.SCHEMA_VERSION", 0)
+    with pytest.raises(SyncError) as raised:
+        a.sync()
+    assert raised.value.code == "upgrade_required" and "升级" in str(raised.value)
+    with a.store.read() as s:
+        assert sorted(s.scalars(select(OutboxOp.op_id))) == waiting
+
+
+def test_an_edited_audit_event_is_refused_and_reported(make_laptop) -> None:
+    a: Laptop = make_laptop("wang", "王建国")
+    visit_id = start_visit(a)
+    with a.store.write() as s:
+        from fieldcheck.models import AuditEvent
+
+        event = s.scalars(select(AuditEvent).where(AuditEvent.entity_id == visit_id)).first()
+        assert event is not None
+        event.actor = "别人"  # edited behind the app's back, hash left as it was
+    with pytest.raises(SyncError) as raised:
+        a.sync()
+    assert raised.value.code == "audit_chain_broken"
+    # The records themselves were pushed before the chain was refused.
+    with a.store.read() as s:
+        assert s.scalars(select(OutboxOp).where(OutboxOp.status == "pending")).first() is None
+
+
+def test_a_refused_change_is_a_visible_rejection_and_blocks_nothing(make_laptop, tmp_path: Path) -> None:
+    # Two laptops printed 整改通知书 No. 1 each while they were their own number authority;
+    # once enrolled, the second to arrive is refused, and its other work still lands.
+    a: Laptop = make_laptop("wang", "王建国")
+    b: Laptop = make_laptop("li", "李红")
+    year = date.today().year
+    issued = []
+    for laptop in (a, b):
+        visit_id = start_visit(laptop)
+        settings = load_settings(laptop.store.data_dir)
+        with laptop.store.write() as s:
+            s.execute(update(LocalIdentity).values(server_url=""))  # as before enrolment
+            findings.record_finding(s, visit_id, category="overtime", description="超时",
+                                    requirement="整改", deadline=date(year, 12, 31))
+            draft = notices.create_draft(s, visit_id, "rectification", settings)
+            notices.sign(s, draft.id, "inspector", "检查员", _png())
+        issued.append(notices.issue_notice(laptop.store, draft.id, settings, numbering.LocalAuthority()))
+        with laptop.store.write() as s:
+            s.execute(update(LocalIdentity).values(server_url="http://127.0.0.1"))
+            observations.add_observation(s, visit_id, "复印件未留存")
+    assert issued[0].number == issued[1].number
+    a.sync()
+    report = b.sync()
+    assert report.rejected == 1
+    a.sync()
+    for laptop in (a, b):
+        records = laptop.records()
+        [rejection] = records["rejection"]
+        assert rejection["code"] == "number_taken" and rejection["entity_id"] == issued[1].id
+        assert sorted(o["text"] for o in records["observation"]) == ["复印件未留存", "复印件未留存"]
