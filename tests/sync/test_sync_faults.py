@@ -199,3 +199,20 @@ def test_server_killed_mid_transaction_keeps_exactly_once(tmp_path: Path, server
     assert proc.returncode != 0  # the laptop says the sync failed
     server.start()
     _finish_and_compare(tmp_path, server, store, visit_id)
+
+
+def test_enroll_and_sync_from_a_terminal(tmp_path: Path, server: ServerProcess) -> None:
+    def run(*args: str, password: str = PASSWORD) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(BIN / "fieldcheck"), *args], capture_output=True, text=True,
+                              env={**os.environ, "FIELDCHECK_PASSWORD": password}, timeout=120)
+
+    laptop = str(tmp_path / "terminal")
+    wrong = run("enroll", "--data-dir", laptop, "--server", server.url, "--user", "wang", password="nope-nope")
+    assert wrong.returncode != 0 and "用户名或密码不正确" in wrong.stderr and wrong.stdout == ""
+    right = run("enroll", "--data-dir", laptop, "--server", server.url, "--user", "wang")
+    assert right.returncode == 0 and "本机已登记" in right.stdout and "wang" in right.stdout
+    done = run("sync", "--data-dir", laptop)
+    assert done.returncode == 0 and "同步完成" in done.stdout and "已领取文号段" in done.stdout
+    server.kill()
+    down = run("sync", "--data-dir", laptop)
+    assert down.returncode != 0 and "无法连接服务器" in down.stderr
