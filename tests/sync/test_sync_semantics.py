@@ -111,6 +111,8 @@ def test_each_laptop_numbers_from_its_own_leased_blocks(make_laptop) -> None:
             notices.sign(s, draft.id, "inspector", "检查员", _png())
         issued = notices.issue_notice(laptop.store, draft.id, settings, authority=None)
         numbers.append((issued.id, issued.number, issued.pdf_sha256))
+        # The QR code printed on it opens this server's verification page.
+        assert issued.content["qr_payload"].startswith(f"http://127.0.0.1/verify/{issued.id}?h=")
     assert numbers[0][1] != numbers[1][1]
     a.sync()
     b.sync()

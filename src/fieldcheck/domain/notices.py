@@ -327,9 +327,13 @@ def issue_notice(store: Store, notice_id: str, settings: BureauSettings,
     number = format_number(settings.notice.prefixes.get(kind, ""), year, seq)
     with store.read() as s:
         content = content_for_render(s, get_notice(s, notice_id))
+        server = s.scalar(select(LocalIdentity.server_url))
     content.number, content.draft, content.notice_id = number, False, notice_id
     snapshot = content_to_json(content)
-    content.qr_payload = qr_payload(settings, notice_id, content_hash(snapshot))
+    # An enrolled laptop's QR code points at its server's verification page unless the
+    # bureau configured another address.
+    base = settings.notice.verify_url_base or (f"{server}/verify" if server else None)
+    content.qr_payload = verification_payload(notice_id, content_hash(snapshot), base)
     snapshot["qr_payload"] = content.qr_payload
     pdf = render_notice(content, settings.notice)
     target = pdf_path(store, notice_id)
