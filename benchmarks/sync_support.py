@@ -9,6 +9,7 @@ address is 127.0.0.1.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -30,6 +31,7 @@ PASSWORD = "bench horse 42 battery"
 TEAM = "一组"
 BENCH_ROLE = "fieldcheck_bench"
 PG_ENV = "FIELDCHECK_TEST_PG"
+_RAISED = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit)\b.*")
 
 
 def free_port() -> int:
@@ -63,7 +65,11 @@ class Server:
         """The last lines of the first `limit` tracebacks in the server's log."""
         text = self.log_path.read_text(encoding="utf-8", errors="replace")
         blocks = text.split("Traceback (most recent call last):")[1:]
-        return [" | ".join(block.strip().splitlines()[-3:])[:600] for block in blocks[:limit]]
+        out = []
+        for block in blocks[:limit]:
+            raised = [line for line in block.splitlines() if _RAISED.match(line)]
+            out.append((raised[-1] if raised else block.strip().splitlines()[-1])[:600])
+        return out
 
 
 @contextmanager
