@@ -48,8 +48,19 @@ def resolve_conflict(session: Session, conflict_id: str, value: Any) -> Conflict
         raise ValidationError(tr("冲突所涉及的记录不在本机。"))
     actor = actor_of(session)
     setattr(record, conflict.field, from_plain(cls, conflict.field, value))
+    _refresh_derived(session, conflict.entity, record)
     record_change(session, actor, "conflict.apply", record, {"conflict": conflict.id, "field": conflict.field})
     conflict.status, conflict.resolution = "resolved", value
     conflict.resolved_by, conflict.resolved_at = actor.name, utcnow()
     record_change(session, actor, "conflict.resolve", conflict)
     return conflict
+
+
+def _refresh_derived(session: Session, entity: str, record: Any) -> None:
+    """A resolved value can change what other data is made of (a visit's search text)."""
+    from fieldcheck.domain.visits import get_visit, refresh_search_text
+
+    if entity == "visit":
+        refresh_search_text(session, record)
+    elif entity == "finding":
+        refresh_search_text(session, get_visit(session, record.visit_id))

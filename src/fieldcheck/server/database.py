@@ -33,7 +33,11 @@ class Database:
             _tune_sqlite(self.engine)
             read_engine = self.engine.execution_options(**{_READ_OPTION: True})
         else:
-            self.engine = create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+            # As many connections as a worker has request threads (anyio's default 40): a push
+            # waiting for the feed lock holds its connection, and a smaller pool made the
+            # requests queued behind it fail after the pool timeout instead of waiting.
+            self.engine = create_engine(url, pool_size=20, max_overflow=20, pool_timeout=120,
+                                        pool_pre_ping=True)
             read_engine = self.engine.execution_options(isolation_level="REPEATABLE READ")
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
         self._reader = sessionmaker(read_engine, expire_on_commit=False)

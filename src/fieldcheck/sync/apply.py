@@ -52,6 +52,8 @@ def apply_page(session: Session, records: Iterable[FeedRecord], cursor: int) -> 
     with untracked(session):
         for rec in records:
             obj = _apply_record(session, rec)
+            if obj is None:
+                continue  # the echo of this laptop's own change: nothing new
             count += 1
             if rec.entity == "visit":
                 touched_visits.add(rec.id)
@@ -69,10 +71,31 @@ def apply_page(session: Session, records: Iterable[FeedRecord], cursor: int) -> 
 
 
 def _apply_record(session: Session, rec: FeedRecord) -> Any:
+    """The applied record, or None when the local one already holds the server's state."""
+    if _is_echo(session, rec):
+        return None
     with session.no_autoflush:
         obj = _merge_record(session, rec)
     session.flush()
     return obj
+
+
+def _is_echo(session: Session, rec: FeedRecord) -> bool:
+    """A pulled record equal to the local one but for the server's time stamp (what this
+    laptop pushed coming back): the stamp is taken over quietly, no audit event."""
+    cls = REPLICATED[rec.entity]
+    obj = session.get(cls, rec.id)
+    if obj is None:
+        return False
+    local = record_dict(obj)
+    if any(local.get(f) != v for f, v in rec.data.items() if f != "updated_at" and f in local):
+        return False
+    stamp = rec.data.get("updated_at")
+    if stamp is not None and local.get("updated_at") != stamp:
+        session.execute(update(cls).where(cls.id == rec.id).values(
+            updated_at=from_plain(cls, "updated_at", stamp)))
+        session.expire(obj, ["updated_at"])
+    return True
 
 
 def _merge_record(session: Session, rec: FeedRecord) -> Any:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from fieldcheck.domain import numbering
@@ -165,16 +165,16 @@ class SyncEngine:
             device_id = self.store.identity().device_id
             body = {"device_id": device_id, "ops": [op.model_dump() for op in ops]}
             result = PushResponse(**self.conn.call("POST", "/api/v1/push", json=body))
+            acks = [r for r in result.results if r.status != "deferred"]
+            seq_of = {r.op_id: r.seq for r in rows}
             with self.store.write() as s:
-                for r in result.results:
-                    if r.status == "deferred":
-                        self.report.deferred += 1
-                        continue
-                    s.query(OutboxOp).filter(OutboxOp.op_id == r.op_id).update(
-                        {"status": "acked", "acked_version": r.version})
-                    self.report.pushed += 1
-                    self.report.conflicts += r.status == "conflict"
-                    self.report.rejected += r.status == "rejected"
+                s.execute(update(OutboxOp), [
+                    {"seq": seq_of[r.op_id], "status": "acked", "acked_version": r.version}
+                    for r in acks if r.op_id in seq_of])
+            self.report.deferred += len(result.results) - len(acks)
+            self.report.pushed += len(acks)
+            self.report.conflicts += sum(r.status == "conflict" for r in acks)
+            self.report.rejected += sum(r.status == "rejected" for r in acks)
             self.progress("push", self.report.pushed, self.report.pushed + self._pending_count())
 
     def _pending_count(self) -> int:
@@ -217,11 +217,12 @@ class SyncEngine:
         key is committed before the request, so a crash or a lost answer asks again for the
         same block instead of a new one."""
         year = year or date.today().year
+        with self.store.read() as s:  # one look for every type: usually nothing to do
+            state = {kind: (_setting(s, f"lease.pending.{kind.value}.{year}", None),
+                            numbering.remaining(s, kind.value, year)) for kind in NoticeType}
         for kind in NoticeType:
             key_name = f"lease.pending.{kind.value}.{year}"
-            with self.store.read() as s:
-                pending = _setting(s, key_name, None)
-                left = numbering.remaining(s, kind.value, year)
+            pending, left = state[kind]
             if pending is None and left > LEASE_WHEN_LEFT:
                 continue
             if pending is None:

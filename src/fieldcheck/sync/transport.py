@@ -59,7 +59,10 @@ class ServerConnection:
                  client: httpx.Client | None = None, insecure: bool = False) -> None:
         self.base_url = check_url(base_url, insecure)
         self.token = token
-        self._client = client or httpx.Client(base_url=self.base_url, timeout=TIMEOUT)
+        # A plain-http (loopback) client needs no TLS context: loading the CA bundle costs
+        # more than a whole no-change sync.
+        tls = self.base_url.startswith("https://")
+        self._client = client or httpx.Client(base_url=self.base_url, timeout=TIMEOUT, verify=tls)
         self._owned = client is None
 
     def close(self) -> None:
