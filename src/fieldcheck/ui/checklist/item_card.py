@@ -43,8 +43,9 @@ class ItemCard(QFrame):
     def _title_row(self, number: str) -> QHBoxLayout:
         row = QHBoxLayout()
         row.setSpacing(6)
-        title = label(f"{number}  {self.item.label}", "itemLabel", wrap=True)
-        row.addWidget(title, 1)
+        self.title = label(f"{number}  {self.item.label}", "itemLabel", wrap=True)
+        self.number = number
+        row.addWidget(self.title, 1)
         if self.item.required:
             mark = label(tr("必答"), "required")
             mark.setToolTip(tr("结束检查前必须回答"))
@@ -79,6 +80,12 @@ class ItemCard(QFrame):
         self.to_finding.hide()
         row.addWidget(self.to_finding)
         return row
+
+    def set_number(self, number: str) -> None:
+        """Numbers count shown items only, so they change as items appear and disappear."""
+        if number != self.number:
+            self.number = number
+            self.title.setText(f"{number}  {self.item.label}")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.note and event.type() == QEvent.Type.FocusOut:

@@ -103,6 +103,7 @@ QToolTip {{ background: white; color: {INK}; border: 1px solid {LINE}; padding: 
     border-left: 4px solid {ACCENT}; }}
 #itemCard[missing="true"] {{ border: 1px solid #e0a526; border-left: 4px solid #e0a526; }}
 #itemLabel {{ font-weight: 600; }}
+#hiddenSign {{ color: {MUTED}; font-size: 9.5pt; padding-top: 6px; }}
 #required {{ color: {ACCENT}; font-weight: 600; }}
 #failedTag {{ color: {ACCENT}; font-weight: 600; }}
 
@@ -127,6 +128,8 @@ QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QSpinBox:focus, QDoubleS
 QDateEdit:focus, QDateTimeEdit:focus {{ border: 1px solid {NAVY}; }}
 QLineEdit:disabled, QPlainTextEdit:disabled, QComboBox:disabled, QDoubleSpinBox:disabled,
 QDateTimeEdit:disabled {{ background: #f5f6f7; color: #5f656e; }}
+QLineEdit[readOnly="true"], QPlainTextEdit[readOnly="true"] {{ background: #f5f6f7;
+    color: #5f656e; border-color: {LINE}; }}
 QRadioButton, QCheckBox {{ spacing: 6px; }}
 QRadioButton:focus, QCheckBox:focus {{ color: {NAVY}; }}
 

@@ -14,7 +14,6 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 from fieldcheck.domain.findings import categories
 from fieldcheck.i18n import tr
 from fieldcheck.ui.checklist.editors import TYPING_PAUSE_MS
+from fieldcheck.ui.common.dates import DateTimeField
 from fieldcheck.ui.common.labels import severities
 from fieldcheck.ui.common.widgets import button, label
 from fieldcheck.ui.findings.data import FindingRow
@@ -129,9 +129,8 @@ class FindingEditor(QDialog):
             self.item.addItem(text, key)
         self.requirement = _text_box(2, tr("整改要求，例如：立即整改，并书面报送整改情况"))
         self.has_deadline = QCheckBox(tr("设定整改期限"))
-        self.deadline = QDateEdit(QDate.currentDate().addDays(DEFAULT_DEADLINE_DAYS))
-        self.deadline.setCalendarPopup(True)
-        self.deadline.setDisplayFormat("yyyy-MM-dd")
+        self.deadline = DateTimeField("yyyy-MM-dd")
+        self.deadline.setDate(QDate.currentDate().addDays(DEFAULT_DEADLINE_DAYS))
         self.deadline.setEnabled(False)
         self.has_deadline.toggled.connect(self.deadline.setEnabled)
         deadline_row = QHBoxLayout()

@@ -16,6 +16,7 @@ from fieldcheck.domain.checklist import ChecklistState
 from fieldcheck.errors import ValidationError
 from fieldcheck.i18n import tr
 from fieldcheck.models import VisitStatus
+from fieldcheck.ui.checklist.numbering import numbered_items
 from fieldcheck.ui.checklist.panel import ChecklistPanel
 from fieldcheck.ui.common import dialogs
 from fieldcheck.ui.common.context import AppContext
@@ -108,11 +109,7 @@ class VisitWorkspace(QWidget):
 
     def _checklist_changed(self, state: ChecklistState) -> None:
         self.header.show_checklist(state)
-        items = []
-        for s_no, section in enumerate(state.template.sections, start=1):
-            for i_no, item in enumerate(section.items, start=1):
-                items.append((item.key, f"{s_no}.{i_no} {item.label}"))
-        self.findings.set_items(items)
+        self.findings.set_items(numbered_items(state.template, state.visible_keys, tr("（已隐藏）")))
         self._count_tab(CHECKLIST, tr("检查表"), None, len(state.failed_keys))
 
     def _count_tab(self, index: int, title: str, n: int | None, failed: int = 0) -> None:
