@@ -352,3 +352,8 @@ class NoticesDialog(NoticeActions, QDialog):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.flush_edits()
         super().closeEvent(event)
+
+    def reject(self) -> None:
+        """Esc closes without a closeEvent: typing still waiting for its pause is saved first."""
+        self.flush_edits()
+        super().reject()

@@ -3,6 +3,7 @@ of an import that rejected files."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 from fieldcheck.domain.evidence import ImportReport
 from fieldcheck.i18n import tr
 from fieldcheck.ui.common.context import AppContext
+from fieldcheck.ui.common.guard import GuardedDialog
 from fieldcheck.ui.common.widgets import button, label
 from fieldcheck.ui.photos import data
 from fieldcheck.ui.photos.data import Candidate, PhotoRow
@@ -37,7 +39,7 @@ def read_display(store: Store, sha256: str) -> QImage:
     return QImage(str(path))
 
 
-class PhotoViewer(QDialog):
+class PhotoViewer(GuardedDialog):
     """One photo at full size, its facts, and its caption (saved with 保存说明)."""
 
     caption_saved = Signal(str, str)  # photo id, caption
@@ -45,7 +47,8 @@ class PhotoViewer(QDialog):
     def __init__(self, ctx: AppContext, rows: list[PhotoRow], index: int, read_only: bool,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ctx, self.rows, self.index, self.read_only = ctx, rows, index, read_only
+        self.ctx, self.rows, self.index, self.read_only = ctx, list(rows), index, read_only
+        self._caption_shown = False
         self.setWindowTitle(tr("查看照片"))
         self.resize(1100, 780)
         self.image = QImage()
@@ -67,7 +70,7 @@ class PhotoViewer(QDialog):
         self.prev.clicked.connect(lambda: self.show_photo(self.index - 1))
         self.next.clicked.connect(lambda: self.show_photo(self.index + 1))
         close = button(tr("关闭"))
-        close.clicked.connect(self.accept)
+        close.clicked.connect(self.reject)
         for widget in (self.prev, self.next):
             row.addWidget(widget)
         row.addWidget(self.caption, 1)
@@ -78,12 +81,19 @@ class PhotoViewer(QDialog):
         self.save.setEnabled(not read_only)
         self.show_photo(index)
 
+    def has_unsaved(self) -> bool:
+        return (self._caption_shown and not self.read_only
+                and self.caption.text() != self.rows[self.index].caption)
+
     def show_photo(self, index: int) -> None:
         if not 0 <= index < len(self.rows):
             return
+        if self.has_unsaved():  # moving on keeps the caption typed for this photo
+            self.save_caption()
         self.index = index
         row = self.rows[index]
         self.caption.setText(row.caption)
+        self._caption_shown = True
         self.prev.setEnabled(index > 0)
         self.next.setEnabled(index < len(self.rows) - 1)
         taken = row.taken_at.astimezone().strftime("%Y-%m-%d %H:%M:%S") if row.taken_at else tr("无拍摄时间")
@@ -114,7 +124,9 @@ class PhotoViewer(QDialog):
 
     def save_caption(self) -> None:
         if not self.read_only:
-            self.caption_saved.emit(self.rows[self.index].id, self.caption.text())
+            row = self.rows[self.index]
+            self.caption_saved.emit(row.id, self.caption.text())
+            self.rows[self.index] = replace(row, caption=self.caption.text())
 
 
 class FolderImportDialog(QDialog):
