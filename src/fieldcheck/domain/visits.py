@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -146,18 +147,35 @@ def update_visit_details(
     return visit
 
 
-def finish_visit(session: Session, visit_id: str, at: datetime | None = None) -> Visit:
-    """Complete the visit, or raise ValidationError listing exactly what is missing."""
-    from fieldcheck.domain.checklist import finish_problems
+def finish_visit(
+    session: Session, visit_id: str, at: datetime | None = None,
+    acknowledged_failures: Sequence[str] | None = None,
+) -> Visit:
+    """Complete the visit, or raise ValidationError listing exactly what is missing.
+
+    `acknowledged_failures` are the keys of 不合格 items without a finding that the inspector
+    confirmed finishing with; given, it must cover every such item, and the audit event of
+    the finish names them.
+    """
+    from fieldcheck.domain.checklist import finish_problems, unrecorded_failures
 
     visit = get_visit(session, visit_id)
     ensure_editable(visit)
     problems = finish_problems(session, visit)
     if problems:
         raise ValidationError(tr("检查还不能结束，请补全以下内容："), problems)
+    unrecorded = unrecorded_failures(session, visit)
+    detail = None
+    if acknowledged_failures is not None:
+        unconfirmed = [i for i in unrecorded if i.key not in set(acknowledged_failures)]
+        if unconfirmed:
+            raise ValidationError(tr("以下不合格条目还没有记录问题，也未确认不记录："),
+                                  [i.label for i in unconfirmed])
+        if unrecorded:
+            detail = {"unrecorded_failures": [{"item": i.key, "label": i.label} for i in unrecorded]}
     visit.status = VisitStatus.COMPLETED
     visit.ended_at = at or utcnow()
-    record_change(session, actor_of(session), "visit.finish", visit)
+    record_change(session, actor_of(session), "visit.finish", visit, detail)
     return visit
 
 

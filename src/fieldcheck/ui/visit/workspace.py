@@ -16,7 +16,7 @@ from fieldcheck.domain.checklist import ChecklistState
 from fieldcheck.errors import ValidationError
 from fieldcheck.i18n import tr
 from fieldcheck.models import VisitStatus
-from fieldcheck.ui.checklist.numbering import numbered_items
+from fieldcheck.ui.checklist.numbering import item_numbers, numbered_items
 from fieldcheck.ui.checklist.panel import ChecklistPanel
 from fieldcheck.ui.common import dialogs
 from fieldcheck.ui.common.context import AppContext
@@ -133,9 +133,28 @@ class VisitWorkspace(QWidget):
                              on_done=self._lifecycle_done)
 
     def finish(self) -> None:
-        # Typing still waiting for its pause is queued first; the writer runs in order.
+        # Typing still waiting for its pause is queued first; the writer runs in order, so
+        # the check below reads what is on screen.
         self.checklist.flush_typing()
-        self.ctx.tasks.write(data.finish, self.ctx.store, self.visit_id, owner=self,
+        self.ctx.tasks.write(data.unrecorded_failures, self.ctx.store, self.visit_id, owner=self,
+                             on_done=self._confirm_finish)
+
+    def _confirm_finish(self, unrecorded: list[data.UnrecordedFailure] | None) -> None:
+        """不合格 items without a finding: finish only when the inspector says so (recorded)."""
+        if unrecorded:
+            numbers = {}
+            if self.checklist.state is not None:
+                numbers = item_numbers(self.checklist.state.template, self.checklist.state.visible_keys)
+            listed = "\n".join(f"· {numbers[f.key]} {f.label}" if f.key in numbers else f"· {f.label}"
+                                for f in unrecorded)
+            text = tr("以下 {n} 个不合格条目还没有记录问题：\n\n{items}\n\n"
+                      "仍要结束检查吗？确认后将记录在审计日志中；结束后修改须重新打开并填写理由。",
+                      n=len(unrecorded), items=listed)
+            if not dialogs.confirm(self, tr("结束检查"), text, yes=tr("不记录问题，结束检查")):
+                self.tabs.setCurrentIndex(CHECKLIST)
+                return
+        acknowledged = [f.key for f in unrecorded or []]
+        self.ctx.tasks.write(data.finish, self.ctx.store, self.visit_id, acknowledged, owner=self,
                              on_done=self._lifecycle_done, on_error=self._finish_refused)
 
     def _finish_refused(self, exc: BaseException) -> None:
