@@ -16,9 +16,10 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from fieldcheck import __version__
-from fieldcheck.i18n import tr
+from fieldcheck.i18n import language, tr
 from fieldcheck.ui.boot import Boot, Opened
 from fieldcheck.ui.common.errors import install_exception_hooks
+from fieldcheck.ui.common.qt_language import install_qt_translations
 from fieldcheck.ui.common.style import apply_style
 from fieldcheck.ui.common.tasks import Tasks
 from fieldcheck.ui.main_window import MainWindow
@@ -58,6 +59,7 @@ def make_application() -> QApplication:
     app.setOrganizationName("FieldCheck")
     app.setApplicationDisplayName(tr("效能监察现场检查"))
     app.setApplicationVersion(__version__)
+    install_qt_translations(app, language())
     apply_style(app)
     return app
 

@@ -9,10 +9,11 @@ field; and the popup is sized before the style sheet's fonts, cutting off the la
 from __future__ import annotations
 
 from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, QTime
-from PySide6.QtWidgets import QCalendarWidget, QDateTimeEdit, QWidget
+from PySide6.QtWidgets import QCalendarWidget, QDateTimeEdit, QTableView, QWidget
 
 BLANK_DATE = QDate(2000, 1, 1)
 BLANK_MOMENT = QDateTime(BLANK_DATE, QTime(0, 0))
+ROW_PADDING = 8  # pixels above and below a day number
 
 
 class DateTimeField(QDateTimeEdit):
@@ -44,12 +45,24 @@ class DateTimeField(QDateTimeEdit):
             if self.is_blank():
                 today = QDate.currentDate()
                 calendar.setCurrentPage(today.year(), today.month())
-            popup = calendar.window()
-            if popup is not self.window():  # the popup, laid out with the final fonts
-                wanted = popup.sizeHint()
-                if popup.height() < wanted.height() or popup.width() < wanted.width():
-                    popup.resize(popup.size().expandedTo(wanted))
+            self._fit_weeks(calendar)
         return super().eventFilter(watched, event)
+
+    @staticmethod
+    def _fit_weeks(calendar: QCalendarWidget) -> None:
+        """Give the day grid room for its header and six weeks in the style sheet's font
+        (Qt sizes it a few pixels short, which hides the last week)."""
+        grid = calendar.findChild(QTableView)
+        if grid is None:
+            return
+        rows = grid.model().rowCount() if grid.model() is not None else 7
+        needed = rows * (grid.fontMetrics().height() + ROW_PADDING) + 2 * grid.frameWidth()
+        missing = needed - grid.height()
+        if missing > 0:
+            calendar.setMinimumHeight(calendar.height() + missing)
+            popup = calendar.window()
+            if popup is not calendar:
+                popup.resize(popup.width(), popup.height() + missing)
 
     def focusNextPrevChild(self, next_child: bool) -> bool:
         # Tab leaves the field (sections are reached with the arrow keys and by clicking).
