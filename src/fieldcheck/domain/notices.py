@@ -125,7 +125,7 @@ def prefill_content(session: Session, visit_id: str, notice_type: NoticeType, se
         "place": visit.place or unit.name,
         "reply_deadline": format_date(today + timedelta(days=settings.reply_days)),
         "rectify_days": settings.reply_days,
-        "period": "",
+        "period": format_date(started.date()) if started else "",  # 通报 of one visit: its day
     }
     fields = _service_fields(session, visit_id) if notice_type == NoticeType.SERVICE else {}
     return NoticeContent(

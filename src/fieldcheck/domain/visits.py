@@ -47,11 +47,12 @@ def get_visit(session: Session, visit_id: str) -> Visit:
 def ensure_editable(visit: Visit) -> None:
     """Only a visit in progress takes answers, observations, findings and photos."""
     if visit.status == VisitStatus.COMPLETED:
-        raise ReadOnlyError(tr("该检查已结束，内容只读。如需修改，请先“重新打开”检查（将被记录）。"))
+        raise ReadOnlyError(tr("该检查已结束，内容只读。")).with_gui_advice(
+            tr("如需修改，请先“重新打开”检查（将被记录）。"))
     if visit.status == VisitStatus.CANCELLED:
         raise ReadOnlyError(tr("该检查已取消，不能再修改。"))
     if visit.status == VisitStatus.PLANNED:
-        raise ReadOnlyError(tr("该检查尚未开始，请先点击“开始检查”。"))
+        raise ReadOnlyError(tr("该检查尚未开始。")).with_gui_advice(tr("请先点击“开始检查”。"))
 
 
 def refresh_search_text(session: Session, visit: Visit) -> None:

@@ -21,7 +21,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
-from fieldcheck.errors import FieldCheckError
+from fieldcheck.errors import FieldCheckError, os_error_text
 from fieldcheck.i18n import tr
 from fieldcheck.photos.durable import write_durably
 from fieldcheck.ui.notices.pdfpages import POINTS_PER_INCH, open_pdf, page_pixels, render_strip
@@ -146,5 +146,5 @@ def save_pdf(path: Path, pdf: bytes) -> Path:
         write_durably(path, pdf)
     except OSError as exc:
         raise FieldCheckError(tr("无法保存到 {path}：{reason}。请换一个文件夹或检查磁盘空间。",
-                                 path=path, reason=exc.strerror or exc)) from exc
+                                 path=path, reason=os_error_text(exc))) from exc
     return path
