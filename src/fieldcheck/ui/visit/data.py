@@ -22,6 +22,7 @@ class VisitInfo:
     id: str
     unit_id: str
     unit_name: str
+    unit_kind: str
     kind: str
     status: str
     template_title: str
@@ -59,6 +60,7 @@ def load_visit(store: Store, visit_id: str) -> VisitInfo:
             id=visit.id,
             unit_id=visit.unit_id,
             unit_name=visit.unit.name,
+            unit_kind=visit.unit.kind,
             kind=visit.kind,
             status=visit.status,
             template_title=version.title if version else "",

@@ -96,6 +96,7 @@ class VisitWorkspace(QWidget):
         self.header.show_visit(info)
         read_only = not info.editable
         self.checklist.set_read_only(read_only)
+        self.observations.set_unit_kind(info.unit_kind)
         self.observations.set_read_only(read_only, info.started_at)
         self.findings.set_read_only(read_only)
         self.photos.set_read_only(read_only)
