@@ -130,13 +130,13 @@ def test_finishing_with_failed_items_and_no_finding_asks_and_the_answer_is_on_re
     from fieldcheck.domain.visits import start_new_visit
     from fieldcheck.models import AuditEvent
 
-    body = {"key": "tiny", "title": "小模板", "version": 1, "kinds": ["open"], "sections": [
+    body = {"key": "tiny_finish", "title": "小模板", "version": 1, "kinds": ["open"], "sections": [
         {"key": "s", "title": "一、纪律", "items": [
             {"key": "on_duty", "type": "yes_no", "label": "在岗"},
             {"key": "badge", "type": "yes_no", "label": "佩戴工作牌"},
             {"key": "tidy", "type": "yes_no", "label": "台面整洁"}]}]}
     with ctx.store.write() as s:
-        version = publish_template(s, tpl.parse_template(body, "tiny"))
+        version = publish_template(s, tpl.parse_template(body, "tiny_finish"))
         unit = add_unit(s, "清河市市场监督管理局", "department")
         visit_id = start_new_visit(s, unit_id=unit.id, kind="open", template_version_id=version.id).id
         for key in ("on_duty", "badge", "tidy"):

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from fieldcheck.i18n import tr
 from fieldcheck.templates import Item
 from fieldcheck.ui.common.dates import DateTimeField
+from fieldcheck.ui.common.widgets import set_read_only
 
 # Text is saved at most this long after the first unsaved keystroke, even while typing goes
 # on (a throttle, not a debounce): a kill -9 can lose at most this much of what was typed.
@@ -257,7 +258,8 @@ class TextEditor(AnswerEditor):
         self.edit.setPlainText(self._saved)
 
     def set_read_only(self, read_only: bool) -> None:
-        self.edit.setReadOnly(read_only)
+        set_read_only(self.edit, read_only)
+        self.edit.setPlaceholderText("" if read_only else tr("在此填写…"))
 
     def focus_target(self) -> QWidget:
         return self.edit

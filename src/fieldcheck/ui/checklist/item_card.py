@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButto
 from fieldcheck.i18n import tr
 from fieldcheck.templates import Item
 from fieldcheck.ui.checklist.editors import TYPING_PAUSE_MS, PhotoEditor, editor_for
-from fieldcheck.ui.common.widgets import button, label
+from fieldcheck.ui.common.widgets import button, label, set_read_only
 
 
 class ItemCard(QFrame):
@@ -127,4 +127,5 @@ class ItemCard(QFrame):
         self.photo_info.setText(info)
         self.photo_info.setVisible(bool(info))
         self.editor.set_read_only(read_only)
-        self.note.setReadOnly(read_only)
+        set_read_only(self.note, read_only)
+        self.note.setPlaceholderText("" if read_only else tr("备注（可选）"))

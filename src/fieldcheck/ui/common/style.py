@@ -96,6 +96,9 @@ QToolTip {{ background: white; color: {INK}; border: 1px solid {LINE}; padding: 
 #bigNumber {{ font-size: 13pt; font-weight: 600; color: {NAVY}; }}
 #banner {{ background: #fff8e6; border: 1px solid #f0d9a4; border-radius: 4px; padding: 6px 10px;
     color: #6b4e00; }}
+#continueBanner {{ background: #fff8e6; border: 1px solid #f0d9a4; border-left: 4px solid #e0a526;
+    border-radius: 6px; }}
+#continueBanner QLabel {{ color: #5c4300; font-weight: 600; }}
 #emptyHint {{ color: {MUTED}; padding: 16px; }}
 
 #itemCard {{ background: white; border: 1px solid {LINE}; border-radius: 6px; }}

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF
+from PySide6.QtCore import QMarginsF, QRectF, QSettings, QStandardPaths
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
@@ -130,13 +130,28 @@ def suggested_file_name(title: str, number: str | None) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", name) + ".pdf"
 
 
+LAST_FOLDER_KEY = "notices/last_pdf_folder"
+
+
+def start_folder() -> Path:
+    """Where 保存 PDF opens: the folder used last, else the documents folder, else home."""
+    remembered = QSettings("FieldCheck", "FieldCheck").value(LAST_FOLDER_KEY)
+    if isinstance(remembered, str) and remembered and Path(remembered).is_dir():
+        return Path(remembered)
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    if documents and Path(documents).is_dir():
+        return Path(documents)
+    return Path.home()
+
+
 def ask_save_path(parent: QWidget | None, suggested: str) -> Path | None:
     """Where to save a PDF, or None when the person cancels."""
-    name, _ = QFileDialog.getSaveFileName(parent, tr("保存 PDF"), str(Path.home() / suggested),
+    name, _ = QFileDialog.getSaveFileName(parent, tr("保存 PDF"), str(start_folder() / suggested),
                                           tr("PDF 文件") + " (*.pdf)")
     if not name:
         return None
     path = Path(name)
+    QSettings("FieldCheck", "FieldCheck").setValue(LAST_FOLDER_KEY, str(path.parent))
     return path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf")
 
 

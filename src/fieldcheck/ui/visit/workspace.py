@@ -36,6 +36,7 @@ CHECKLIST, OBSERVATIONS, FINDINGS, PHOTOS = range(4)
 class VisitWorkspace(QWidget):
     back_requested = Signal()
     visit_changed = Signal(str)  # visit id: its status or contents changed (lists refresh)
+    unit_shown = Signal(str)  # the inspected unit's name, for the window title
 
     def __init__(self, ctx: AppContext, visit_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -94,6 +95,7 @@ class VisitWorkspace(QWidget):
     def _show_visit(self, info: VisitInfo) -> None:
         self.info = info
         self.header.show_visit(info)
+        self.unit_shown.emit(info.unit_name)
         read_only = not info.editable
         self.checklist.set_read_only(read_only)
         self.observations.set_unit_kind(info.unit_kind)
