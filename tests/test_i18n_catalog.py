@@ -48,6 +48,7 @@ INDIRECT_CONSTANTS = (
     ("templates/problems.py", "_EXPECTED"),  # tr(_EXPECTED[kind])
     ("ui/boot.py", "DEMO_USER"),  # tr(DEMO_USER[0]), tr(DEMO_USER[1])
     ("ui/visits/model.py", "COLUMNS"),  # tr(COLUMNS[section])
+    ("ui/visits/screen.py", "WEEKDAYS"),  # tr(WEEKDAYS[day.weekday()])
     ("ui/notices/data.py", "STATUS_NAMES"),  # NoticeRow.status_name
     ("ui/notices/data.py", "ROLE_NAMES"),  # SignatureRow, signing dialog
     ("ui/notices/actions.py", "NO_PRINTER"),  # tr(NO_PRINTER)

@@ -1,36 +1,76 @@
-"""The one entry point: `fieldcheck` starts the GUI; subcommands do the rest."""
+"""The one entry point: `fieldcheck` starts the GUI; subcommands do the rest.
+
+Results go to stdout, errors to stderr with a non-zero exit (2: the command failed, 3: another
+FieldCheck program writes the data folder). A data folder must already hold a store, except
+for the commands that create one on purpose: `demo`, `whoami --name`, `enroll`, and the GUI on
+its default folder or with --demo. Commands that write hold the data folder's lock.
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from fieldcheck.errors import FieldCheckError
+from fieldcheck.datadir import DataDirBusy, holds_store, writing
+from fieldcheck.errors import FieldCheckError, os_error_text
 from fieldcheck.i18n import tr
 from fieldcheck.paths import default_data_dir
+
+EXIT_FAILED = 2
+EXIT_BUSY = 3
+# The notice types of `notice sample --type`, the README and the GUI's 新建文书 (in this order).
+NOTICE_TYPES = ("record", "rectification", "recommendation", "service", "circular", "accountability")
+
+
+class CommandError(FieldCheckError):
+    """A command line mistake (a wrong folder, a missing option): said in words, exit 2."""
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
     return Path(args.data_dir) if args.data_dir else default_data_dir(demo=getattr(args, "demo", False))
 
 
+def _named(args: argparse.Namespace) -> bool:
+    """The folder was named (--data-dir or FIELDCHECK_DATA_DIR), so a typo must not create one."""
+    return bool(args.data_dir or os.environ.get("FIELDCHECK_DATA_DIR"))
+
+
+def _existing_store(args: argparse.Namespace) -> Path:
+    """The data folder, which must already hold a store (a mistyped path is an error)."""
+    data_dir = _data_dir(args)
+    if holds_store(data_dir):
+        return data_dir
+    what = (tr("数据目录 {path} 不存在。", path=data_dir) if not data_dir.exists()
+            else tr("{path} 不是 FieldCheck 数据目录（其中没有数据库文件）。", path=data_dir))
+    raise CommandError(what + tr("请检查 --data-dir 是否写错。要在这里新建数据目录，请运行："
+                                 "fieldcheck whoami --data-dir {path} --name 姓名 --credential 检查证号",
+                                 path=data_dir))
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
+    # A named folder must exist unless the demo creates it; the platform's folder is created.
+    data_dir = _data_dir(args) if args.demo or not _named(args) else _existing_store(args)
     from fieldcheck.ui.app import run_app
 
-    return run_app(_data_dir(args), demo=args.demo)
+    return run_app(data_dir, demo=args.demo)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    """Creates the store if needed: a demo store is made on purpose."""
     from fieldcheck.domain.demo import seed_demo
     from fieldcheck.store import open_store
 
-    store = open_store(_data_dir(args))
-    with store.write() as s:
-        added = seed_demo(s, visits=args.visits, seed=args.seed)
-    print(tr("已添加 {n} 条演示检查记录。", n=added), file=sys.stderr)
+    data_dir = _data_dir(args)
+    with writing(data_dir):
+        store = open_store(data_dir)
+        with store.write() as s:
+            added = seed_demo(s, visits=args.visits, seed=args.seed)
+        store.close()
+    print(tr("已添加 {n} 条演示检查记录（数据目录：{path}）。", n=added, path=data_dir))
     return 0
 
 
@@ -38,7 +78,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from fieldcheck.domain.export import export_records, write_canonical_json
     from fieldcheck.store import open_store
 
-    store = open_store(_data_dir(args))
+    store = open_store(_existing_store(args))  # reading is safe beside a running app
     with store.read() as s:
         write_canonical_json(export_records(s), sys.stdout)
     return 0
@@ -48,23 +88,50 @@ def cmd_import_photos(args: argparse.Namespace) -> int:
     from fieldcheck.domain.evidence import import_photos
     from fieldcheck.store import open_store
 
-    store = open_store(_data_dir(args))
-    report = import_photos(store, args.visit, [Path(p) for p in args.paths])
+    data_dir = _existing_store(args)
+    with writing(data_dir):
+        store = open_store(data_dir)
+        report = import_photos(store, args.visit, [Path(p) for p in args.paths])
+        store.close()
     for name, message in report.rejected:
-        print(f"{name}: {message}", file=sys.stderr)
+        print(message if name in message else f"{name}：{message}", file=sys.stderr)
     print(report.summary())
     return 1 if report.rejected else 0
 
 
 def cmd_whoami(args: argparse.Namespace) -> int:
+    """Shows the laptop's user; with --name sets it, creating the store on a new folder."""
     from fieldcheck.store import open_store
 
-    store = open_store(_data_dir(args))
+    if args.credential and not args.name:
+        raise CommandError(tr("设置使用人时请同时给出 --name（姓名）。"))
     if args.name:
-        store.set_identity(args.name, args.credential or "")
-    ident = store.identity()
-    print(f"{ident.user_name}\t{ident.credential_no}\t{ident.device_id}")
+        data_dir = _data_dir(args)
+        with writing(data_dir):
+            store = open_store(data_dir)
+            ident = store.set_identity(args.name, args.credential or "")
+            store.close()
+    else:
+        store = open_store(_existing_store(args))
+        ident = store.identity()
+        store.close()
+    unset = tr("（未登记）")
+    print(tr("使用人：{name}", name=ident.user_name or unset))
+    print(tr("检查证号：{no}", no=ident.credential_no or unset))
+    print(tr("本机设备标识：{device}", device=ident.device_id))
+    print(tr("数据目录：{path}", path=_data_dir(args)))
+    if not ident.user_name:
+        print(tr("登记使用人：fieldcheck whoami --data-dir {path} --name 姓名 --credential 检查证号",
+                 path=_data_dir(args)), file=sys.stderr)
     return 0
+
+
+def _write_output(path: Path, pdf: bytes) -> None:
+    try:
+        path.write_bytes(pdf)
+    except OSError as exc:
+        raise CommandError(tr("无法写入 {path}：{reason}", path=path, reason=os_error_text(exc))) from exc
+    print(tr("已保存 {path}", path=path))
 
 
 def cmd_notice_render(args: argparse.Namespace) -> int:
@@ -72,10 +139,11 @@ def cmd_notice_render(args: argparse.Namespace) -> int:
     from fieldcheck.domain.notices import render_draft
     from fieldcheck.store import open_store
 
-    data_dir = _data_dir(args)
+    data_dir = _existing_store(args)
     store = open_store(data_dir)
     pdf = render_draft(store, args.notice, load_settings(data_dir))
-    Path(args.out).write_bytes(pdf)
+    store.close()
+    _write_output(Path(args.out), pdf)
     return 0
 
 
@@ -84,22 +152,28 @@ def cmd_notice_sample(args: argparse.Namespace) -> int:
     from fieldcheck.notices import NoticeType, render_notice, sample_content, sample_settings
 
     # The sample's own issuer by default; a bureau's settings when a data dir is named.
-    settings = load_settings(Path(args.data_dir)).notice if args.data_dir else sample_settings()
+    settings = load_settings(_existing_store(args)).notice if args.data_dir else sample_settings()
     pdf = render_notice(sample_content(NoticeType(args.type)), settings)
-    Path(args.out).write_bytes(pdf)
+    _write_output(Path(args.out), pdf)
     return 0
 
 
-def _sync_command(name: str) -> object:
+def _sync_command(name: str, *, creates: bool = False, writes: bool = True) -> object:
+    """enroll (a new folder becomes a new store), sync (writes) and conflicts (reads)."""
+
     def run(args: argparse.Namespace) -> int:
+        from contextlib import nullcontext
+
         from fieldcheck.store import open_store
         from fieldcheck.sync import commands
 
-        store = open_store(_data_dir(args))
-        try:
-            return int(getattr(commands, name)(args, store))
-        finally:
-            store.close()
+        data_dir = _data_dir(args) if creates else _existing_store(args)
+        with writing(data_dir) if writes else nullcontext():
+            store = open_store(data_dir)
+            try:
+                return int(getattr(commands, name)(args, store))
+            finally:
+                store.close()
 
     return run
 
@@ -114,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     def data_dir_arg(p: argparse.ArgumentParser) -> None:
         p.add_argument("--data-dir", default=argparse.SUPPRESS, help=tr("数据目录"))
 
-    p = sub.add_parser("demo", help=tr("向数据库添加演示数据"))
+    p = sub.add_parser("demo", help=tr("向数据库添加演示数据（数据目录不存在时新建）"))
     data_dir_arg(p)
     p.add_argument("--visits", type=int, default=60)
     p.add_argument("--seed", type=int, default=2026)
@@ -131,7 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+")
     p.set_defaults(func=cmd_import_photos)
 
-    p = sub.add_parser("whoami", help=tr("查看或设置本机使用人"))
+    p = sub.add_parser("whoami", help=tr("查看或设置本机使用人（带 --name 时可新建数据目录）"))
     data_dir_arg(p)
     p.add_argument("--name")
     p.add_argument("--credential")
@@ -142,7 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--server", required=True, help=tr("服务器地址，如 https://server.example.cn"))
     p.add_argument("--user", required=True, help=tr("服务器上的用户名（密码从 FIELDCHECK_PASSWORD 或提示输入）"))
     p.add_argument("--insecure", action="store_true", help=tr("允许以不加密的 http 连接非本机地址"))
-    p.set_defaults(func=_sync_command("cmd_enroll"))
+    p.set_defaults(func=_sync_command("cmd_enroll", creates=True))
 
     p = sub.add_parser("sync", help=tr("与服务器同步：推送本机修改、拉取服务器数据、领取文号段"))
     data_dir_arg(p)
@@ -152,7 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("conflicts", help=tr("列出待处理的同步冲突"))
     data_dir_arg(p)
     p.add_argument("--format", choices=["text", "json"], default="text")
-    p.set_defaults(func=_sync_command("cmd_conflicts"))
+    p.set_defaults(func=_sync_command("cmd_conflicts", writes=False))
 
     notice = sub.add_parser("notice", help=tr("文书：渲染、样例"))
     notice_sub = notice.add_subparsers(dest="notice_command", required=True)
@@ -162,23 +236,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_notice_render)
     p = notice_sub.add_parser("sample", help=tr("生成一份样例文书 PDF"))
-    p.add_argument("--type", required=True, choices=[
-        "record", "rectification", "recommendation", "service", "circular", "accountability"])
+    p.add_argument("--type", required=True, choices=NOTICE_TYPES)
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_notice_sample)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # Commands report their own problems in words; the log's warnings would only repeat them.
+    logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
+    except DataDirBusy as exc:
+        print(tr("错误：{message}", message=exc), file=sys.stderr)
+        return EXIT_BUSY
     except FieldCheckError as exc:
         print(tr("错误：{message}", message=exc), file=sys.stderr)
         for problem in getattr(exc, "problems", []):
             print(f"  - {problem}", file=sys.stderr)
-        return 2
+        return EXIT_FAILED
+    except OSError as exc:
+        where = tr("{path}：", path=exc.filename) if exc.filename else ""
+        print(tr("错误：{where}{reason}", where=where, reason=os_error_text(exc)), file=sys.stderr)
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

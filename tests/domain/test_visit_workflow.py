@@ -204,3 +204,17 @@ def test_unsaved_finding_draft_stays_on_the_laptop(store: Store, visit_id: str) 
         findings.drop_finding_draft(s, visit_id)
     with store.read() as s:
         assert findings.finding_draft(s, visit_id) is None
+
+
+def test_finishing_with_unrecorded_failures_needs_them_acknowledged(store: Store, visit_id: str) -> None:
+    with store.write() as s:
+        checklist.answer_item(s, visit_id, "on_duty", "yes")
+        checklist.answer_item(s, visit_id, "wait", 50)  # fails, and no finding names it
+    with store.write() as s, pytest.raises(ValidationError) as info:
+        visits.finish_visit(s, visit_id, acknowledged_failures=[])
+    assert info.value.problems == ["群众等候时间"]
+    with store.write() as s:
+        visits.finish_visit(s, visit_id, acknowledged_failures=["wait"])
+    with store.read() as s:
+        event = s.scalars(select(AuditEvent).where(AuditEvent.action == "visit.finish")).one()
+    assert event.detail == {"unrecorded_failures": [{"item": "wait", "label": "群众等候时间"}]}

@@ -275,3 +275,16 @@ def test_raw_is_a_private_copy() -> None:
     t = parse_template(data, "demo.json")
     data["sections"][0]["items"][0]["label"] = "changed"
     assert t.raw["sections"][0]["items"][0]["label"] == "条目 a"
+
+
+def test_prefill_marks_one_item_per_record_fact() -> None:
+    good = parse_template(body(section("s", item("how", "single", prefill="check_kind"),
+                                       item("who", "text", prefill="unit_contact"))), "t.json")
+    assert [i.prefill for i in good.items] == ["check_kind", "unit_contact"]
+    with pytest.raises(MalformedTemplateError) as info:
+        parse_template(body(section("s", item("a", "yes_no", prefill="check_kind"),
+                                    item("b", "text", prefill="leader"),
+                                    item("c", "text", prefill="unit_contact"),
+                                    item("d", "text", prefill="unit_contact"))), "t.json")
+    text = str(info.value) + "\n".join(str(p) for p in info.value.problems)
+    assert "prefill" in text and "'leader'" in text and "c、d" in text

@@ -22,6 +22,18 @@ def private_qt_settings() -> None:
     QStandardPaths.setTestModeEnabled(True)
 
 
+@pytest.fixture(autouse=True)
+def no_unanswered_questions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A modal question would hang a test: each must be answered by the test that causes it."""
+    from fieldcheck.ui.common import dialogs
+
+    def unexpected(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a modal question opened that the test did not answer")
+
+    monkeypatch.setattr(dialogs, "confirm", unexpected)
+    monkeypatch.setattr(dialogs, "ask_text", unexpected)
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     from fieldcheck.domain.checklist import publish_shipped_templates

@@ -88,3 +88,72 @@ def test_unticking_evidence_unlinks_it(qtbot: QtBot, ctx: AppContext, tmp_path: 
 def _draft(ctx: AppContext, visit_id: str) -> dict | None:  # type: ignore[type-arg]
     with ctx.store.read() as s:
         return findings.finding_draft(s, visit_id)
+
+
+def _button(box: object, text: str) -> object:
+    return next(b for b in box.buttons() if b.text() == text)  # type: ignore[attr-defined]
+
+
+def test_esc_and_the_close_button_ask_before_a_typed_finding_is_thrown_away(
+        qtbot: QtBot, ctx: AppContext) -> None:
+    visit_id = _started(ctx)
+    ws = open_workspace(qtbot, ctx, visit_id)
+    editor = ws.findings.new_finding(None)
+    assert editor is not None
+    qtbot.waitUntil(editor.isVisible)
+    editor.category.setCurrentIndex(editor.category.findData("slow"))
+    editor.description.setFocus()
+    type_chinese(editor.description, "窗口推诿，群众三次往返仍未办结")
+
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)  # Esc: a question, not a lost finding
+    question = editor.question
+    assert question is not None and question.isVisible() and editor.isVisible()
+    assert {b.text() for b in question.buttons()} == {"保存草稿", "放弃", "继续编辑"}
+    _button(question, "继续编辑").click()  # type: ignore[attr-defined]
+    assert editor.isVisible() and editor.values()["description"] == "窗口推诿，群众三次往返仍未办结"
+
+    editor.close()  # the window's close button
+    assert editor.question.isVisible() and editor.isVisible()  # type: ignore[union-attr]
+    _button(editor.question, "保存草稿").click()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not editor.isVisible())
+    qtbot.waitUntil(lambda: (_draft(ctx, visit_id) or {}).get("fields", {}).get("description")
+                    == "窗口推诿，群众三次往返仍未办结")
+    ctx.tasks.wait()
+    assert _draft(ctx, visit_id) is not None  # a deliberate close keeps the draft
+
+    again = ws.findings.new_finding(None)  # reopening shows what was typed
+    assert again is not None and again is not editor
+    assert again.values()["description"] == "窗口推诿，群众三次往返仍未办结"
+    assert again.values()["category"] == "slow"
+
+    qtbot.keyClick(again, Qt.Key.Key_Escape)
+    _button(again.question, "放弃").click()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not again.isVisible())
+    qtbot.waitUntil(lambda: _draft(ctx, visit_id) is None)
+    fresh = ws.findings.new_finding(None)
+    assert fresh is not None and fresh.values()["description"] == ""
+    qtbot.keyClick(fresh, Qt.Key.Key_Escape)  # nothing typed: closes without a question
+    assert not fresh.isVisible() and fresh.question is None
+    ctx.tasks.wait()
+
+
+def test_other_dialogs_with_typed_text_ask_too(qtbot: QtBot, ctx: AppContext) -> None:
+    from fieldcheck.ui.common.dialogs import TextDialog
+    from fieldcheck.ui.identity.dialog import IdentityDialog
+
+    reason = TextDialog(None, "重新打开检查", "理由：")
+    qtbot.addWidget(reason)
+    reason.show()
+    type_chinese(reason.edit, "补录照片")
+    qtbot.keyClick(reason, Qt.Key.Key_Escape)
+    assert reason.isVisible() and reason.question is not None
+    assert {b.text() for b in reason.question.buttons()} == {"放弃", "继续编辑"}
+    _button(reason.question, "放弃").click()  # type: ignore[attr-defined]
+    assert not reason.isVisible()
+
+    identity = IdentityDialog(ctx.store, ctx.tasks)
+    qtbot.addWidget(identity)
+    identity.show()
+    type_chinese(identity.name, "李志强")
+    identity.close()
+    assert identity.isVisible() and identity.question is not None and identity.question.isVisible()

@@ -171,8 +171,11 @@ def test_a_whole_unannounced_visit(qtbot: QtBot, ctx: AppContext, tmp_path: Path
     record_finding_from_item(qtbot, ctx, ws)
     attach_photos(qtbot, ctx, ws, tmp_path, monkeypatch)
 
-    ws.header.finish.click()
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "confirm", lambda _p, _title, text, yes="": asked.append(text) or True)
+    ws.header.finish.click()  # 2.2 failed (20 minutes away) and has no finding: asked first
     qtbot.waitUntil(lambda: ws.info is not None and ws.info.status == "completed", timeout=5000)
+    assert len(asked) == 1 and "2.2 窗口无人持续时间" in asked[0]
     assert not open_error_dialogs()
     assert ws.header.reopen.isVisibleTo(ws.header) and not ws.header.finish.isVisibleTo(ws.header)
     assert not ws.checklist.view.cards["wait_minutes"].editor.isEnabled()  # read-only now
@@ -217,3 +220,6 @@ def check_store(ctx: AppContext, visit_id: str) -> None:
                 "finding.add", "finding.revise", "photo.import", "photo.link", "visit.finish"} <= actions
         assert s.scalars(select(OutboxOp).where(OutboxOp.entity_id == visit_id)).first() is not None
         assert verify_chain(s) == []
+        finish = s.scalars(select(AuditEvent).where(AuditEvent.action == "visit.finish")).one()
+        assert finish.detail == {"unrecorded_failures": [
+            {"item": "absence_minutes", "label": "窗口无人持续时间"}]}

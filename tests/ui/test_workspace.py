@@ -118,3 +118,45 @@ def test_a_planned_visit_can_be_cancelled_with_a_reason(qtbot: QtBot, ctx: AppCo
         event = s.query(AuditEvent).filter(AuditEvent.action == "visit.cancel").one()
         assert event.detail == {"reason": "被检查单位当日停电停业"}
     ctx.tasks.wait()
+
+
+def test_finishing_with_failed_items_and_no_finding_asks_and_the_answer_is_on_record(
+        qtbot: QtBot, ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy import select
+
+    from fieldcheck import templates as tpl
+    from fieldcheck.domain.checklist import answer_item, publish_template
+    from fieldcheck.domain.findings import record_finding
+    from fieldcheck.domain.visits import start_new_visit
+    from fieldcheck.models import AuditEvent
+
+    body = {"key": "tiny_finish", "title": "小模板", "version": 1, "kinds": ["open"], "sections": [
+        {"key": "s", "title": "一、纪律", "items": [
+            {"key": "on_duty", "type": "yes_no", "label": "在岗"},
+            {"key": "badge", "type": "yes_no", "label": "佩戴工作牌"},
+            {"key": "tidy", "type": "yes_no", "label": "台面整洁"}]}]}
+    with ctx.store.write() as s:
+        version = publish_template(s, tpl.parse_template(body, "tiny_finish"))
+        unit = add_unit(s, "清河市市场监督管理局", "department")
+        visit_id = start_new_visit(s, unit_id=unit.id, kind="open", template_version_id=version.id).id
+        for key in ("on_duty", "badge", "tidy"):
+            answer_item(s, visit_id, key, "no")
+        record_finding(s, visit_id, category="discipline", description="离岗", item_key="on_duty")
+    ws = open_workspace(qtbot, ctx, visit_id)
+    asked: list[str] = []
+    answers = [False, True]
+    monkeypatch.setattr(dialogs, "confirm",
+                        lambda _p, _t, text, yes="": asked.append(text) or answers.pop(0))
+    ws.header.finish.click()
+    qtbot.waitUntil(lambda: len(asked) == 1)
+    assert "1.2 佩戴工作牌" in asked[0] and "1.3 台面整洁" in asked[0] and "在岗" not in asked[0]
+    ctx.tasks.wait()
+    qtbot.waitUntil(lambda: ctx.tasks.pending == 0)
+    assert ws.info is not None and ws.info.status == "in_progress"  # said no: still open
+    ws.header.finish.click()
+    qtbot.waitUntil(lambda: ws.info is not None and ws.info.status == "completed")
+    with ctx.store.read() as s:
+        event = s.scalars(select(AuditEvent).where(AuditEvent.action == "visit.finish")).one()
+    assert event.detail == {"unrecorded_failures": [{"item": "badge", "label": "佩戴工作牌"},
+                                                    {"item": "tidy", "label": "台面整洁"}]}
+    ctx.tasks.wait()

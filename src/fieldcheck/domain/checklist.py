@@ -210,6 +210,16 @@ def finish_problems(session: Session, visit: Visit) -> list[str]:
     return problems
 
 
+def unrecorded_failures(session: Session, visit: Visit) -> list[tpl.Item]:
+    """不合格 items (shown, failed) that no finding of the visit is linked to, in order."""
+    template = template_of(session, visit)
+    linked = set(session.scalars(
+        select(Finding.item_key).where(Finding.visit_id == visit.id, Finding.deleted.is_(False))
+    ))
+    return [item for item in tpl.failed_items(template, answers_of(session, visit.id))
+            if item.key not in linked]
+
+
 def finding_gaps(finding: Finding) -> list[str]:
     gaps = []
     if not finding.category:

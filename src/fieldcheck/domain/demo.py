@@ -89,6 +89,8 @@ def _candidates(item: tpl.Item, rng: random.Random, when: datetime) -> list[Any]
         low = int(item.minimum) if item.minimum is not None else 0
         high = int(item.maximum) if item.maximum is not None else low + 60
         return [rng.randint(low, min(high, low + 20)), rng.randint(low, min(high, low + 90))]
+    if item.type == "text" and item.prefill == "unit_contact":
+        return [rng.choice(["王立新（办公室主任）", "李海燕（行政部经理）", "赵振华（副总经理）"])]
     if item.type == "text":
         return [rng.choice(["情况正常", "现场查看，符合要求", "已核实相关台账"])]
     if item.type == "datetime":
@@ -211,7 +213,7 @@ def _visit(
         template_version_id=version.id if version else None, team=lead[2],
         lead_inspector_id=lead[0], member_ids=members, planned_for=day,
         started_at=start if done else None, ended_at=start + timedelta(minutes=rng.randint(40, 150)) if done else None,
-        place=rng.choice(city["places"]), status=status, confidential=plan.kind == VisitKind.UNANNOUNCED,
+        place=rng.choice(city["places_by_unit_kind"][plan.unit_kind]), status=status, confidential=plan.kind == VisitKind.UNANNOUNCED,
         parent_visit_id=None, title="", search_text="\n".join([unit_name, *finding_texts]),
     ))
 

@@ -20,6 +20,7 @@ from fieldcheck.ids import photo_id
 from fieldcheck.models import Photo, Visit
 from fieldcheck.models.coltypes import utcnow
 from fieldcheck.photos import IngestedPhoto, ingest_photo, scan_photos
+from fieldcheck.photos.scan import ScanReport, scan_report
 from fieldcheck.store.database import Store
 
 log = logging.getLogger(__name__)
@@ -129,6 +130,16 @@ def remove_photo(session: Session, photo_id: str) -> None:
 def photos_of(session: Session, visit_id: str) -> list[Photo]:
     query = select(Photo).where(Photo.visit_id == visit_id, Photo.deleted.is_(False))
     return list(session.scalars(query.order_by(Photo.taken_at, Photo.imported_at)))
+
+
+def scan_card_for_visit(session: Session, visit_id: str, folders: Iterable[Path]) -> ScanReport:
+    """Photos in folders (or a camera card) taken during the visit, and what was passed over."""
+    visit: Visit = get_visit(session, visit_id)
+    if visit.started_at is None:
+        raise ValidationError(tr("检查尚未开始，无法按时间匹配照片。"))
+    start = visit.started_at.astimezone().replace(tzinfo=None)
+    end = (visit.ended_at or utcnow()).astimezone().replace(tzinfo=None)
+    return scan_report(folders, start, end)
 
 
 def candidates_for_visit(session: Session, visit_id: str, folders: Iterable[Path]) -> list[tuple[Path, datetime]]:

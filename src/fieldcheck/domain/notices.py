@@ -18,15 +18,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fieldcheck import templates as tpl
 from fieldcheck.domain import numbering
 from fieldcheck.domain.changes import record_change
+from fieldcheck.domain.checklist import answers_of, template_of
 from fieldcheck.domain.findings import SEVERITY_NAMES, category_name, findings_of
 from fieldcheck.domain.notice_settings import BureauSettings
 from fieldcheck.domain.people import actor_of
-from fieldcheck.domain.visits import get_visit
+from fieldcheck.domain.visits import KIND_NAMES, get_visit
 from fieldcheck.errors import ReadOnlyError, ValidationError
 from fieldcheck.i18n import tr
-from fieldcheck.models import Inspector, LocalIdentity, Notice, Signature, Unit
+from fieldcheck.models import Inspector, LocalIdentity, Notice, Signature, Unit, Visit, VisitKind
 from fieldcheck.models.coltypes import utcnow
 from fieldcheck.notices import (
     FindingEntry,
@@ -125,16 +127,45 @@ def prefill_content(session: Session, visit_id: str, notice_type: NoticeType, se
         "place": visit.place or unit.name,
         "reply_deadline": format_date(today + timedelta(days=settings.reply_days)),
         "rectify_days": settings.reply_days,
-        "period": "",
+        "period": format_date(started.date()) if started else "",  # 通报 of one visit: its day
     }
-    fields = _service_fields(session, visit_id) if notice_type == NoticeType.SERVICE else {}
+    fields: dict[str, str] = {}
+    if notice_type == NoticeType.SERVICE:
+        fields = _service_fields(session, visit_id)
+    elif notice_type == NoticeType.RECORD:
+        fields = record_facts(session, visit, unit)
     return NoticeContent(
         type=notice_type, unit_name=unit.name, place=visit.place or unit.address, fields=fields,
         started_at=started.replace(tzinfo=None) if started else None,
         ended_at=ended.replace(tzinfo=None) if ended else None,
         inspectors=inspectors, findings=findings,
-        paragraphs=default_paragraphs(notice_type, context), issued_on=today,
+        paragraphs=default_paragraphs(notice_type, context, unit.kind), issued_on=today,
     )
+
+
+def _answer_text(item: tpl.Item, value: Any) -> str:
+    if item.type == "single":
+        option = item.option(str(value))
+        return option.label if option else str(value)
+    if item.type == "multi":
+        return "、".join(o.label for o in item.options if o.key in (value or []))
+    return str(value).strip()
+
+
+def record_facts(session: Session, visit: Visit, unit: Unit) -> dict[str, str]:
+    """检查方式 and 被检查单位负责人 of the 现场检查记录, from the checklist answers the template
+    marks with `prefill` (a 暗访 visit's kind, and the unit's contact, when none says)."""
+    facts = {"check_kind": KIND_NAMES.get(VisitKind(visit.kind), "") if visit.kind in set(VisitKind) else "",
+             "unit_contact": unit.contact}
+    if visit.template_version_id is None:
+        return facts
+    template = template_of(session, visit)
+    answers = answers_of(session, visit.id)
+    for item in tpl.visible_items(template, answers):
+        value = answers.get(item.key)
+        if item.prefill and value not in (None, "", []):
+            facts[item.prefill] = _answer_text(item, value)
+    return facts
 
 
 def _service_fields(session: Session, visit_id: str) -> dict[str, str]:

@@ -28,11 +28,28 @@ class QuickCode:
 
 
 @cache
-def quick_codes() -> tuple[QuickCode, ...]:
-    """The configurable one-key entries from resources/quick_codes.json."""
+def _quick_code_lists() -> dict[str, tuple[QuickCode, ...]]:
     with (resources_dir() / "quick_codes.json").open(encoding="utf-8") as f:
         data = json.load(f)
-    return tuple(QuickCode(c["code"], c["text"], c.get("key", "")) for c in data["codes"])
+
+    def read(rows: list[dict[str, str]]) -> tuple[QuickCode, ...]:
+        return tuple(QuickCode(c["code"], c["text"], c.get("key", "")) for c in rows)
+
+    lists = {"": read(data["codes"])}
+    for unit_kind, rows in data.get("codes_by_unit_kind", {}).items():
+        lists[str(unit_kind)] = read(rows)
+    return lists
+
+
+def quick_codes(unit_kind: str = "") -> tuple[QuickCode, ...]:
+    """The one-key entries from resources/quick_codes.json that fit the inspected unit's kind
+    (a service window's by default)."""
+    lists = _quick_code_lists()
+    return lists.get(unit_kind, lists[""])
+
+
+def all_quick_codes() -> tuple[QuickCode, ...]:
+    return tuple(code for codes in _quick_code_lists().values() for code in codes)
 
 
 def add_observation(
@@ -56,7 +73,7 @@ def add_quick_observation(
     session: Session, visit_id: str, code: str, at: datetime | None = None
 ) -> Observation:
     """One-key entry; `at` is when the key was pressed (the save may come a moment later)."""
-    match = next((q for q in quick_codes() if q.code == code), None)
+    match = next((q for q in all_quick_codes() if q.code == code), None)
     if match is None:
         raise ValidationError(tr("未知的快捷记录：{code}", code=code))
     return add_observation(session, visit_id, match.text, quick_code=code, at=at)

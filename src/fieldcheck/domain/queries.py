@@ -38,6 +38,9 @@ class VisitRow:
     ended_at: datetime | None
     confidential: bool
     finding_count: int
+    team: str = ""
+    place: str = ""
+    unit_address: str = ""
 
 
 def _filtered(query: Select[Any], f: VisitFilter) -> Select[Any]:
@@ -83,6 +86,7 @@ def page_visits(
     query = select(
         Visit.id, Visit.kind, Visit.status, Unit.name, Visit.title, Visit.planned_for,
         Visit.started_at, Visit.ended_at, Visit.confidential, findings,
+        Visit.team, Visit.place, Unit.address,
     ).join(Unit, Unit.id == Visit.unit_id)
     query = _filtered(query, f)
     if after_id is not None:
@@ -95,3 +99,8 @@ def page_visits(
 
 def planned_for_day(session: Session, day: date) -> list[VisitRow]:
     return page_visits(session, VisitFilter(planned_on=day, status="planned"), 0, 200)
+
+
+def in_progress(session: Session) -> list[VisitRow]:
+    """Visits started and not finished, newest first (to continue after a restart)."""
+    return page_visits(session, VisitFilter(status="in_progress"), 0, 20)

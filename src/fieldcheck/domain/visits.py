@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -46,11 +47,12 @@ def get_visit(session: Session, visit_id: str) -> Visit:
 def ensure_editable(visit: Visit) -> None:
     """Only a visit in progress takes answers, observations, findings and photos."""
     if visit.status == VisitStatus.COMPLETED:
-        raise ReadOnlyError(tr("该检查已结束，内容只读。如需修改，请先“重新打开”检查（将被记录）。"))
+        raise ReadOnlyError(tr("该检查已结束，内容只读。")).with_gui_advice(
+            tr("如需修改，请先“重新打开”检查（将被记录）。"))
     if visit.status == VisitStatus.CANCELLED:
         raise ReadOnlyError(tr("该检查已取消，不能再修改。"))
     if visit.status == VisitStatus.PLANNED:
-        raise ReadOnlyError(tr("该检查尚未开始，请先点击“开始检查”。"))
+        raise ReadOnlyError(tr("该检查尚未开始。")).with_gui_advice(tr("请先点击“开始检查”。"))
 
 
 def search_text_of(session: Session, visit: Visit) -> str:
@@ -153,18 +155,35 @@ def update_visit_details(
     return visit
 
 
-def finish_visit(session: Session, visit_id: str, at: datetime | None = None) -> Visit:
-    """Complete the visit, or raise ValidationError listing exactly what is missing."""
-    from fieldcheck.domain.checklist import finish_problems
+def finish_visit(
+    session: Session, visit_id: str, at: datetime | None = None,
+    acknowledged_failures: Sequence[str] | None = None,
+) -> Visit:
+    """Complete the visit, or raise ValidationError listing exactly what is missing.
+
+    `acknowledged_failures` are the keys of 不合格 items without a finding that the inspector
+    confirmed finishing with; given, it must cover every such item, and the audit event of
+    the finish names them.
+    """
+    from fieldcheck.domain.checklist import finish_problems, unrecorded_failures
 
     visit = get_visit(session, visit_id)
     ensure_editable(visit)
     problems = finish_problems(session, visit)
     if problems:
         raise ValidationError(tr("检查还不能结束，请补全以下内容："), problems)
+    unrecorded = unrecorded_failures(session, visit)
+    detail = None
+    if acknowledged_failures is not None:
+        unconfirmed = [i for i in unrecorded if i.key not in set(acknowledged_failures)]
+        if unconfirmed:
+            raise ValidationError(tr("以下不合格条目还没有记录问题，也未确认不记录："),
+                                  [i.label for i in unconfirmed])
+        if unrecorded:
+            detail = {"unrecorded_failures": [{"item": i.key, "label": i.label} for i in unrecorded]}
     visit.status = VisitStatus.COMPLETED
     visit.ended_at = at or utcnow()
-    record_change(session, actor_of(session), "visit.finish", visit)
+    record_change(session, actor_of(session), "visit.finish", visit, detail)
     return visit
 
 

@@ -53,6 +53,10 @@ def _build(content: NoticeContent, settings: NoticeSettings) -> RenderedNotice:
     canvas.setAuthor(settings.issuer_name)
     canvas.setSubject(content.unit_name)
     canvas.setCreator("FieldCheck")
+    # invariant=True keeps the bytes reproducible (an issued PDF is hashed) but would date the
+    # file 2000-01-01: the notice's own date is its creation date, with no time or zone.
+    issued = content.issued_on
+    canvas.setDateFormatter(lambda *_now: f"D:{issued.year:04d}{issued.month:02d}{issued.day:02d}")
     doc = NoticeDocument(canvas, book, content, settings, texts)
     if texts.layout == "form":
         write_form(doc)

@@ -45,7 +45,8 @@ class NoticeTexts:
     title: str  # 效能监察整改通知书
     layout: str  # "official" (红头公文) or "form" (表格式记录)
     recipient: str
-    paragraphs: tuple[str, ...]
+    paragraphs: tuple[str, ...]  # for a service window (the default)
+    paragraphs_by_unit_kind: Mapping[str, tuple[str, ...]]  # department, enterprise, project
     fields: tuple[FormField, ...]
     order: tuple[str, ...]  # form sections: fields, body, signatures
     body_style: str  # "body" (三号 on the grid) or "note" (small print, e.g. 送达回证 说明)
@@ -87,6 +88,8 @@ def load_texts(notice_type: NoticeType) -> NoticeTexts:
             layout=str(data.get("layout", "official")),
             recipient=str(data.get("recipient", "{unit_name}：")),
             paragraphs=tuple(str(p) for p in data.get("paragraphs", [])),
+            paragraphs_by_unit_kind={str(kind): tuple(str(p) for p in paras) for kind, paras
+                                     in data.get("paragraphs_by_unit_kind", {}).items()},
             fields=tuple(FormField(**f) for f in data.get("fields", [])),
             order=tuple(data.get("order", ["fields", "body", "signatures"])),
             body_style=str(data.get("body_style", "body")),
@@ -122,13 +125,17 @@ def fill(template: str, context: Mapping[str, object]) -> str:
                              template=template, reason=exc)) from exc
 
 
-def default_paragraphs(notice_type: NoticeType, context: Mapping[str, object]) -> list[str]:
-    """The type's fixed paragraphs with the visit's facts filled in, ready to be edited.
+def default_paragraphs(notice_type: NoticeType, context: Mapping[str, object],
+                       unit_kind: str = "") -> list[str]:
+    """The type's fixed paragraphs with the visit's facts filled in, ready to be edited; the
+    wording written for the inspected unit's kind when the texts have one.
 
     Context keys used by the shipped texts: unit_name, issuer_name, inspection_date, place,
     reply_deadline, rectify_days, document_name, document_number, period.
     """
-    return [fill(p, context) for p in load_texts(NoticeType(notice_type)).paragraphs]
+    texts = load_texts(NoticeType(notice_type))
+    paragraphs = texts.paragraphs_by_unit_kind.get(unit_kind, texts.paragraphs)
+    return [fill(p, context) for p in paragraphs]
 
 
 def default_title(notice_type: NoticeType) -> str:

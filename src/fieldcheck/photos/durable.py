@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Final
 
-from fieldcheck.errors import PhotoError
+from fieldcheck.errors import PhotoError, os_error_text
 from fieldcheck.i18n import tr
 
 TEMP_PREFIX: Final = ".tmp-"
@@ -108,7 +108,7 @@ def write_error(exc: OSError, name: str) -> PhotoError:
     """The message a person sees when saving a photo failed."""
     if exc.errno in _DISK_FULL:
         return PhotoError(tr("磁盘空间已满，照片 {name} 未能保存；请清理磁盘后重新导入", name=name))
-    reason = exc.strerror or str(exc)
+    reason = os_error_text(exc)
     return PhotoError(tr("照片 {name} 未能保存：{reason}", name=name, reason=reason))
 
 

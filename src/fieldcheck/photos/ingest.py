@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Final
 
-from fieldcheck.errors import PhotoError
+from fieldcheck.errors import PhotoError, os_error_text
 from fieldcheck.i18n import tr
 from fieldcheck.photos.durable import write_error
 from fieldcheck.photos.exif import read_photo_exif
@@ -129,7 +129,7 @@ def _read_source(source: Path, name: str) -> bytes:
         _check_size(info.st_size, name)
         data = _read_up_to(source, info.st_size + 1)
     except OSError as exc:
-        reason = exc.strerror or str(exc)
+        reason = os_error_text(exc)
         raise PhotoError(tr("无法读取照片 {name}：{reason}", name=name, reason=reason)) from exc
     if len(data) != info.st_size:
         raise PhotoError(tr("照片 {name} 在读取时发生了变化（可能仍在复制），请稍后重新导入", name=name))

@@ -8,10 +8,53 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from fieldcheck.photos.exif import read_taken_at
+from fieldcheck.photos.imaging import open_lazily
+
+
+@dataclass
+class ScanReport:
+    """What a scan found, and how many files it passed over and why."""
+
+    found: list[tuple[Path, datetime]] = field(default_factory=list)
+    outside: int = 0  # photos taken before or after the visit
+    no_time: int = 0  # images without a recorded time (screenshots, edited copies)
+    not_image: int = 0  # videos, sidecar files, unreadable files
+
+
+def scan_report(
+    paths: Iterable[Path], start: datetime, end: datetime, slack: timedelta = timedelta(minutes=10),
+) -> ScanReport:
+    """Like scan_photos, counting the files passed over by reason."""
+    low = _naive_local(start) - slack
+    high = _naive_local(end) + slack
+    report = ScanReport()
+    for path in _files_under(paths):
+        taken_at = read_taken_at(path)
+        if taken_at is None:
+            if is_image(path):
+                report.no_time += 1
+            else:
+                report.not_image += 1
+        elif low <= taken_at <= high:
+            report.found.append((path, taken_at))
+        else:
+            report.outside += 1
+    report.found.sort(key=lambda item: (item[1], str(item[0])))
+    return report
+
+
+def is_image(path: Path) -> bool:
+    """Whether the file's header is a photo format FieldCheck imports (reads the header only)."""
+    try:
+        with open_lazily(path):
+            return True
+    except Exception:  # any unreadable or foreign file
+        return False
 
 
 def scan_photos(

@@ -14,7 +14,8 @@ from sqlalchemy import Connection, Engine, create_engine, event, select, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from fieldcheck.errors import StoreError
+from fieldcheck import datadir
+from fieldcheck.errors import StoreError, os_error_text
 from fieldcheck.i18n import tr
 from fieldcheck.ids import uuid7
 from fieldcheck.models import LocalIdentity
@@ -23,7 +24,7 @@ from fieldcheck.store.schema import SCHEMA_HEAD
 
 log = logging.getLogger(__name__)
 
-DB_NAME = "fieldcheck.db"
+DB_NAME = datadir.DB_NAME
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 3000
 
@@ -163,7 +164,7 @@ def open_store(data_dir: Path, *, migrate_to: str = "head") -> Store:
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise StoreError(tr("无法创建数据目录 {path}：{error}", path=data_dir, error=exc)) from exc
+        raise StoreError(tr("无法创建数据目录 {path}：{error}", path=data_dir, error=os_error_text(exc))) from exc
     path = data_dir / DB_NAME
     _check_is_sqlite(path)
     existed = path.exists() and path.stat().st_size > 0

@@ -7,6 +7,7 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
+from fieldcheck.errors import os_error_text
 from fieldcheck.i18n import tr
 from fieldcheck.paths import resources_dir
 from fieldcheck.templates.model import Template
@@ -26,7 +27,7 @@ def load_template(path: str | Path, categories: Collection[str] | None = None) -
     try:
         data = path.read_bytes()
     except OSError as e:
-        problem = tr("无法读取文件：{error}", error=e.strerror or str(e))
+        problem = tr("无法读取文件：{error}", error=os_error_text(e))
         raise MalformedTemplateError([TemplateProblem(path.name, problem)]) from e
     try:
         # utf-8-sig: Windows Notepad saves UTF-8 with a byte-order mark.

@@ -34,6 +34,10 @@ NA = "na"  # 不适用
 VISIT_KINDS: tuple[str, ...] = ("open", "unannounced", "reinspection", "project")
 SEVERITIES: tuple[str, ...] = ("minor", "major", "serious")
 
+# Facts of the 现场检查记录 an item's answer can fill in (the template marks it with "prefill"),
+# so the record need not ask again what the checklist already holds.
+PREFILL_FIELDS: tuple[str, ...] = ("check_kind", "unit_contact")  # 检查方式, 被检查单位负责人
+
 # The fail condition a yes_no item gets when its template gives none.
 DEFAULT_YES_NO_FAIL = 'value == "no"'
 
@@ -73,6 +77,7 @@ class Item:
     suggested_finding: SuggestedFinding | None = None
     photo_on_fail: bool = False
     visible_if: Expression | None = None
+    prefill: str = ""  # one of PREFILL_FIELDS, or ""
 
     @property
     def option_keys(self) -> tuple[str, ...]:

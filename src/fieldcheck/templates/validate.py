@@ -20,8 +20,10 @@ from fieldcheck.templates.model import (
     ITEM_TYPES,
     MULTI,
     NUMBER,
+    PREFILL_FIELDS,
     SEVERITIES,
     SINGLE,
+    TEXT,
     VISIT_KINDS,
     YES_NO,
     Item,
@@ -65,6 +67,7 @@ _ITEM_FIELDS = {
     "suggested_finding": "object",
     "photo_on_fail": "bool",
     "visible_if": "str",
+    "prefill": "str",
 }
 _OPTION_FIELDS = {"key": "str", "label": "str"}
 _FINDING_FIELDS = {
@@ -81,6 +84,7 @@ _ONLY_FOR = {
     "min": (NUMBER,),
     "max": (NUMBER,),
     "allow_na": (YES_NO,),
+    "prefill": (SINGLE, MULTI, TEXT),
 }
 # An item key is also a name in conditions, so it cannot be a word of the language.
 _RESERVED_KEYS = KEYWORDS | set(FUNCTIONS) | {VALUE_NAME}
@@ -122,6 +126,11 @@ def parse_template(
         section = _parse_section(raw_section, s_index, known, cats, section_keys, sink)
         if section is not None:
             sections.append(section)
+    for field in PREFILL_FIELDS:
+        marked = [i.key for s in sections for i in s.items if i.prefill == field]
+        if len(marked) > 1:
+            top_report(tr("prefill {field} 只能标在一个条目上，实际标在：{keys}", field=field,
+                          keys="、".join(marked)))
     sink.raise_if_any()
     return Template(
         key=top["key"],
@@ -299,6 +308,10 @@ def _parse_item(
     if "visible_if" in f:
         visible_if = check_condition(f["visible_if"], "visible_if", key, known, report)
     finding = _parse_finding(f.get("suggested_finding"), categories, report)
+    prefill = f.get("prefill", "")
+    if prefill and prefill not in PREFILL_FIELDS:
+        report(tr("字段 prefill 的值 {value} 未知（可用：{allowed}）", value=repr(prefill),
+                  allowed="、".join(PREFILL_FIELDS)))
     if fail_source is None:
         for name in ("suggested_finding", "photo_on_fail"):
             if name in f and f[name]:
@@ -320,6 +333,7 @@ def _parse_item(
         suggested_finding=finding,
         photo_on_fail=f.get("photo_on_fail", False),
         visible_if=visible_if,
+        prefill=prefill if prefill in PREFILL_FIELDS else "",
     )
 
 

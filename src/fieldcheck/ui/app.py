@@ -16,15 +16,20 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from fieldcheck import __version__
-from fieldcheck.i18n import tr
-from fieldcheck.ui.boot import Boot, Opened
-from fieldcheck.ui.common.errors import install_exception_hooks
+from fieldcheck.datadir import DataDirBusy, DataDirLock
+from fieldcheck.errors import FieldCheckError
+from fieldcheck.i18n import language, tr
+from fieldcheck.ui.boot import EXIT_STORE_ERROR, Boot, Opened
+from fieldcheck.ui.common.errors import install_exception_hooks, show_exception
+from fieldcheck.ui.common.qt_language import install_qt_translations
 from fieldcheck.ui.common.style import apply_style
 from fieldcheck.ui.common.tasks import Tasks
 from fieldcheck.ui.main_window import MainWindow
+from fieldcheck.ui.single_instance import WindowBeacon, ask_running_window
 
 log = logging.getLogger(__name__)
 
+EXIT_BUSY = 3  # another FieldCheck program writes the data folder
 LOG_BYTES = 1_000_000
 LOG_BACKUPS = 5
 
@@ -58,6 +63,7 @@ def make_application() -> QApplication:
     app.setOrganizationName("FieldCheck")
     app.setApplicationDisplayName(tr("效能监察现场检查"))
     app.setApplicationVersion(__version__)
+    install_qt_translations(app, language())
     apply_style(app)
     return app
 
@@ -92,17 +98,44 @@ def _exit_when_list_shown(app: QApplication, window: MainWindow) -> None:
 
 
 def run_app(data_dir: Path, demo: bool) -> int:
-    setup_logging(data_dir)
-    log.info("FieldCheck %s starting, data dir %s, demo=%s", __version__, data_dir, demo)
     app = make_application()
     install_exception_hooks()
-    window, boot, tasks = build(data_dir, demo)
-    boot.quit_requested.connect(app.exit)
-    if os.environ.get("FIELDCHECK_EXIT_WHEN_SHOWN"):
-        boot.ready.connect(lambda _opened: _exit_when_list_shown(app, window))
-    code = app.exec()
-    tasks.wait()
-    if window.ctx is not None:
-        window.ctx.store.close()
-    log.info("FieldCheck exits with %s", code)
-    return code
+    lock = DataDirLock(data_dir)
+    try:
+        held = lock.try_acquire()
+    except FieldCheckError as exc:
+        show_exception(None, exc, block=True)
+        return EXIT_STORE_ERROR
+    if not held:
+        return _second_start(data_dir, lock)
+    try:
+        setup_logging(data_dir)
+        log.info("FieldCheck %s starting, data dir %s, demo=%s", __version__, data_dir, demo)
+        window, boot, tasks = build(data_dir, demo)
+        WindowBeacon(data_dir, window)
+        boot.quit_requested.connect(app.exit)
+        if os.environ.get("FIELDCHECK_EXIT_WHEN_SHOWN"):
+            boot.ready.connect(lambda _opened: _exit_when_list_shown(app, window))
+        code = app.exec()
+        tasks.wait()
+        if window.ctx is not None:
+            window.ctx.store.close()
+        log.info("FieldCheck exits with %s", code)
+        return code
+    finally:
+        lock.release()
+
+
+def _second_start(data_dir: Path, lock: DataDirLock) -> int:
+    """The folder is taken: bring its window forward, or say who holds it."""
+    if ask_running_window(data_dir):
+        print(tr("FieldCheck 已在使用数据目录 {path}，已切换到正在运行的窗口。", path=data_dir))
+        return 0
+    try:
+        lock.acquire()
+    except DataDirBusy as exc:  # a command-line import, or a window that does not answer
+        print(tr("错误：{message}", message=exc), file=sys.stderr)
+        show_exception(None, exc, block=True)
+        return EXIT_BUSY
+    lock.release()  # freed meanwhile: the other program just ended
+    return run_app(data_dir, demo=False)

@@ -30,7 +30,8 @@ class MainWindow(QMainWindow):
         self.visits: VisitsScreen | None = None
         self.workspace: VisitWorkspace | None = None
         self.start_dialog: StartVisitDialog | None = None
-        self.setWindowTitle(tr("效能监察现场检查") + (" — " + tr("演示数据") if demo else ""))
+        self.demo = demo
+        self.show_title(tr("检查列表"))
         self.setMinimumSize(1200, 720)
         body = QWidget()
         column = QVBoxLayout(body)
@@ -44,6 +45,10 @@ class MainWindow(QMainWindow):
         column.addWidget(self.stack, 1)
         self.setCentralWidget(body)
         self._restore_geometry()
+
+    def show_title(self, what: str) -> None:
+        """What is on screen; Qt adds the application's name (applicationDisplayName)."""
+        self.setWindowTitle(what + (" — " + tr("演示数据") if self.demo else ""))
 
     def _app_bar(self, demo: bool) -> QWidget:
         bar = QWidget()
@@ -91,6 +96,7 @@ class MainWindow(QMainWindow):
         self.workspace = VisitWorkspace(self.ctx, visit_id)
         self.workspace.back_requested.connect(self.show_list)
         self.workspace.visit_changed.connect(self._visit_changed)
+        self.workspace.unit_shown.connect(self.show_title)
         self.stack.addWidget(self.workspace)
         self.stack.setCurrentWidget(self.workspace)
         return self.workspace
@@ -111,6 +117,7 @@ class MainWindow(QMainWindow):
             return
         self._close_workspace()
         self.stack.setCurrentWidget(self.visits)
+        self.show_title(tr("检查列表"))
         self.visits.refresh()
 
     def start_visit(self) -> StartVisitDialog:

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDateTimeEdit,
     QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
@@ -31,6 +30,8 @@ from PySide6.QtWidgets import (
 
 from fieldcheck.i18n import tr
 from fieldcheck.templates import Item
+from fieldcheck.ui.common.dates import DateTimeField
+from fieldcheck.ui.common.widgets import set_read_only
 
 # Text is saved at most this long after the first unsaved keystroke, even while typing goes
 # on (a throttle, not a debounce): a kill -9 can lose at most this much of what was typed.
@@ -257,7 +258,8 @@ class TextEditor(AnswerEditor):
         self.edit.setPlainText(self._saved)
 
     def set_read_only(self, read_only: bool) -> None:
-        self.edit.setReadOnly(read_only)
+        set_read_only(self.edit, read_only)
+        self.edit.setPlaceholderText("" if read_only else tr("在此填写…"))
 
     def focus_target(self) -> QWidget:
         return self.edit
@@ -268,12 +270,8 @@ class DateTimeEditor(AnswerEditor):
         super().__init__(item, parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.edit = QDateTimeEdit()
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self._blank = QDateTime(2000, 1, 1, 0, 0, 0)
-        self.edit.setMinimumDateTime(self._blank)
-        self.edit.setSpecialValueText(tr("未填"))
+        self.edit = DateTimeField("yyyy-MM-dd HH:mm", tr("未填"))
+        self._blank = self.edit.minimumDateTime()
         self.edit.setMinimumWidth(180)
         self.now = QPushButton(tr("现在"))
         self.now.clicked.connect(lambda: self.edit.setDateTime(QDateTime.currentDateTime()))

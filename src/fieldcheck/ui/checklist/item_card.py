@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButto
 from fieldcheck.i18n import tr
 from fieldcheck.templates import Item
 from fieldcheck.ui.checklist.editors import TYPING_PAUSE_MS, PhotoEditor, editor_for
-from fieldcheck.ui.common.widgets import button, label
+from fieldcheck.ui.common.widgets import button, label, set_read_only
 
 
 class ItemCard(QFrame):
@@ -43,8 +43,9 @@ class ItemCard(QFrame):
     def _title_row(self, number: str) -> QHBoxLayout:
         row = QHBoxLayout()
         row.setSpacing(6)
-        title = label(f"{number}  {self.item.label}", "itemLabel", wrap=True)
-        row.addWidget(title, 1)
+        self.title = label(f"{number}  {self.item.label}", "itemLabel", wrap=True)
+        self.number = number
+        row.addWidget(self.title, 1)
         if self.item.required:
             mark = label(tr("必答"), "required")
             mark.setToolTip(tr("结束检查前必须回答"))
@@ -79,6 +80,12 @@ class ItemCard(QFrame):
         self.to_finding.hide()
         row.addWidget(self.to_finding)
         return row
+
+    def set_number(self, number: str) -> None:
+        """Numbers count shown items only, so they change as items appear and disappear."""
+        if number != self.number:
+            self.number = number
+            self.title.setText(f"{number}  {self.item.label}")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.note and event.type() == QEvent.Type.FocusOut:
@@ -120,4 +127,5 @@ class ItemCard(QFrame):
         self.photo_info.setText(info)
         self.photo_info.setVisible(bool(info))
         self.editor.set_read_only(read_only)
-        self.note.setReadOnly(read_only)
+        set_read_only(self.note, read_only)
+        self.note.setPlaceholderText("" if read_only else tr("备注（可选）"))

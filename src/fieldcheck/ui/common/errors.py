@@ -35,6 +35,12 @@ from fieldcheck.i18n import tr
 log = logging.getLogger(__name__)
 
 
+def gui_message(exc: BaseException) -> str:
+    """The message, with what to click in the app when the error says so."""
+    advice = getattr(exc, "gui_advice", "")
+    return f"{exc}{advice}" if advice else str(exc)
+
+
 def details_of(exc: BaseException) -> str:
     return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
 
@@ -58,7 +64,7 @@ class ErrorDialog(QDialog):
         icon.setPixmap(self.style().standardIcon(kind).pixmap(36, 36))
         icon.setAlignment(Qt.AlignmentFlag.AlignTop)
         head.addWidget(icon)
-        self.message = QLabel(str(exc) if known else tr(
+        self.message = QLabel(gui_message(exc) if known else tr(
             "程序遇到了一个意外错误，刚才的操作可能没有完成。已保存的内容不受影响。"
             "请点击“复制详情”，把内容发给技术支持。"))
         self.message.setObjectName("errorMessage")

@@ -96,6 +96,9 @@ QToolTip {{ background: white; color: {INK}; border: 1px solid {LINE}; padding: 
 #bigNumber {{ font-size: 13pt; font-weight: 600; color: {NAVY}; }}
 #banner {{ background: #fff8e6; border: 1px solid #f0d9a4; border-radius: 4px; padding: 6px 10px;
     color: #6b4e00; }}
+#continueBanner {{ background: #fff8e6; border: 1px solid #f0d9a4; border-left: 4px solid #e0a526;
+    border-radius: 6px; }}
+#continueBanner QLabel {{ color: #5c4300; font-weight: 600; }}
 #emptyHint {{ color: {MUTED}; padding: 16px; }}
 
 #itemCard {{ background: white; border: 1px solid {LINE}; border-radius: 6px; }}
@@ -103,6 +106,7 @@ QToolTip {{ background: white; color: {INK}; border: 1px solid {LINE}; padding: 
     border-left: 4px solid {ACCENT}; }}
 #itemCard[missing="true"] {{ border: 1px solid #e0a526; border-left: 4px solid #e0a526; }}
 #itemLabel {{ font-weight: 600; }}
+#hiddenSign {{ color: {MUTED}; font-size: 9.5pt; padding-top: 6px; }}
 #required {{ color: {ACCENT}; font-weight: 600; }}
 #failedTag {{ color: {ACCENT}; font-weight: 600; }}
 
@@ -127,6 +131,8 @@ QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QSpinBox:focus, QDoubleS
 QDateEdit:focus, QDateTimeEdit:focus {{ border: 1px solid {NAVY}; }}
 QLineEdit:disabled, QPlainTextEdit:disabled, QComboBox:disabled, QDoubleSpinBox:disabled,
 QDateTimeEdit:disabled {{ background: #f5f6f7; color: #5f656e; }}
+QLineEdit[readOnly="true"], QPlainTextEdit[readOnly="true"] {{ background: #f5f6f7;
+    color: #5f656e; border-color: {LINE}; }}
 QRadioButton, QCheckBox {{ spacing: 6px; }}
 QRadioButton:focus, QCheckBox:focus {{ color: {NAVY}; }}
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
 
 from fieldcheck.ui.common.style import MUTED
 
@@ -42,6 +42,15 @@ def button(text: str, name: str = "", *, tip: str = "") -> QPushButton:
     if tip:
         widget.setToolTip(tip)
     return widget
+
+
+def set_read_only(widget: QLineEdit | QPlainTextEdit, read_only: bool) -> None:
+    """Read-only, and looking it (the style sheet's [readOnly="true"] needs a re-polish)."""
+    if widget.isReadOnly() != read_only:
+        widget.setReadOnly(read_only)
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
+        widget.update()
 
 
 def card(name: str = "card") -> QFrame:

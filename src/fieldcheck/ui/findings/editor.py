@@ -14,7 +14,6 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -31,6 +30,8 @@ from PySide6.QtWidgets import (
 from fieldcheck.domain.findings import categories
 from fieldcheck.i18n import tr
 from fieldcheck.ui.checklist.editors import TYPING_PAUSE_MS
+from fieldcheck.ui.common.dates import DateTimeField
+from fieldcheck.ui.common.guard import GuardedDialog
 from fieldcheck.ui.common.labels import severities
 from fieldcheck.ui.common.widgets import button, label
 from fieldcheck.ui.findings.data import FindingRow
@@ -47,7 +48,7 @@ def _text_box(lines: int, placeholder: str) -> QPlainTextEdit:
     return box
 
 
-class FindingEditor(QDialog):
+class FindingEditor(GuardedDialog):
     save_requested = Signal(object, dict, list)  # finding id or None, fields, photo ids
     draft_changed = Signal(object, dict, list)  # the same, while typing (kept on the laptop)
     add_photos_requested = Signal()
@@ -58,6 +59,7 @@ class FindingEditor(QDialog):
         self.finding_id = finding.id if finding else None
         self.linked = set(finding.photo_ids) if finding else set()
         self.setWindowTitle(tr("编辑问题") if finding else tr("记录问题"))
+        self._start: tuple[dict[str, Any], list[str]] = ({}, [])
         self.resize(780, 760)
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
@@ -86,12 +88,36 @@ class FindingEditor(QDialog):
         layout.addWidget(box)
         if finding is not None:
             self.fill(finding.fields())
+        self.read_only = False
+        self.mark_clean()
         self._watch_changes()
+
+    def mark_clean(self) -> None:
+        """What the form holds now is the starting point (a saved finding or a suggestion)."""
+        self._start = (self.values(), sorted(self.photo_ids()))
+
+    def has_unsaved(self) -> bool:
+        return not self.read_only and (self.values(), sorted(self.photo_ids())) != self._start
+
+    def can_keep_draft(self) -> bool:
+        return self.ok.isEnabled()
+
+    def set_read_only(self) -> None:
+        """A finding of a finished visit: shown, not edited (and looking so)."""
+        self.read_only = True
+        self.ok.setEnabled(False)
+        for box in (self.description, self.legal_basis, self.requirement):
+            box.setReadOnly(True)
+        self.responsible.setReadOnly(True)
+        for widget in (self.category, self.severity, self.item, self.has_deadline, self.deadline,
+                       self.photos):
+            widget.setEnabled(False)
 
     def _watch_changes(self) -> None:
         """Keep what is typed (throttled like the checklist), so a crash loses nothing."""
         self._draft_timer = QTimer(self, singleShot=True, interval=TYPING_PAUSE_MS)
         self._draft_timer.timeout.connect(self.keep_draft)
+        self.finished.connect(lambda _r: self._draft_timer.stop())  # closed: nothing more to keep
 
         def touched(*_args: object) -> None:
             if not self._draft_timer.isActive():
@@ -129,9 +155,8 @@ class FindingEditor(QDialog):
             self.item.addItem(text, key)
         self.requirement = _text_box(2, tr("整改要求，例如：立即整改，并书面报送整改情况"))
         self.has_deadline = QCheckBox(tr("设定整改期限"))
-        self.deadline = QDateEdit(QDate.currentDate().addDays(DEFAULT_DEADLINE_DAYS))
-        self.deadline.setCalendarPopup(True)
-        self.deadline.setDisplayFormat("yyyy-MM-dd")
+        self.deadline = DateTimeField("yyyy-MM-dd")
+        self.deadline.setDate(QDate.currentDate().addDays(DEFAULT_DEADLINE_DAYS))
         self.deadline.setEnabled(False)
         self.has_deadline.toggled.connect(self.deadline.setEnabled)
         deadline_row = QHBoxLayout()

@@ -25,6 +25,7 @@ from fieldcheck.i18n import tr
 from fieldcheck.ui.common import dialogs
 from fieldcheck.ui.common.context import AppContext
 from fieldcheck.ui.common.errors import show_exception
+from fieldcheck.ui.common.guard import KEEP_DRAFT
 from fieldcheck.ui.common.style import SEVERITY_COLOURS
 from fieldcheck.ui.common.widgets import button, label
 from fieldcheck.ui.findings import data
@@ -47,6 +48,7 @@ class FindingsPanel(QWidget):
         self.rows: list[FindingRow] = []
         self.items: list[tuple[str, str]] = []
         self.editor: FindingEditor | None = None
+        self.draft: dict[str, Any] | None = None  # the unsaved finding kept on the laptop
         self._awaiting_import = False
         self._new_photo_ids: set[str] = set()
         layout = QVBoxLayout(self)
@@ -97,13 +99,18 @@ class FindingsPanel(QWidget):
 
     def _restore_draft(self, draft: dict[str, Any] | None) -> None:
         """A finding was being typed when the app last stopped: reopen it as it was."""
+        self.draft = draft
         if draft is None or self.read_only or self.editor is not None and self.editor.isVisible():
             return
+        self._open_draft(draft, tr("恢复未保存的问题（上次未保存即退出）"))
+
+    def _open_draft(self, draft: dict[str, Any], title: str) -> FindingEditor:
         row = next((r for r in self.rows if r.id == draft.get("finding_id")), None)
         editor = self._open_editor(row)
         editor.fill(draft["fields"])
         editor.check_photos(draft.get("photo_ids") or [])
-        editor.setWindowTitle(tr("恢复未保存的问题（上次未保存即退出）"))
+        editor.setWindowTitle(title)
+        return editor
 
     def set_read_only(self, read_only: bool) -> None:
         self.read_only = read_only
@@ -161,30 +168,45 @@ class FindingsPanel(QWidget):
         """Open the editor for a new finding, prefilled from a failed item's suggestion."""
         if self.read_only:
             return None
+        if self.draft is not None:  # one unsaved finding at a time: finish or discard it first
+            return self._open_draft(self.draft, tr("继续未保存的问题（草稿）"))
         editor = self._open_editor(None)
         if prefill:
             editor.fill(prefill)
+            editor.mark_clean()
         return editor
 
     def edit(self, row: FindingRow | None) -> FindingEditor | None:
-        return self._open_editor(row) if row is not None else None
+        if row is None:
+            return None
+        if self.draft is not None and not self.read_only and self.draft.get("finding_id") == row.id:
+            return self._open_draft(self.draft, tr("继续未保存的修改（草稿）"))
+        return self._open_editor(row)
 
     def _open_editor(self, row: FindingRow | None) -> FindingEditor:
         self.editor = FindingEditor(row, self.items, self.photo_model.rows, self.photo_model.icons, self)
-        self.editor.save_requested.connect(self._save)
-        self.editor.draft_changed.connect(self._keep_draft)
-        self.editor.rejected.connect(self._drop_draft)
-        self.editor.add_photos_requested.connect(self._add_photos)
+        editor = self.editor
+        editor.save_requested.connect(self._save)
+        editor.draft_changed.connect(self._keep_draft)
+        editor.rejected.connect(lambda: self._closed(editor))
+        editor.add_photos_requested.connect(self._add_photos)
         if self.read_only:
-            self.editor.ok.setEnabled(False)
-        self.editor.open()
-        return self.editor
+            editor.set_read_only()
+        editor.open()
+        return editor
+
+    def _closed(self, editor: FindingEditor) -> None:
+        """Closed without saving: a draft the person chose to keep stays, anything else goes."""
+        if editor.outcome != KEEP_DRAFT and not editor.read_only:
+            self._drop_draft()
 
     def _keep_draft(self, finding_id: str | None, fields: dict[str, Any], photo_ids: list[str]) -> None:
+        self.draft = {"finding_id": finding_id, "fields": fields, "photo_ids": photo_ids}
         self.ctx.tasks.write(data.keep_draft, self.ctx.store, self.visit_id, finding_id, fields,
                              photo_ids, owner=self)
 
     def _drop_draft(self) -> None:
+        self.draft = None
         self.ctx.tasks.write(data.drop_draft, self.ctx.store, self.visit_id, owner=self)
 
     def _save(self, finding_id: str | None, fields: dict[str, Any], photo_ids: list[str]) -> None:
@@ -194,6 +216,7 @@ class FindingsPanel(QWidget):
                              on_error=lambda exc: self._save_failed(editor, exc))
 
     def _saved(self, editor: FindingEditor | None, rows: list[FindingRow]) -> None:
+        self.draft = None  # dropped in the same transaction as the save
         if editor is not None:
             editor.saved()
         self._show(rows)

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLineEdit,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldcheck.i18n import tr
+from fieldcheck.ui.common.guard import GuardedDialog
 from fieldcheck.ui.common.tasks import Tasks
 from fieldcheck.ui.common.widgets import label
 
@@ -28,7 +28,7 @@ def save_identity(store: Store, name: str, credential_no: str) -> Identity:
     return store.set_identity(name, credential_no)
 
 
-class IdentityDialog(QDialog):
+class IdentityDialog(GuardedDialog):
     saved = Signal(object)  # Identity
 
     def __init__(self, store: Store, tasks: Tasks, parent: QWidget | None = None) -> None:
@@ -60,6 +60,7 @@ class IdentityDialog(QDialog):
         box.accepted.connect(self.accept)
         box.rejected.connect(self.reject)
         layout.addWidget(box)
+        self.mark_clean()
 
     def accept(self) -> None:
         """Save (in the background); the dialog closes once the identity is stored."""

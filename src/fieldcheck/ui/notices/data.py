@@ -28,9 +28,10 @@ from fieldcheck.notices.texts import load_texts
 if TYPE_CHECKING:
     from fieldcheck.store import Store
 
-# The four notices an inspector issues from a visit, in the order offered.
+# The notices issued from a visit, in the order offered (the same six as the command line's
+# `notice sample --type` and the README).
 VISIT_TYPES = (NoticeType.RECORD, NoticeType.RECTIFICATION, NoticeType.RECOMMENDATION,
-               NoticeType.SERVICE)
+               NoticeType.SERVICE, NoticeType.CIRCULAR, NoticeType.ACCOUNTABILITY)
 STATUS_NAMES = {"draft": "草稿", "issued": "已签发", "voided": "已作废"}
 ROLE_NAMES = {"inspector": "检查人员", "recipient": "被检查单位负责人", "witness": "见证人"}
 # Form fields the renderer fills from the notice itself when left empty.

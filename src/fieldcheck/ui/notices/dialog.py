@@ -140,7 +140,8 @@ class NoticesDialog(NoticeActions, QDialog):
         self.notice_list.notice_selected.connect(self.select_notice)
         column.addWidget(self.notice_list, 1)
         self.list_hint = label(tr("本次检查还没有文书。点击“新建文书”，从检查记录生成现场检查记录、"
-                                  "整改通知书、效能监察建议书或送达回证。"), "emptyHint", wrap=True)
+                                  "整改通知书、效能监察建议书、送达回证、通报或责任追究建议书。"),
+                               "emptyHint", wrap=True)
         column.addWidget(self.list_hint)
         return pane
 
@@ -352,3 +353,8 @@ class NoticesDialog(NoticeActions, QDialog):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.flush_edits()
         super().closeEvent(event)
+
+    def reject(self) -> None:
+        """Esc closes without a closeEvent: typing still waiting for its pause is saved first."""
+        self.flush_edits()
+        super().reject()

@@ -15,13 +15,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF
+from PySide6.QtCore import QMarginsF, QRectF, QSettings, QStandardPaths
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
-from fieldcheck.errors import FieldCheckError
+from fieldcheck.errors import FieldCheckError, os_error_text
 from fieldcheck.i18n import tr
 from fieldcheck.photos.durable import write_durably
 from fieldcheck.ui.notices.pdfpages import POINTS_PER_INCH, open_pdf, page_pixels, render_strip
@@ -130,13 +130,28 @@ def suggested_file_name(title: str, number: str | None) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", name) + ".pdf"
 
 
+LAST_FOLDER_KEY = "notices/last_pdf_folder"
+
+
+def start_folder() -> Path:
+    """Where 保存 PDF opens: the folder used last, else the documents folder, else home."""
+    remembered = QSettings("FieldCheck", "FieldCheck").value(LAST_FOLDER_KEY)
+    if isinstance(remembered, str) and remembered and Path(remembered).is_dir():
+        return Path(remembered)
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    if documents and Path(documents).is_dir():
+        return Path(documents)
+    return Path.home()
+
+
 def ask_save_path(parent: QWidget | None, suggested: str) -> Path | None:
     """Where to save a PDF, or None when the person cancels."""
-    name, _ = QFileDialog.getSaveFileName(parent, tr("保存 PDF"), str(Path.home() / suggested),
+    name, _ = QFileDialog.getSaveFileName(parent, tr("保存 PDF"), str(start_folder() / suggested),
                                           tr("PDF 文件") + " (*.pdf)")
     if not name:
         return None
     path = Path(name)
+    QSettings("FieldCheck", "FieldCheck").setValue(LAST_FOLDER_KEY, str(path.parent))
     return path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf")
 
 
@@ -146,5 +161,5 @@ def save_pdf(path: Path, pdf: bytes) -> Path:
         write_durably(path, pdf)
     except OSError as exc:
         raise FieldCheckError(tr("无法保存到 {path}：{reason}。请换一个文件夹或检查磁盘空间。",
-                                 path=path, reason=exc.strerror or exc)) from exc
+                                 path=path, reason=os_error_text(exc))) from exc
     return path

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldcheck.i18n import tr
+from fieldcheck.ui.common.guard import GuardedDialog, ignore_for_unsaved
 from fieldcheck.ui.common.widgets import button, label
 from fieldcheck.ui.notices.data import ROLE_NAMES
 from fieldcheck.ui.notices.signature_pad import SignaturePad
@@ -42,7 +42,7 @@ class RefusalInput:
     witness_name: str
 
 
-class SignDialog(QDialog):
+class SignDialog(GuardedDialog):
     """Collects one signature or one refusal; `result_input` holds it once accepted."""
 
     def __init__(self, parent: QWidget | None, suggestions: dict[str, list[str]],
@@ -66,6 +66,12 @@ class SignDialog(QDialog):
         layout.addWidget(self.error)
         layout.addLayout(self._buttons())
         self.set_role(role)
+        ignore_for_unsaved(self.name)  # suggested names are not typed work
+        ignore_for_unsaved(self.refusal_name)
+        self.mark_clean()
+
+    def has_unsaved(self) -> bool:
+        return super().has_unsaved() or not self.pad.is_empty()
 
     def _sign_page(self) -> QWidget:
         page = QWidget()

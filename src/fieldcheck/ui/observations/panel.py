@@ -49,7 +49,9 @@ class ObservationPanel(QWidget):
         self.read_only = True
         self.started_at: datetime | None = None
         self.rows: list[ObservationRow] = []
-        self.codes = {q.key: q for q in quick_codes() if q.key}
+        self.codes: dict[str, QuickCode] = {}
+        self.quick_buttons: list[QPushButton] = []
+        self.unit_kind: str | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(10)
@@ -85,20 +87,34 @@ class ObservationPanel(QWidget):
         return row
 
     def _quick_grid(self) -> QGridLayout:
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(8)
-        grid.setVerticalSpacing(6)
-        self.quick_buttons: list[QPushButton] = []
-        for n, code in enumerate(quick_codes()):
+        self.grid = QGridLayout()
+        self.grid.setHorizontalSpacing(8)
+        self.grid.setVerticalSpacing(6)
+        self.quick_hint = label(tr("提示：焦点在记录列表上时，直接按数字键即可记录对应情况。"), "muted")
+        self.set_unit_kind("")
+        return self.grid
+
+    def set_unit_kind(self, unit_kind: str) -> None:
+        """Offer the quick entries that fit the inspected unit (window, department, …)."""
+        if unit_kind == self.unit_kind:
+            return
+        self.unit_kind = unit_kind
+        for old in self.quick_buttons:
+            self.grid.removeWidget(old)
+            old.deleteLater()
+        self.quick_buttons = []
+        codes = quick_codes(unit_kind)
+        self.codes = {q.key: q for q in codes if q.key}
+        for n, code in enumerate(codes):
             text = f"{code.key}   {code.text}" if code.key else code.text
             quick = button(text, "quick", tip=tr("快捷键 {key}：立即记录并标注时间", key=code.key))
             quick.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             quick.clicked.connect(lambda _c=False, q=code: self.add_quick(q))
+            quick.setEnabled(not self.read_only)
             self.quick_buttons.append(quick)
-            grid.addWidget(quick, n // 3, n % 3)
-        hint = label(tr("提示：焦点在记录列表上时，直接按数字键即可记录对应情况。"), "muted")
-        grid.addWidget(hint, (len(self.quick_buttons) + 2) // 3, 0, 1, 3)
-        return grid
+            self.grid.addWidget(quick, n // 3, n % 3)
+        self.grid.removeWidget(self.quick_hint)
+        self.grid.addWidget(self.quick_hint, (len(self.quick_buttons) + 2) // 3, 0, 1, 3)
 
     def _free_entry(self) -> QHBoxLayout:
         row = QHBoxLayout()

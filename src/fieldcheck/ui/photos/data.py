@@ -42,6 +42,23 @@ class Candidate:
     taken_at: datetime
 
 
+@dataclass(frozen=True)
+class CardScan:
+    """Photos of a folder or camera card taken during the visit, and what was passed over."""
+
+    candidates: tuple[Candidate, ...]
+    outside: int
+    no_time: int
+    not_image: int
+
+    @property
+    def skipped(self) -> int:
+        return self.outside + self.no_time + self.not_image
+
+
+THUMB_SIDE = 160
+
+
 def load(store: Store, visit_id: str) -> list[PhotoRow]:
     with store.read() as s:
         return [
@@ -85,10 +102,27 @@ def expand(paths: list[Path]) -> list[Path]:
     return files
 
 
-def scan(store: Store, visit_id: str, folder: Path) -> list[Candidate]:
+def scan(store: Store, visit_id: str, folder: Path) -> CardScan:
     with store.read() as s:
-        found = evidence.candidates_for_visit(s, visit_id, [folder])
-    return [Candidate(Path(p), taken) for p, taken in found]
+        report = evidence.scan_card_for_visit(s, visit_id, [folder])
+    return CardScan(tuple(Candidate(Path(p), taken) for p, taken in report.found),
+                    report.outside, report.no_time, report.not_image)
+
+
+def card_thumbnails(paths: list[Path]) -> dict[Path, bytes]:
+    """Small upright JPEGs of photos still on the card (JPEG draft decode: cheap)."""
+    from fieldcheck.photos.exif import read_photo_exif
+    from fieldcheck.photos.imaging import decode_reduced, encode_upright_jpeg, open_lazily
+
+    thumbs: dict[Path, bytes] = {}
+    for path in paths:
+        try:
+            with open_lazily(path) as img:
+                orientation = read_photo_exif(img).orientation
+                thumbs[path] = encode_upright_jpeg(decode_reduced(img, THUMB_SIDE, path.name), orientation)
+        except Exception:  # noqa: BLE001 - a damaged file shows without a picture; import says why
+            continue
+    return thumbs
 
 
 def set_caption(store: Store, visit_id: str, photo_id: str, caption: str) -> list[PhotoRow]:

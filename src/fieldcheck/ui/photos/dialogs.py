@@ -3,17 +3,19 @@ of an import that rejected files."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QImage, QPixmap, QResizeEvent
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QVBoxLayout,
@@ -23,9 +25,12 @@ from PySide6.QtWidgets import (
 from fieldcheck.domain.evidence import ImportReport
 from fieldcheck.i18n import tr
 from fieldcheck.ui.common.context import AppContext
+from fieldcheck.ui.common.guard import GuardedDialog
 from fieldcheck.ui.common.widgets import button, label
 from fieldcheck.ui.photos import data
-from fieldcheck.ui.photos.data import Candidate, PhotoRow
+from fieldcheck.ui.photos.data import CardScan, PhotoRow
+
+THUMB_BATCH = 24  # thumbnails made per background task, shown as each batch is ready
 
 if TYPE_CHECKING:
     from fieldcheck.store import Store
@@ -37,7 +42,7 @@ def read_display(store: Store, sha256: str) -> QImage:
     return QImage(str(path))
 
 
-class PhotoViewer(QDialog):
+class PhotoViewer(GuardedDialog):
     """One photo at full size, its facts, and its caption (saved with 保存说明)."""
 
     caption_saved = Signal(str, str)  # photo id, caption
@@ -45,7 +50,8 @@ class PhotoViewer(QDialog):
     def __init__(self, ctx: AppContext, rows: list[PhotoRow], index: int, read_only: bool,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ctx, self.rows, self.index, self.read_only = ctx, rows, index, read_only
+        self.ctx, self.rows, self.index, self.read_only = ctx, list(rows), index, read_only
+        self._caption_shown = False
         self.setWindowTitle(tr("查看照片"))
         self.resize(1100, 780)
         self.image = QImage()
@@ -67,7 +73,7 @@ class PhotoViewer(QDialog):
         self.prev.clicked.connect(lambda: self.show_photo(self.index - 1))
         self.next.clicked.connect(lambda: self.show_photo(self.index + 1))
         close = button(tr("关闭"))
-        close.clicked.connect(self.accept)
+        close.clicked.connect(self.reject)
         for widget in (self.prev, self.next):
             row.addWidget(widget)
         row.addWidget(self.caption, 1)
@@ -78,12 +84,19 @@ class PhotoViewer(QDialog):
         self.save.setEnabled(not read_only)
         self.show_photo(index)
 
+    def has_unsaved(self) -> bool:
+        return (self._caption_shown and not self.read_only
+                and self.caption.text() != self.rows[self.index].caption)
+
     def show_photo(self, index: int) -> None:
         if not 0 <= index < len(self.rows):
             return
+        if self.has_unsaved():  # moving on keeps the caption typed for this photo
+            self.save_caption()
         self.index = index
         row = self.rows[index]
         self.caption.setText(row.caption)
+        self._caption_shown = True
         self.prev.setEnabled(index > 0)
         self.next.setEnabled(index < len(self.rows) - 1)
         taken = row.taken_at.astimezone().strftime("%Y-%m-%d %H:%M:%S") if row.taken_at else tr("无拍摄时间")
@@ -114,7 +127,9 @@ class PhotoViewer(QDialog):
 
     def save_caption(self) -> None:
         if not self.read_only:
-            self.caption_saved.emit(self.rows[self.index].id, self.caption.text())
+            row = self.rows[self.index]
+            self.caption_saved.emit(row.id, self.caption.text())
+            self.rows[self.index] = replace(row, caption=self.caption.text())
 
 
 class FolderImportDialog(QDialog):
@@ -125,11 +140,22 @@ class FolderImportDialog(QDialog):
     def __init__(self, ctx: AppContext, visit_id: str, folder: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("从文件夹/相机卡导入"))
-        self.resize(620, 520)
+        self.resize(760, 600)
+        self.ctx = ctx
         layout = QVBoxLayout(self)
         self.status = label(tr("正在扫描 {folder} …", folder=folder), wrap=True)
         layout.addWidget(self.status)
+        self.skipped = label("", "muted", wrap=True)
+        self.skipped.hide()
+        layout.addWidget(self.skipped)
         self.list = QListWidget()
+        self.list.setViewMode(QListView.ViewMode.IconMode)
+        self.list.setIconSize(QSize(data.THUMB_SIDE, data.THUMB_SIDE * 3 // 4))
+        self.list.setGridSize(QSize(data.THUMB_SIDE + 24, data.THUMB_SIDE * 3 // 4 + 58))
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list.setMovement(QListView.Movement.Static)
+        self.list.setWordWrap(True)
+        self.items: dict[Path, QListWidgetItem] = {}
         layout.addWidget(self.list, 1)
         row = QHBoxLayout()
         all_on, all_off = button(tr("全选")), button(tr("全不选"))
@@ -151,19 +177,41 @@ class FolderImportDialog(QDialog):
         ctx.tasks.run(data.scan, ctx.store, visit_id, folder, owner=self, on_done=self.show_candidates,
                       on_error=self._scan_failed)
 
-    def show_candidates(self, candidates: list[Candidate]) -> None:
+    def show_candidates(self, scan: CardScan) -> None:
         self.scanned = True
-        for candidate in candidates:
-            when = candidate.taken_at.strftime("%Y-%m-%d %H:%M:%S")
-            item = QListWidgetItem(f"{candidate.path.name}    {tr('拍摄于 {t}', t=when)}")
+        self.scan = scan
+        for candidate in scan.candidates:
+            when = candidate.taken_at.strftime("%H:%M:%S")
+            item = QListWidgetItem(f"{candidate.path.name}\n{when}")
             item.setData(Qt.ItemDataRole.UserRole, str(candidate.path))
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
-            item.setToolTip(str(candidate.path))
+            item.setToolTip(tr("{path}\n拍摄于 {t}", path=candidate.path,
+                               t=candidate.taken_at.strftime("%Y-%m-%d %H:%M:%S")))
             self.list.addItem(item)
-        self.status.setText(tr("找到 {n} 张拍摄时间在本次检查期间的照片。", n=len(candidates)) if candidates
-                            else tr("该文件夹中没有拍摄时间在本次检查期间的照片。"))
-        self.ok.setEnabled(bool(candidates))
+            self.items[candidate.path] = item
+        self.status.setText(tr("找到 {n} 张拍摄时间在本次检查期间的照片。", n=len(scan.candidates))
+                            if scan.candidates else tr("该文件夹中没有拍摄时间在本次检查期间的照片。"))
+        reasons = [(scan.outside, tr("{n} 张拍摄时间不在本次检查期间")),
+                   (scan.no_time, tr("{n} 张图片没有拍摄时间（如截图、编辑过的副本）")),
+                   (scan.not_image, tr("{n} 个文件不是可导入的照片（如视频、附属文件）"))]
+        if scan.skipped:
+            self.skipped.setText(tr("已跳过 {n} 个文件：{why}。", n=scan.skipped,
+                                    why="；".join(text.format(n=n) for n, text in reasons if n)))
+            self.skipped.show()
+        self.ok.setEnabled(bool(scan.candidates))
+        paths = [c.path for c in scan.candidates]
+        for start in range(0, len(paths), THUMB_BATCH):
+            self.ctx.tasks.run(data.card_thumbnails, paths[start:start + THUMB_BATCH], owner=self,
+                               on_done=self._thumbnails)
+
+    def _thumbnails(self, thumbs: dict[Path, bytes]) -> None:
+        for path, jpeg in thumbs.items():
+            item = self.items.get(path)
+            if item is not None:
+                pixmap = QPixmap()
+                pixmap.loadFromData(jpeg, "JPEG")
+                item.setIcon(QIcon(pixmap))
 
     def _scan_failed(self, exc: BaseException) -> None:
         self.scanned = True

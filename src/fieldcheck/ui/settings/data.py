@@ -14,7 +14,7 @@ from PIL import Image
 
 from fieldcheck.domain.notice_settings import BureauSettings, load_settings, save_settings
 from fieldcheck.domain.notices import TYPE_NAMES
-from fieldcheck.errors import ValidationError
+from fieldcheck.errors import ValidationError, os_error_text
 from fieldcheck.i18n import tr
 from fieldcheck.notices import NoticeError, NoticeType
 from fieldcheck.notices.fontfiles import FONT_SUFFIXES, parse_role
@@ -43,7 +43,7 @@ def check_seal(path: Path) -> SealCheck:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return SealCheck(tr("无法读取 {path}：{reason}", path=path, reason=exc.strerror or exc))
+        return SealCheck(tr("无法读取 {path}：{reason}", path=path, reason=os_error_text(exc)))
     try:
         read_png(raw, tr("印章图片“{name}”", name=path.name))
     except NoticeError as exc:

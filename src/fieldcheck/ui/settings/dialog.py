@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from fieldcheck.domain.notice_settings import load_settings
 from fieldcheck.errors import FieldCheckError, ValidationError
 from fieldcheck.i18n import tr
+from fieldcheck.ui.common.guard import GuardedDialog
 from fieldcheck.ui.common.style import ACCENT, LINE, MUTED
 from fieldcheck.ui.common.tasks import Tasks
 from fieldcheck.ui.common.widgets import button, card, label
@@ -84,7 +85,7 @@ def _section(title: str, help_text: str = "") -> tuple[QWidget, QFrame]:
     return box, frame
 
 
-class SettingsDialog(QDialog):
+class SettingsDialog(GuardedDialog):
     def __init__(self, parent: QWidget | None, data_dir: Path) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
@@ -117,6 +118,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.error)
         layout.addLayout(self._buttons())
         self._show_seal(self.form.seal_png)
+        self.mark_clean()
 
     # --- sections ------------------------------------------------------------------------
 

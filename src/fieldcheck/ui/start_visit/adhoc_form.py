@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from fieldcheck.i18n import tr
 from fieldcheck.ui.common.context import AppContext
+from fieldcheck.ui.common.guard import ignore_for_unsaved
 from fieldcheck.ui.common.labels import kind_name
 from fieldcheck.ui.common.widgets import button
 from fieldcheck.ui.start_visit import data
@@ -67,7 +68,7 @@ class AdHocForm(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(6)
         row = QHBoxLayout()
-        self.unit_search = QLineEdit()
+        self.unit_search = ignore_for_unsaved(QLineEdit())
         self.unit_search.setPlaceholderText(tr("输入单位名称中的任意文字搜索"))
         self.unit_search.setClearButtonEnabled(True)
         self.new_unit_button = button(tr("新增单位…"), "link")

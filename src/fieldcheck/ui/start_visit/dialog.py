@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QListWidget,
     QListWidgetItem,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 from fieldcheck.domain.queries import VisitRow
 from fieldcheck.i18n import tr
 from fieldcheck.ui.common.context import AppContext
+from fieldcheck.ui.common.guard import GuardedDialog
 from fieldcheck.ui.common.labels import kind_name
 from fieldcheck.ui.common.widgets import label
 from fieldcheck.ui.start_visit import data
@@ -26,7 +26,7 @@ PLANNED, ADHOC = 0, 1
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 
-class StartVisitDialog(QDialog):
+class StartVisitDialog(GuardedDialog):
     started = Signal(str)  # the id of the visit now in progress
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -66,6 +66,7 @@ class StartVisitDialog(QDialog):
         else:
             self.tabs.setCurrentIndex(ADHOC)
         self.form.show_choices(choices)
+        self.mark_clean()
         self.ready = True
         self.ok.setEnabled(True)
 

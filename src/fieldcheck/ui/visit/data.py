@@ -22,6 +22,7 @@ class VisitInfo:
     id: str
     unit_id: str
     unit_name: str
+    unit_kind: str
     kind: str
     status: str
     template_title: str
@@ -59,6 +60,7 @@ def load_visit(store: Store, visit_id: str) -> VisitInfo:
             id=visit.id,
             unit_id=visit.unit_id,
             unit_name=visit.unit.name,
+            unit_kind=visit.unit.kind,
             kind=visit.kind,
             status=visit.status,
             template_title=version.title if version else "",
@@ -78,9 +80,28 @@ def start(store: Store, visit_id: str) -> str:
     return visit_id
 
 
-def finish(store: Store, visit_id: str) -> str:
+@dataclass(frozen=True)
+class UnrecordedFailure:
+    key: str
+    label: str
+
+
+def unrecorded_failures(store: Store, visit_id: str) -> list[UnrecordedFailure] | None:
+    """不合格 items with no finding, to be confirmed before finishing; None when the visit
+    cannot finish anyway (finishing then says what is missing)."""
+    from fieldcheck.domain.checklist import finish_problems
+    from fieldcheck.domain.checklist import unrecorded_failures as unrecorded
+
+    with store.read() as s:
+        visit = visits.get_visit(s, visit_id)
+        if visit.status != VisitStatus.IN_PROGRESS or finish_problems(s, visit):
+            return None
+        return [UnrecordedFailure(i.key, i.label) for i in unrecorded(s, visit)]
+
+
+def finish(store: Store, visit_id: str, acknowledged: list[str] | None = None) -> str:
     with store.write() as s:
-        visits.finish_visit(s, visit_id)
+        visits.finish_visit(s, visit_id, acknowledged_failures=acknowledged)
     return visit_id
 
 

@@ -16,6 +16,7 @@ from fieldcheck.domain.checklist import ChecklistState
 from fieldcheck.errors import ValidationError
 from fieldcheck.i18n import tr
 from fieldcheck.models import VisitStatus
+from fieldcheck.ui.checklist.numbering import item_numbers, numbered_items
 from fieldcheck.ui.checklist.panel import ChecklistPanel
 from fieldcheck.ui.common import dialogs
 from fieldcheck.ui.common.context import AppContext
@@ -35,6 +36,7 @@ CHECKLIST, OBSERVATIONS, FINDINGS, PHOTOS = range(4)
 class VisitWorkspace(QWidget):
     back_requested = Signal()
     visit_changed = Signal(str)  # visit id: its status or contents changed (lists refresh)
+    unit_shown = Signal(str)  # the inspected unit's name, for the window title
 
     def __init__(self, ctx: AppContext, visit_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -93,8 +95,10 @@ class VisitWorkspace(QWidget):
     def _show_visit(self, info: VisitInfo) -> None:
         self.info = info
         self.header.show_visit(info)
+        self.unit_shown.emit(info.unit_name)
         read_only = not info.editable
         self.checklist.set_read_only(read_only)
+        self.observations.set_unit_kind(info.unit_kind)
         self.observations.set_read_only(read_only, info.started_at)
         self.findings.set_read_only(read_only)
         self.photos.set_read_only(read_only)
@@ -108,11 +112,7 @@ class VisitWorkspace(QWidget):
 
     def _checklist_changed(self, state: ChecklistState) -> None:
         self.header.show_checklist(state)
-        items = []
-        for s_no, section in enumerate(state.template.sections, start=1):
-            for i_no, item in enumerate(section.items, start=1):
-                items.append((item.key, f"{s_no}.{i_no} {item.label}"))
-        self.findings.set_items(items)
+        self.findings.set_items(numbered_items(state.template, state.visible_keys, tr("（已隐藏）")))
         self._count_tab(CHECKLIST, tr("检查表"), None, len(state.failed_keys))
 
     def _count_tab(self, index: int, title: str, n: int | None, failed: int = 0) -> None:
@@ -136,9 +136,28 @@ class VisitWorkspace(QWidget):
                              on_done=self._lifecycle_done)
 
     def finish(self) -> None:
-        # Typing still waiting for its pause is queued first; the writer runs in order.
+        # Typing still waiting for its pause is queued first; the writer runs in order, so
+        # the check below reads what is on screen.
         self.checklist.flush_typing()
-        self.ctx.tasks.write(data.finish, self.ctx.store, self.visit_id, owner=self,
+        self.ctx.tasks.write(data.unrecorded_failures, self.ctx.store, self.visit_id, owner=self,
+                             on_done=self._confirm_finish)
+
+    def _confirm_finish(self, unrecorded: list[data.UnrecordedFailure] | None) -> None:
+        """不合格 items without a finding: finish only when the inspector says so (recorded)."""
+        if unrecorded:
+            numbers = {}
+            if self.checklist.state is not None:
+                numbers = item_numbers(self.checklist.state.template, self.checklist.state.visible_keys)
+            listed = "\n".join(f"· {numbers[f.key]} {f.label}" if f.key in numbers else f"· {f.label}"
+                                for f in unrecorded)
+            text = tr("以下 {n} 个不合格条目还没有记录问题：\n\n{items}\n\n"
+                      "仍要结束检查吗？确认后将记录在审计日志中；结束后修改须重新打开并填写理由。",
+                      n=len(unrecorded), items=listed)
+            if not dialogs.confirm(self, tr("结束检查"), text, yes=tr("不记录问题，结束检查")):
+                self.tabs.setCurrentIndex(CHECKLIST)
+                return
+        acknowledged = [f.key for f in unrecorded or []]
+        self.ctx.tasks.write(data.finish, self.ctx.store, self.visit_id, acknowledged, owner=self,
                              on_done=self._lifecycle_done, on_error=self._finish_refused)
 
     def _finish_refused(self, exc: BaseException) -> None:

@@ -34,6 +34,11 @@ def todays_plan(store: Store, day: date) -> list[VisitRow]:
         return queries.planned_for_day(s, day)
 
 
+def in_progress(store: Store) -> list[VisitRow]:
+    with store.read() as s:
+        return queries.in_progress(s)
+
+
 def unit_choices(store: Store) -> list[tuple[str, str]]:
     with store.read() as s:
         return [(u.id, u.name) for u in people.find_units(s, "", limit=5000)]

@@ -4,30 +4,26 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QCompleter, QDateEdit, QHBoxLayout, QLineEdit, QWidget
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QLineEdit, QWidget
 
 from fieldcheck.domain.queries import VisitFilter
 from fieldcheck.i18n import tr
+from fieldcheck.ui.common.dates import BLANK_DATE, DateTimeField
 from fieldcheck.ui.common.labels import kinds, statuses
 from fieldcheck.ui.common.widgets import button, label
 
 SEARCH_PAUSE_MS = 250
-NO_DATE = QDate(2000, 1, 1)
+NO_DATE = BLANK_DATE
 
 
-def _date_edit() -> QDateEdit:
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setMinimumDate(NO_DATE)
-    edit.setSpecialValueText(tr("不限"))
-    edit.setDate(NO_DATE)
+def _date_edit() -> DateTimeField:
+    edit = DateTimeField("yyyy-MM-dd", tr("不限"))
     edit.setFixedWidth(118)
     return edit
 
 
-def _to_date(edit: QDateEdit) -> date | None:
+def _to_date(edit: DateTimeField) -> date | None:
     value = edit.date()
     return None if value <= NO_DATE else date(value.year(), value.month(), value.day())
 

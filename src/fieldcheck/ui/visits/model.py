@@ -31,7 +31,7 @@ PAGE_SIZE = 200
 ROW_ROLE = Qt.ItemDataRole.UserRole
 Index = QModelIndex | QPersistentModelIndex
 
-COLUMNS = ("单位", "类型", "状态", "计划日期", "开始时间", "问题", "")
+COLUMNS = ("单位", "类型", "状态", "计划日期", "开始时间", "问题", "密级")
 
 
 def _when(moment: datetime | None) -> str:
@@ -66,7 +66,7 @@ class VisitTableModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return tr(COLUMNS[section]) if COLUMNS[section] else ""
+            return tr(COLUMNS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -23,33 +23,89 @@ from fieldcheck.ui.common.context import AppContext
 from fieldcheck.ui.common.labels import kind_name, kinds, statuses
 from fieldcheck.ui.common.style import ACCENT, NAVY
 from fieldcheck.ui.common.widgets import Badge, button, card, label
+from fieldcheck.ui.common.wrapping import balanced_lines
 from fieldcheck.ui.visits import data
 from fieldcheck.ui.visits.filters import VisitFilterBar
 from fieldcheck.ui.visits.model import ROW_ROLE, VisitTableModel
 
+CARD_WIDTH = 300
+CARD_MARGIN = 12
+WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+
+
+def day_text(day: date | None, today: date) -> str:
+    if day is None:
+        return tr("日期未定")
+    when = tr("{m}月{d}日", m=day.month, d=day.day) + " " + tr(WEEKDAYS[day.weekday()])
+    return tr("今天（{when}）", when=when) if day == today else when
+
 
 class PlanCard(QFrame):
-    """One of today's planned visits, with a button to start it."""
+    """One of today's planned visits: kind, unit, when, team and where, and a start button."""
 
     def __init__(self, row: VisitRow, on_open: Callable[[str], None]) -> None:
         super().__init__()
         self.setObjectName("card")
-        self.setFixedWidth(300)
+        self.setFixedWidth(CARD_WIDTH)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 10, 12, 10)
-        layout.setSpacing(6)
+        layout.setContentsMargins(CARD_MARGIN, 10, CARD_MARGIN, 10)
+        layout.setSpacing(4)
         top = QHBoxLayout()
         top.addWidget(Badge(kind_name(row.kind), NAVY))
         if row.confidential:
             top.addWidget(Badge(tr("保密"), ACCENT))
         top.addStretch(1)
         layout.addLayout(top)
-        name = label(row.unit_name, "itemLabel", wrap=True)
-        layout.addWidget(name)
+        self.name = label("", "itemLabel")
+        self.name.ensurePolished()  # the style sheet's bold face, to measure with
+        metrics = self.name.fontMetrics()
+        lines = balanced_lines(row.unit_name, metrics.horizontalAdvance, CARD_WIDTH - 2 * CARD_MARGIN - 4)
+        self.name.setText("\n".join(lines))
+        self.name.setToolTip(row.unit_name)
+        layout.addWidget(self.name)
+        facts = [tr("时间：{day}", day=day_text(row.planned_for, date.today()))]
+        if row.team:
+            facts.append(tr("检查组：{team}", team=row.team))
+        where = "　".join(p for p in (row.place, row.unit_address) if p)
+        if where:
+            facts.append(tr("地点：{where}", where=where))
+        self.facts = label("\n".join(facts), "muted", wrap=True)
+        layout.addWidget(self.facts)
         layout.addStretch(1)
         go = button(tr("查看并开始"), "primary")
         go.clicked.connect(lambda: on_open(row.id))
         layout.addWidget(go, 0, Qt.AlignmentFlag.AlignRight)
+
+
+class ContinueBanner(QFrame):
+    """After a restart: the visit left in progress, one click away."""
+
+    def __init__(self, on_open: Callable[[str], None]) -> None:
+        super().__init__()
+        self.setObjectName("continueBanner")
+        self.visit_id = ""
+        row = QHBoxLayout(self)
+        row.setContentsMargins(16, 8, 12, 8)
+        self.text = label("", wrap=True)
+        row.addWidget(self.text, 1)
+        self.go = button(tr("继续检查"), "primary")
+        self.go.clicked.connect(lambda: on_open(self.visit_id))
+        row.addWidget(self.go)
+        self.hide()
+
+    def show_rows(self, rows: list[VisitRow]) -> None:
+        if not rows:
+            self.hide()
+            return
+        row = rows[0]
+        started = row.started_at.astimezone().strftime("%m-%d %H:%M") if row.started_at else ""
+        text = tr("有一项检查尚未结束：{unit}（{kind}，{started} 开始）。", unit=row.unit_name,
+                  kind=kind_name(row.kind), started=started)
+        if len(rows) > 1:
+            text += tr("另有 {n} 项进行中的检查，可在下方列表中筛选“进行中”查看。", n=len(rows) - 1)
+        self.visit_id = row.id
+        self.text.setText(text)
+        self.show()
 
 
 class VisitsScreen(QWidget):
@@ -62,6 +118,8 @@ class VisitsScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 14, 18, 14)
         layout.setSpacing(12)
+        self.continue_banner = ContinueBanner(self.open_visit.emit)
+        layout.addWidget(self.continue_banner)
         layout.addWidget(self._plan_panel())
         layout.addWidget(self._list_panel(), 1)
         self.filters.changed.connect(self.model.set_filter)
@@ -87,7 +145,7 @@ class VisitsScreen(QWidget):
         scroll = QScrollArea()
         scroll.setWidget(holder)
         scroll.setWidgetResizable(True)
-        scroll.setFixedHeight(140)
+        scroll.setFixedHeight(176)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(scroll)
@@ -126,7 +184,7 @@ class VisitsScreen(QWidget):
             return max([least, *(metrics.horizontalAdvance(n) + 24 for n in names)])
 
         widths = ((1, fit([n for _k, n in kinds()], 80)), (2, fit([n for _k, n in statuses()], 90)),
-                  (3, 120), (4, 160), (5, 70), (6, fit([tr("保密")], 70)))
+                  (3, 120), (4, 160), (5, 70), (6, fit([tr("保密"), tr("密级")], 70)))
         for column, width in widths:
             self.table.setColumnWidth(column, width)
         header.setHighlightSections(False)
@@ -160,6 +218,8 @@ class VisitsScreen(QWidget):
     def load_plan(self) -> None:
         self.ctx.tasks.run(data.todays_plan, self.ctx.store, date.today(), owner=self,
                            on_done=self._show_plan)
+        self.ctx.tasks.run(data.in_progress, self.ctx.store, owner=self,
+                           on_done=self.continue_banner.show_rows)
 
     def _show_plan(self, rows: list[VisitRow]) -> None:
         while self.plan_row.count():
