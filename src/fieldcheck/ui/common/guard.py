@@ -101,6 +101,7 @@ class GuardedDialog(QDialog):
                   if draft else tr("放弃：关闭窗口，输入的内容不再保留。"))
         box = QMessageBox(QMessageBox.Icon.Question, tr("尚未保存"), self.unsaved_text(), parent=self)
         box.setInformativeText(detail)
+        box.setStyleSheet("QLabel#qt_msgbox_label, QLabel#qt_msgbox_informativelabel { min-width: 360px; }")
         buttons: dict[QAbstractButton, str] = {}
         if draft:
             keep = box.addButton(tr("保存草稿"), QMessageBox.ButtonRole.AcceptRole)

@@ -29,6 +29,7 @@ from fieldcheck.ui.visits.filters import VisitFilterBar
 from fieldcheck.ui.visits.model import ROW_ROLE, VisitTableModel
 
 CARD_WIDTH = 300
+PLAN_HEIGHT = 96  # the plan strip with no cards (its hint)
 CARD_MARGIN = 12
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
@@ -51,10 +52,14 @@ class PlanCard(QFrame):
         layout.setContentsMargins(CARD_MARGIN, 10, CARD_MARGIN, 10)
         layout.setSpacing(4)
         top = QHBoxLayout()
-        top.addWidget(Badge(kind_name(row.kind), NAVY))
+        middle = Qt.AlignmentFlag.AlignVCenter
+        top.addWidget(Badge(kind_name(row.kind), NAVY), 0, middle)
         if row.confidential:
-            top.addWidget(Badge(tr("保密"), ACCENT))
+            top.addWidget(Badge(tr("保密"), ACCENT), 0, middle)
         top.addStretch(1)
+        self.go = button(tr("查看并开始"), "primary")
+        self.go.clicked.connect(lambda: on_open(row.id))
+        top.addWidget(self.go)
         layout.addLayout(top)
         self.name = label("", "itemLabel")
         self.name.ensurePolished()  # the style sheet's bold face, to measure with
@@ -72,9 +77,6 @@ class PlanCard(QFrame):
         self.facts = label("\n".join(facts), "muted", wrap=True)
         layout.addWidget(self.facts)
         layout.addStretch(1)
-        go = button(tr("查看并开始"), "primary")
-        go.clicked.connect(lambda: on_open(row.id))
-        layout.addWidget(go, 0, Qt.AlignmentFlag.AlignRight)
 
 
 class ContinueBanner(QFrame):
@@ -145,7 +147,8 @@ class VisitsScreen(QWidget):
         scroll = QScrollArea()
         scroll.setWidget(holder)
         scroll.setWidgetResizable(True)
-        scroll.setFixedHeight(176)
+        scroll.setFixedHeight(PLAN_HEIGHT)
+        self.plan_scroll = scroll
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(scroll)
@@ -228,8 +231,14 @@ class VisitsScreen(QWidget):
             if widget is not None:
                 widget.deleteLater()
         self.plan_title.setText(tr("今日计划（{n}）", n=len(rows)))
+        tallest = 0
         for row in rows:
-            self.plan_row.addWidget(PlanCard(row, self.open_visit.emit))
+            card = PlanCard(row, self.open_visit.emit)
+            tallest = max(tallest, card.sizeHint().height())
+            self.plan_row.addWidget(card)
+        # As tall as the tallest card (and its scroll bar), so no card is cut off.
+        bar = self.plan_scroll.horizontalScrollBar().sizeHint().height()
+        self.plan_scroll.setFixedHeight(max(PLAN_HEIGHT, tallest + bar + 6) if rows else PLAN_HEIGHT)
         if not rows:
             self.plan_row.addWidget(label(tr("今天没有计划中的检查。可点击右侧“开始检查…”进行临时检查。"), "emptyHint"))
         self.plan_row.addStretch(1)
