@@ -178,7 +178,13 @@ RESERVER = textwrap.dedent(
     from pathlib import Path
     from fieldcheck.domain import numbering
     from fieldcheck.store import open_store
-    store = open_store(Path(sys.argv[1]))
+    for attempt in range(100):  # three processes start at once on a busy machine
+        try:
+            store = open_store(Path(sys.argv[1]))
+            break
+        except Exception as exc:
+            if "占用" not in str(exc) and "locked" not in str(exc):
+                raise
     got = []
     for n in range(int(sys.argv[2])):
         while True:

@@ -40,6 +40,11 @@ class Database:
                                         pool_pre_ping=True)
             read_engine = self.engine.execution_options(isolation_level="REPEATABLE READ")
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
+        from fieldcheck.server.feed import forget_feed_head, store_feed_head
+
+        event.listen(self._writer, "before_commit", store_feed_head)
+        event.listen(self._writer, "after_commit", forget_feed_head)
+        event.listen(self._writer, "after_rollback", forget_feed_head)
         self._reader = sessionmaker(read_engine, expire_on_commit=False)
 
     @contextmanager

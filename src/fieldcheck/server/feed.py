@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from fieldcheck.models.coltypes import utcnow
 from fieldcheck.server.tables import FeedCounter, Record
@@ -33,34 +34,66 @@ class Viewer:
     name: str = ""
 
 
+_HEAD = "fieldcheck.server.feed_head"  # the counter as this transaction has moved it
+_MOVED = "fieldcheck.server.feed_moved"
+
+
 def lock_feed(session: Session) -> int:
     """Take the feed's write lock for the rest of the transaction; returns the head.
 
     Every writer takes it first, so writers run one at a time across processes and a merge
-    never reads a record that another transaction is about to change.
+    never reads a record that another transaction is about to change. While the lock is held
+    nobody else can move the counter, so versions are handed out from memory and the counter
+    is written once, just before commit (`store_feed_head`).
     """
-    return int(
+    held = session.info.get(_HEAD)
+    if held is not None:
+        return int(held)  # already held by this transaction, maybe moved in memory
+    head = int(
         session.execute(
             update(FeedCounter).where(FeedCounter.id == 1).values(value=FeedCounter.value)
             .returning(FeedCounter.value)
         ).scalar_one()
     )
+    session.info[_HEAD] = head
+    return head
 
 
 def next_version(session: Session) -> int:
-    return int(
-        session.execute(
-            update(FeedCounter).where(FeedCounter.id == 1).values(value=FeedCounter.value + 1)
-            .returning(FeedCounter.value)
-        ).scalar_one()
-    )
+    head = session.info.get(_HEAD)
+    if head is None:
+        head = lock_feed(session)
+    session.info[_HEAD] = head + 1
+    session.info[_MOVED] = True
+    return int(head) + 1
+
+
+def store_feed_head(session: Session) -> None:
+    """Before commit: the counter takes the last version this transaction handed out."""
+    if session.info.pop(_MOVED, False):
+        session.execute(update(FeedCounter).where(FeedCounter.id == 1)
+                        .values(value=session.info[_HEAD]))
+
+
+def forget_feed_head(session: Session) -> None:
+    session.info.pop(ABSENT, None)
+    session.info.pop(_HEAD, None)
+    session.info.pop(_MOVED, None)
 
 
 def feed_head(session: Session) -> int:
     return int(session.scalars(select(FeedCounter.value).where(FeedCounter.id == 1)).one())
 
 
+ABSENT = "fieldcheck.server.absent"  # (entity, id) known not to exist when a push began
+
+
 def get_record(session: Session, entity: str, record_id: str) -> Record | None:
+    found = session.identity_map.get(identity_key(Record, (entity, record_id)))
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    if (entity, record_id) in session.info.get(ABSENT, ()):
+        return None
     return session.get(Record, (entity, record_id))
 
 
@@ -103,6 +136,8 @@ def write_record(
     if record is None:
         record = Record(entity=entity, id=record_id, origin_user_id=origin_user_id)
         session.add(record)
+        # It exists now (the identity map holds it only weakly: ask the database next time).
+        session.info.get(ABSENT, set()).discard((entity, record_id))
     record.data = json.dumps(data, ensure_ascii=False, sort_keys=True)
     record.version = version
     record.scope = placement.scope

@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from fieldcheck.server.feed import (
+    ABSENT,
     SEES_ALL_TEAMS,
     Placement,
     Viewer,
@@ -69,10 +70,13 @@ class _Outcome:
 def apply_push(session: Session, pusher: Pusher, ops: list[Op]) -> list[OpResult]:
     """Apply ops in order inside the caller's transaction; results line up with `ops`."""
     lock_feed(session)
+    done = {row.op_id: row for row in session.scalars(
+        select(AppliedOp).where(AppliedOp.op_id.in_([op.op_id for op in ops])))}
+    _preload(session, ops)
     deferred: set[tuple[str, str]] = set()
     results: list[OpResult] = []
     for op in ops:
-        stored = session.get(AppliedOp, op.op_id)
+        stored = done.get(op.op_id)
         if stored is not None:
             results.append(OpResult.model_validate_json(stored.result))
             continue
@@ -90,6 +94,31 @@ def apply_push(session: Session, pusher: Pusher, ops: list[Op]) -> list[OpResult
         results.append(result)
     session.flush()
     return results
+
+
+def _preload(session: Session, ops: list[Op]) -> None:
+    """Load the push's records and their visits in a few queries (into the identity map),
+    instead of one query per op."""
+    wanted: dict[str, set[str]] = {}
+    for op in ops:
+        wanted.setdefault(op.entity, set()).add(op.entity_id)
+        visit_id = op.changed.get("visit_id")
+        if isinstance(visit_id, str):
+            wanted.setdefault("visit", set()).add(visit_id)
+        notice_id = op.changed.get("notice_id")
+        if isinstance(notice_id, str):
+            wanted.setdefault("notice", set()).add(notice_id)
+    absent: set[tuple[str, str]] = set()
+    for entity, ids in wanted.items():
+        for chunk in _chunks(sorted(ids), 500):
+            found = {r.id for r in session.scalars(
+                select(Record).where(Record.entity == entity, Record.id.in_(chunk)))}
+            absent.update((entity, i) for i in chunk if i not in found)
+    session.info[ABSENT] = absent
+
+
+def _chunks(items: list[str], size: int) -> list[list[str]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
 
 
 def _deferred(op: Op, message: str) -> OpResult:

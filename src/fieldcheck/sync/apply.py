@@ -49,7 +49,9 @@ def apply_page(session: Session, records: Iterable[FeedRecord], cursor: int) -> 
     actor = Actor(ident.user_name or "未登记用户", ident.device_id)
     touched_visits: set[str] = set()
     count = 0
+    records = list(records)
     with untracked(session):
+        held = _load_page(session, records)  # strong references: the identity map is weak
         for rec in records:
             obj = _apply_record(session, rec)
             if obj is None:
@@ -61,8 +63,10 @@ def apply_page(session: Session, records: Iterable[FeedRecord], cursor: int) -> 
                 touched_visits.update(_visits_of(session, rec.entity, obj))
             audit(session, actor, "sync.apply", rec.entity, rec.id, {"version": rec.version},
                   state_hash=record_hash(record_dict(obj)))
+        _take_stamps(session)
         for visit_id in sorted(touched_visits):
             _rebuild_visit(session, visit_id)
+        del held
         session.merge(LocalSetting(key=CURSOR_KEY, value=cursor))
         session.execute(update(OutboxOp).where(
             OutboxOp.status == "acked", OutboxOp.acked_version <= cursor).values(status="done"))
@@ -92,10 +96,31 @@ def _is_echo(session: Session, rec: FeedRecord) -> bool:
         return False
     stamp = rec.data.get("updated_at")
     if stamp is not None and local.get("updated_at") != stamp:
-        session.execute(update(cls).where(cls.id == rec.id).values(
-            updated_at=from_plain(cls, "updated_at", stamp)))
-        session.expire(obj, ["updated_at"])
+        session.info.setdefault(_STAMPS, {}).setdefault(cls, []).append(
+            {"id": rec.id, "updated_at": from_plain(cls, "updated_at", stamp)})
     return True
+
+
+_STAMPS = "fieldcheck.sync.stamps"
+
+
+def _take_stamps(session: Session) -> None:
+    """The server's time stamps of echoed records, one statement per entity."""
+    for cls, rows in session.info.pop(_STAMPS, {}).items():
+        session.execute(update(cls), rows)
+
+
+def _load_page(session: Session, records: list[FeedRecord]) -> list[Any]:
+    """The page's local records and pending ops, loaded in a few queries."""
+    held: list[Any] = []
+    by_entity: dict[str, list[str]] = {}
+    for rec in records:
+        by_entity.setdefault(rec.entity, []).append(rec.id)
+    for entity, ids in by_entity.items():
+        cls = REPLICATED[entity]
+        for start in range(0, len(ids), 500):
+            held += session.scalars(select(cls).where(cls.id.in_(ids[start:start + 500]))).all()
+    return held
 
 
 def _merge_record(session: Session, rec: FeedRecord) -> Any:
