@@ -23,7 +23,7 @@ from fieldcheck.domain import (
 )
 from fieldcheck.domain.notice_settings import load_settings
 from fieldcheck.models import LocalIdentity, NumberBlock, OutboxOp, Photo
-from fieldcheck.sync.commands import connection_for, sync_now
+from fieldcheck.sync.commands import connection_for, enroll, sync_now
 from fieldcheck.sync.engine import SyncEngine
 from fieldcheck.sync.transport import SyncError
 
@@ -141,6 +141,20 @@ def test_a_revoked_laptop_stops_and_keeps_its_unsynced_work(make_laptop) -> None
     assert raised.value.code == "device_revoked" and "撤销" in str(raised.value)
     with a.store.read() as s:
         assert s.scalars(select(OutboxOp).where(OutboxOp.entity_id == visit_id)).first() is not None
+    # An administrator lets the laptop back in; it enrols again and its kept work arrives.
+    from sync_helpers import PASSWORD
+
+    from fieldcheck.server.admin import readmit_device
+
+    with a.bureau.app.state.database.write() as session:
+        readmit_device(session, "admin", a.store.identity().device_id)
+    with pytest.raises(SyncError):
+        a.sync()  # the old token stays dead
+    enroll(a.store, "http://127.0.0.1", "wang", PASSWORD, client=a.bureau.client)
+    assert a.sync().pushed > 0
+    assert [v["id"] for v in a.records()["visit"]] == [visit_id]
+    with a.store.read() as s:
+        assert s.query(OutboxOp).count() == 0
 
 
 def test_a_lost_answer_replayed_changes_nothing(make_laptop) -> None:
@@ -270,3 +284,28 @@ def test_a_refused_change_is_a_visible_rejection_and_blocks_nothing(make_laptop,
         [rejection] = records["rejection"]
         assert rejection["code"] == "number_taken" and rejection["entity_id"] == issued[1].id
         assert sorted(o["text"] for o in records["observation"]) == ["复印件未留存", "复印件未留存"]
+
+
+def test_numbers_printed_before_enrolment_are_never_leased_again(make_laptop) -> None:
+    a: Laptop = make_laptop("wang", "王建国")
+    b: Laptop = make_laptop("li", "李红")
+    visit_id = start_visit(a)
+    settings = load_settings(a.store.data_dir)
+    year = date.today().year
+    with a.store.write() as s:
+        s.execute(update(LocalIdentity).values(server_url=""))  # as before enrolment
+        numbering.add_block(s, "rectification", year, numbering.LocalAuthority(), size=80)
+        s.execute(update(NumberBlock).where(NumberBlock.source == "local").values(next_seq=70))
+        findings.record_finding(s, visit_id, category="overtime", description="超时",
+                                requirement="整改", deadline=date(year, 12, 31))
+        draft = notices.create_draft(s, visit_id, "rectification", settings)
+        notices.sign(s, draft.id, "inspector", "检查员", _png())
+    issued = notices.issue_notice(a.store, draft.id, settings, numbering.LocalAuthority())
+    assert issued.number_seq == 70
+    with a.store.write() as s:
+        s.execute(update(LocalIdentity).values(server_url="http://127.0.0.1"))
+    a.sync()
+    b.sync()
+    with b.store.read() as s:
+        blocks = s.scalars(select(NumberBlock).where(NumberBlock.notice_type == "rectification")).all()
+    assert blocks and min(bl.first_seq for bl in blocks) > 70

@@ -110,3 +110,14 @@ def revoke_device(session: Session, who: str, device_id: str) -> None:
     if device.revoked_at is None:
         device.revoked_at = utcnow()
     record_admin_action(session, who, "device.revoke", {"device_id": device_id})
+
+
+def readmit_device(session: Session, who: str, device_id: str) -> None:
+    """Let a revoked laptop enrol again (with its user's password); its old token stays dead,
+    and the work it kept while revoked syncs once it is enrolled."""
+    device = session.get(Device, device_id)
+    if device is None:
+        raise DirectoryError(f"找不到设备：{device_id}")
+    device.revoked_at = None
+    device.token_hash = ""  # no token matches: the laptop must enrol again
+    record_admin_action(session, who, "device.readmit", {"device_id": device_id})

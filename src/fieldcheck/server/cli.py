@@ -75,6 +75,8 @@ def admin_main(argv: Sequence[str]) -> int:
     _command(commands, "list-devices", "列出已登记的设备")
     revoke = _command(commands, "revoke-device", "撤销设备登记")
     revoke.add_argument("device_id")
+    readmit = _command(commands, "readmit-device", "允许已撤销的设备重新登记（需用户再次输入密码）")
+    readmit.add_argument("device_id")
     publish = _command(commands, "publish-template", "发布检查模板的新版本")
     publish.add_argument("file", type=Path)
     units = _command(commands, "import-units", "导入被检查单位（CSV）")
@@ -165,6 +167,13 @@ def _revoke_device(database: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def _readmit_device(database: Database, args: argparse.Namespace) -> int:
+    with database.write() as session:
+        admin.readmit_device(session, ADMIN_ACTOR, args.device_id)
+    print(f"设备 {args.device_id} 可以重新登记")
+    return 0
+
+
 def _publish_template(database: Database, args: argparse.Namespace) -> int:
     with database.write() as session:
         version_id = publish_template_file(session, args.file)
@@ -211,6 +220,7 @@ _ADMIN: dict[str, Callable[[Database, argparse.Namespace], int]] = {
     "create-team": _create_team,
     "list-devices": _list_devices,
     "revoke-device": _revoke_device,
+    "readmit-device": _readmit_device,
     "publish-template": _publish_template,
     "import-units": _import_units,
     "plan-visit": _plan_visit,

@@ -28,6 +28,7 @@ from fieldcheck.server.feed import (
     wire_time,
     write_record,
 )
+from fieldcheck.server.numbers import NOTICE_TYPES, lock_counter
 from fieldcheck.server.records import (
     conflict_id,
     new_record_data,
@@ -268,6 +269,12 @@ def _claim_number(session: Session, notice_id: str, data: dict[str, Any]) -> Non
     if holder is not None and holder != notice_id:
         raise Refused("number_taken", f"文号“{number}”已被另一份文书使用。")
     session.add(NoticeNumber(notice_type=str(data.get("type")), number=number, notice_id=notice_id))
+    # A number printed before the laptop was enrolled (it was its own authority) is never
+    # leased to anyone afterwards.
+    seq, year = data.get("number_seq"), data.get("number_year")
+    if isinstance(seq, int) and isinstance(year, int) and str(data.get("type")) in NOTICE_TYPES:
+        counter = lock_counter(session, str(data.get("type")), year)
+        counter.next_seq = max(counter.next_seq, seq + 1)
     session.flush()
 
 

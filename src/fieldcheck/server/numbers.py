@@ -44,7 +44,7 @@ def lease_block(session: Session, device_id: str, request: LeaseRequest) -> Leas
     expires = lease_expiry(request.year, now)
     if expires <= now:
         raise ApiError(409, "year_closed", f"{request.year}年已结束，不能再领取该年度的文号。")
-    counter = _lock_counter(session, request.notice_type, request.year)
+    counter = lock_counter(session, request.notice_type, request.year)
     existing = _existing(session, device_id, request.lease_key)  # a twin request won the lock
     if existing is not None:
         return existing
@@ -63,7 +63,7 @@ def lease_block(session: Session, device_id: str, request: LeaseRequest) -> Leas
     return _response(lease)
 
 
-def _lock_counter(session: Session, notice_type: str, year: int) -> NumberCounter:
+def lock_counter(session: Session, notice_type: str, year: int) -> NumberCounter:
     values = {"notice_type": notice_type, "year": year, "next_seq": 1}
     bind = session.get_bind()
     if bind.dialect.name == "postgresql":
