@@ -19,6 +19,7 @@ from fieldcheck.ui.common.widgets import button, label
 if TYPE_CHECKING:
     from fieldcheck.ui.common.context import AppContext
     from fieldcheck.ui.start_visit.dialog import StartVisitDialog
+    from fieldcheck.ui.sync.mount import SyncMount
     from fieldcheck.ui.visit.workspace import VisitWorkspace
     from fieldcheck.ui.visits.screen import VisitsScreen
 
@@ -30,6 +31,7 @@ class MainWindow(QMainWindow):
         self.visits: VisitsScreen | None = None
         self.workspace: VisitWorkspace | None = None
         self.start_dialog: StartVisitDialog | None = None
+        self.sync: SyncMount | None = None
         self.setWindowTitle(tr("效能监察现场检查") + (" — " + tr("演示数据") if demo else ""))
         self.setMinimumSize(1200, 720)
         body = QWidget()
@@ -82,6 +84,9 @@ class MainWindow(QMainWindow):
         self.home.setEnabled(True)
         self.settings.setVisible(find_spec("fieldcheck.ui.settings") is not None)
         self.visits.load()
+        from fieldcheck.ui.sync.mount import SyncMount
+
+        self.sync = SyncMount(self, ctx, start=not ctx.demo)
 
     def open_visit(self, visit_id: str) -> VisitWorkspace:
         from fieldcheck.ui.visit.workspace import VisitWorkspace
@@ -93,6 +98,8 @@ class MainWindow(QMainWindow):
         self.workspace.visit_changed.connect(self._visit_changed)
         self.stack.addWidget(self.workspace)
         self.stack.setCurrentWidget(self.workspace)
+        if self.sync is not None:
+            self.sync.attach_visit(self.workspace, visit_id)
         return self.workspace
 
     def _visit_changed(self, _visit_id: str) -> None:
@@ -126,7 +133,7 @@ class MainWindow(QMainWindow):
         from fieldcheck.ui.settings import open_settings_dialog
 
         assert self.ctx is not None
-        open_settings_dialog(self, self.ctx.store.data_dir)
+        open_settings_dialog(self, self.ctx.store.data_dir, self.ctx)
 
     def _restore_geometry(self) -> None:
         saved = QSettings("FieldCheck", "FieldCheck").value("main_window/geometry")
@@ -139,6 +146,8 @@ class MainWindow(QMainWindow):
         if self.workspace is not None:
             self.workspace.close_workspace()
         QSettings("FieldCheck", "FieldCheck").setValue("main_window/geometry", self.saveGeometry())
+        if self.sync is not None:
+            self.sync.shutdown()  # a running sync stops at its next committed step
         if self.ctx is not None:
             self.ctx.tasks.wait()  # queued saves reach the disk before the process ends
         super().closeEvent(event)
