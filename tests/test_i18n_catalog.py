@@ -54,6 +54,11 @@ INDIRECT_CONSTANTS = (
     ("ui/notices/actions.py", "NO_PRINTER"),  # tr(NO_PRINTER)
     ("ui/settings/data.py", "FONT_FACES"),  # tr(face)
     ("domain/people.py", "UNIT_KIND_NAMES"),  # adhoc_form: tr(name)
+    ("ui/sync/data.py", "ROLE_NAMES"),  # role_name()
+    ("ui/sync/data.py", "ENTITY_NAMES"),  # conflict and rejection rows
+    ("ui/sync/data.py", "FIELD_NAMES"),  # conflict and rejection rows
+    ("ui/sync/enrol_dialog.py", "ADVICE"),  # tr(ADVICE[code])
+    ("ui/sync/numbers.py", "HEADERS"),  # the number blocks table
 )
 
 

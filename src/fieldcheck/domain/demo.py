@@ -208,13 +208,14 @@ def _visit(
                                             text=rng.choice(city["observations"]), quick_code="",
                                             recorded_by=lead[1]))
     done = status == VisitStatus.COMPLETED
+    hidden = plan.kind == VisitKind.UNANNOUNCED and not done  # see visits.search_text_of
     rows["visit"].append(_row(
         vid, start, kind=plan.kind, unit_id=unit_id,
         template_version_id=version.id if version else None, team=lead[2],
         lead_inspector_id=lead[0], member_ids=members, planned_for=day,
         started_at=start if done else None, ended_at=start + timedelta(minutes=rng.randint(40, 150)) if done else None,
         place=rng.choice(city["places_by_unit_kind"][plan.unit_kind]), status=status, confidential=plan.kind == VisitKind.UNANNOUNCED,
-        parent_visit_id=None, title="", search_text="\n".join([unit_name, *finding_texts]),
+        parent_visit_id=None, title="", search_text="\n".join(["" if hidden else unit_name, *finding_texts]),
     ))
 
 

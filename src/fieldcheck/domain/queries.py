@@ -5,13 +5,14 @@ Rows are frozen dataclasses so a background thread can hand them to the GUI thre
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from fieldcheck.i18n import tr
 from fieldcheck.models import Finding, Unit, Visit
 
 
@@ -94,7 +95,15 @@ def page_visits(
     else:
         query = query.offset(offset)
     query = query.order_by(Visit.id.desc()).limit(limit)
-    return [VisitRow(*row) for row in session.execute(query)]
+    return [_listed(VisitRow(*row)) for row in session.execute(query)]
+
+
+def _listed(row: VisitRow) -> VisitRow:
+    """A confidential plan names its unit only once the visit has started (暗访不打招呼):
+    lists on a shared screen or a projector must not give the target away."""
+    if row.confidential and row.started_at is None:
+        return replace(row, unit_name=tr("保密单位（开始检查后显示）"))
+    return row
 
 
 def planned_for_day(session: Session, day: date) -> list[VisitRow]:

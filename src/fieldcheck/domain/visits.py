@@ -56,9 +56,13 @@ def ensure_editable(visit: Visit) -> None:
 
 
 def search_text_of(session: Session, visit: Visit) -> str:
-    """The denormalised search column: unit name, title, place and finding texts."""
+    """The denormalised search column: unit name, title, place and finding texts.
+
+    A confidential plan's unit is left out until the visit starts, as lists hide its name
+    (queries._listed): a search must not tell which unit an unannounced visit is for."""
     unit = session.get(Unit, visit.unit_id)
-    parts = [unit.name if unit else "", visit.title, visit.place]
+    hidden = visit.confidential and visit.started_at is None
+    parts = ["" if hidden or unit is None else unit.name, visit.title, visit.place]
     parts += session.scalars(
         select(Finding.description)
         .where(Finding.visit_id == visit.id, Finding.deleted.is_(False))
@@ -86,6 +90,7 @@ def plan_visit(
     title: str = "",
     confidential: bool | None = None,
     parent_visit_id: str | None = None,
+    led_by_planner: bool = True,
 ) -> Visit:
     if kind not in set(VisitKind):
         raise ValidationError(tr("未知的检查类型：{kind}", kind=kind))
@@ -93,7 +98,7 @@ def plan_visit(
         raise ValidationError(tr("请选择被检查单位。"))
     if template_version_id is not None and session.get(TemplateVersion, template_version_id) is None:
         raise ValidationError(tr("找不到所选的检查模板版本。"))
-    if lead_inspector_id is None:  # the laptop's user leads a visit planned on the laptop
+    if lead_inspector_id is None and led_by_planner:  # the laptop's user leads it
         lead_inspector_id = session.scalars(select(LocalIdentity.inspector_id)).one()
     visit = Visit(
         kind=kind,
@@ -125,6 +130,7 @@ def start_visit(session: Session, visit_id: str, at: datetime | None = None) -> 
         raise ValidationError(tr("请先为检查选择检查模板。"))
     visit.status = VisitStatus.IN_PROGRESS
     visit.started_at = at or utcnow()
+    refresh_search_text(session, visit)  # the unit of a confidential plan becomes searchable
     record_change(session, actor_of(session), "visit.start", visit)
     return visit
 

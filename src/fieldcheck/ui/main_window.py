@@ -19,6 +19,7 @@ from fieldcheck.ui.common.widgets import button, label
 if TYPE_CHECKING:
     from fieldcheck.ui.common.context import AppContext
     from fieldcheck.ui.start_visit.dialog import StartVisitDialog
+    from fieldcheck.ui.sync.mount import SyncMount
     from fieldcheck.ui.visit.workspace import VisitWorkspace
     from fieldcheck.ui.visits.screen import VisitsScreen
 
@@ -31,6 +32,7 @@ class MainWindow(QMainWindow):
         self.workspace: VisitWorkspace | None = None
         self.start_dialog: StartVisitDialog | None = None
         self.demo = demo
+        self.sync: SyncMount | None = None
         self.show_title(tr("检查列表"))
         self.setMinimumSize(1200, 720)
         body = QWidget()
@@ -87,6 +89,9 @@ class MainWindow(QMainWindow):
         self.home.setEnabled(True)
         self.settings.setVisible(find_spec("fieldcheck.ui.settings") is not None)
         self.visits.load()
+        from fieldcheck.ui.sync.mount import SyncMount
+
+        self.sync = SyncMount(self, ctx, start=not ctx.demo)
 
     def open_visit(self, visit_id: str) -> VisitWorkspace:
         from fieldcheck.ui.visit.workspace import VisitWorkspace
@@ -99,6 +104,8 @@ class MainWindow(QMainWindow):
         self.workspace.unit_shown.connect(self.show_title)
         self.stack.addWidget(self.workspace)
         self.stack.setCurrentWidget(self.workspace)
+        if self.sync is not None:
+            self.sync.attach_visit(self.workspace, visit_id)
         return self.workspace
 
     def _visit_changed(self, _visit_id: str) -> None:
@@ -133,7 +140,7 @@ class MainWindow(QMainWindow):
         from fieldcheck.ui.settings import open_settings_dialog
 
         assert self.ctx is not None
-        open_settings_dialog(self, self.ctx.store.data_dir)
+        open_settings_dialog(self, self.ctx.store.data_dir, self.ctx)
 
     def _restore_geometry(self) -> None:
         saved = QSettings("FieldCheck", "FieldCheck").value("main_window/geometry")
@@ -146,6 +153,8 @@ class MainWindow(QMainWindow):
         if self.workspace is not None:
             self.workspace.close_workspace()
         QSettings("FieldCheck", "FieldCheck").setValue("main_window/geometry", self.saveGeometry())
+        if self.sync is not None:
+            self.sync.shutdown()  # a running sync stops at its next committed step
         if self.ctx is not None:
             self.ctx.tasks.wait()  # queued saves reach the disk before the process ends
         super().closeEvent(event)

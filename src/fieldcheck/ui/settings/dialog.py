@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase, QPixmap
@@ -45,9 +46,9 @@ STYLE = SCROLLBARS + f"""
 """
 
 
-def open_settings_dialog(parent: QWidget | None, data_dir: Path) -> QDialog:
+def open_settings_dialog(parent: QWidget | None, data_dir: Path, ctx: Any = None) -> QDialog:
     """Show the bureau's notice settings (window-modal) and return the dialog."""
-    dialog = SettingsDialog(parent, data_dir)
+    dialog = SettingsDialog(parent, data_dir, ctx)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
     return dialog
@@ -86,7 +87,7 @@ def _section(title: str, help_text: str = "") -> tuple[QWidget, QFrame]:
 
 
 class SettingsDialog(GuardedDialog):
-    def __init__(self, parent: QWidget | None, data_dir: Path) -> None:
+    def __init__(self, parent: QWidget | None, data_dir: Path, ctx: Any = None) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setWindowTitle(tr("文书设置"))
@@ -111,6 +112,11 @@ class SettingsDialog(GuardedDialog):
         for section in (self._issuer(), self._prefixes(), self._seal(), self._fonts(),
                         self._printing()):
             column.addWidget(section)
+        if ctx is not None:  # the document number blocks of this laptop's store
+            from fieldcheck.ui.sync.numbers import NumbersSection
+
+            self.numbers = NumbersSection(ctx.store, ctx.tasks)
+            column.addWidget(self.numbers)
         column.addStretch(1)
         layout.addWidget(scroll, 1)
         self.error = label("", "fieldError", wrap=True)
