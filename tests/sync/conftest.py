@@ -9,6 +9,11 @@ from typing import Any
 
 import pytest
 from sync_helpers import PASSWORD, Bureau, Laptop
+from tests.server.conftest import (  # noqa: F401 - fixtures
+    cheap_password_hashing,
+    postgres_template,
+    postgres_url,
+)
 
 from fieldcheck.domain import checklist
 from fieldcheck.server.app import create_app
@@ -21,9 +26,11 @@ with warnings.catch_warnings():
     from starlette.testclient import TestClient
 
 
-@pytest.fixture
-def bureau(tmp_path: Path) -> Iterator[Bureau]:
-    app = create_app(Settings(tmp_path / "server"))
+@pytest.fixture(params=["sqlite", "postgresql"])
+def bureau(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Bureau]:
+    """The real server app, on its embedded SQLite and on a fresh PostgreSQL database."""
+    url = "" if request.param == "sqlite" else str(request.getfixturevalue("postgres_url"))
+    app = create_app(Settings(tmp_path / "server", url))
     with TestClient(app, base_url="http://127.0.0.1") as client:
         yield Bureau(client, app)
     app.state.database.dispose()

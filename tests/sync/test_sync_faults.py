@@ -39,15 +39,17 @@ def _free_port() -> int:
 
 
 class ServerProcess:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, database_url: str = "") -> None:
         self.data_dir = data_dir
+        self.database = ["--database-url", database_url] if database_url else []
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
-            [str(BIN / "fieldcheck-server"), "--data-dir", str(self.data_dir), "--port", str(self.port)],
+            [str(BIN / "fieldcheck-server"), "--data-dir", str(self.data_dir), *self.database,
+             "--port", str(self.port)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(300):  # bounded: at most ~30 s
             try:
@@ -65,15 +67,17 @@ class ServerProcess:
 
     def add_user(self, username: str) -> None:
         subprocess.run([str(BIN / "fieldcheck-server"), "admin", "create-user", "--data-dir",
-                        str(self.data_dir), "--username", username, "--role", "inspector",
+                        str(self.data_dir), *self.database, "--username", username, "--role", "inspector",
                         "--team", "一组", "--name", username],
                        check=True, env={**os.environ, "FIELDCHECK_PASSWORD": PASSWORD},
                        stdout=subprocess.DEVNULL)
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[ServerProcess]:
-    srv = ServerProcess(tmp_path / "server")
+def server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[ServerProcess]:
+    backend = getattr(request, "param", "sqlite")
+    url = "" if backend == "sqlite" else str(request.getfixturevalue("postgres_url"))
+    srv = ServerProcess(tmp_path / "server", url)
     srv.start()
     srv.add_user("wang")
     srv.add_user("li")
@@ -186,6 +190,7 @@ def test_laptop_killed_mid_upload_resumes_the_photo(tmp_path: Path, server: Serv
     _finish_and_compare(tmp_path, server, store, visit_id)
 
 
+@pytest.mark.parametrize("server", ["sqlite", "postgresql"], indirect=True)
 def test_server_killed_mid_transaction_keeps_exactly_once(tmp_path: Path, server: ServerProcess) -> None:
     store, visit_id = _busy_laptop(tmp_path, server)
     store.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+import uuid
 import warnings
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,10 @@ from typing import Any
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
 from sync_helpers import PASSWORD, Bureau, Laptop, start_visit
+from tests.server.conftest import postgres_admin_url
 
 from fieldcheck.domain import checklist, observations, visits
 from fieldcheck.models import Observation, OutboxOp
@@ -36,12 +39,33 @@ PLACES = ["一楼大厅", "二楼窗口", "三楼办公室", "东侧服务区"]
 ANSWERS = ["yes", "no"]
 
 
+def _new_pg_database() -> tuple[str, str]:
+    admin_url = make_url(postgres_admin_url())
+    name = f"fc_state_{uuid.uuid4().hex[:16]}"
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return name, admin_url.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_pg_database(name: str) -> None:
+    engine = create_engine(make_url(postgres_admin_url()), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
 class TeamOffline(RuleBasedStateMachine):
+    backend = "sqlite"
+
     @initialize()
     def setup(self) -> None:
         self.tmp = tempfile.TemporaryDirectory()
         root = Path(self.tmp.name)
-        self.app = create_app(Settings(root / "server"))
+        self.pg_database = _new_pg_database() if self.backend == "postgresql" else None
+        url = self.pg_database[1] if self.pg_database else ""
+        self.app = create_app(Settings(root / "server", url))
         self.client = TestClient(self.app, base_url="http://127.0.0.1")
         self.client.__enter__()
         self.bureau = Bureau(self.client, self.app)
@@ -73,6 +97,8 @@ class TeamOffline(RuleBasedStateMachine):
             self.client.__exit__(None, None, None)
             self.app.state.database.dispose()
             self.tmp.cleanup()
+            if self.pg_database:
+                _drop_pg_database(self.pg_database[0])
 
     # --- edits, offline ----------------------------------------------------------------
 
@@ -188,8 +214,14 @@ class TeamOfflineTest(TeamOffline):
                 super().teardown()
 
 
-TeamOfflineTest.TestCase.settings = settings(
-    max_examples=4, stateful_step_count=12, deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
+class TeamOfflineOnPostgres(TeamOfflineTest):
+    backend = "postgresql"
+
+
+for machine in (TeamOfflineTest, TeamOfflineOnPostgres):
+    machine.TestCase.settings = settings(
+        max_examples=4, stateful_step_count=12, deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
 test_team_offline = TeamOfflineTest.TestCase
+test_team_offline_on_postgresql = TeamOfflineOnPostgres.TestCase
