@@ -62,9 +62,10 @@ def load_settings(data_dir: Path) -> BureauSettings:
     return _from_dict(data)
 
 
-def save_settings(data_dir: Path, settings: BureauSettings) -> None:
+def settings_dict(settings: BureauSettings) -> dict[str, Any]:
+    """The settings as stored in the data folder's JSON file."""
     n = settings.notice
-    data = {
+    return {
         "issuer_name": n.issuer_name,
         "issuer_mark": n.issuer_mark,
         "prefixes": {str(k): v for k, v in n.prefixes.items()},
@@ -75,6 +76,10 @@ def save_settings(data_dir: Path, settings: BureauSettings) -> None:
         "reply_days": settings.reply_days,
         "copies": settings.copies,
     }
+
+
+def save_settings(data_dir: Path, settings: BureauSettings) -> None:
+    data = settings_dict(settings)
     _from_dict(data)  # refuse to save what could not be loaded back
     path = data_dir / FILE_NAME
     tmp = path.with_suffix(".tmp")
@@ -83,3 +88,17 @@ def save_settings(data_dir: Path, settings: BureauSettings) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
+
+
+def record_settings_saved(session: Any, before: BureauSettings, after: BureauSettings) -> None:
+    """Audit a change of the notice settings (issuer, 机关代字, seal, fonts, QR address): they
+    decide what every notice prints, so who changed what is on the record."""
+    from fieldcheck.domain.changes import audit
+    from fieldcheck.domain.people import actor_of
+    from fieldcheck.hashing import record_hash
+
+    old, new = settings_dict(before), settings_dict(after)
+    changed = {k: {"from": old[k], "to": new[k]} for k in sorted(new) if old.get(k) != new[k]}
+    if changed:
+        audit(session, actor_of(session), "settings.notice", "settings", "notice_settings",
+              changed, state_hash=record_hash(new))

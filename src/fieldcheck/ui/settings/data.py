@@ -12,7 +12,12 @@ from pathlib import Path
 
 from PIL import Image
 
-from fieldcheck.domain.notice_settings import BureauSettings, load_settings, save_settings
+from fieldcheck.domain.notice_settings import (
+    BureauSettings,
+    load_settings,
+    record_settings_saved,
+    save_settings,
+)
 from fieldcheck.domain.notices import TYPE_NAMES
 from fieldcheck.errors import ValidationError, os_error_text
 from fieldcheck.i18n import tr
@@ -20,6 +25,7 @@ from fieldcheck.notices import NoticeError, NoticeType
 from fieldcheck.notices.fontfiles import FONT_SUFFIXES, parse_role
 from fieldcheck.notices.fonts import LoadedFont, load_font
 from fieldcheck.notices.images import read_png
+from fieldcheck.store import Store
 
 # The notice types issued from a visit, whose 机关代字 the bureau sets here.
 PREFIX_TYPES = (NoticeType.RECORD, NoticeType.RECTIFICATION, NoticeType.RECOMMENDATION,
@@ -131,12 +137,17 @@ def settings_of(form: SettingsForm, old: BureauSettings) -> BureauSettings:
     return BureauSettings(notice, form.reply_days, form.copies)
 
 
-def save_form(data_dir: Path, form: SettingsForm) -> BureauSettings:
+def save_form(data_dir: Path, form: SettingsForm, store: Store | None = None) -> BureauSettings:
+    """Save the settings file; with the store, the change is audited too."""
     problems = problems_of(form)
     if problems:
         raise ValidationError(tr("设置未保存，请先改正以下问题："), problems)
-    settings = settings_of(form, load_settings(data_dir))
+    before = load_settings(data_dir)
+    settings = settings_of(form, before)
     save_settings(data_dir, settings)
+    if store is not None:
+        with store.write() as s:
+            record_settings_saved(s, before, settings)
     return settings
 
 

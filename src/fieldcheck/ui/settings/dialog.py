@@ -94,6 +94,7 @@ class SettingsDialog(GuardedDialog):
         self.setStyleSheet(STYLE)
         self.resize(760, 820)
         self.data_dir = data_dir
+        self.ctx = ctx
         self.tasks = Tasks(self)
         self.form = data.form_of(load_settings(data_dir))
         layout = QVBoxLayout(self)
@@ -336,7 +337,8 @@ class SettingsDialog(GuardedDialog):
 
     def accept(self) -> None:
         try:
-            data.save_form(self.data_dir, self.edited_form())
+            store = self.ctx.store if self.ctx is not None else None
+            data.save_form(self.data_dir, self.edited_form(), store)
         except ValidationError as exc:
             self.error.setText("\n".join([str(exc), *[f"• {p}" for p in exc.problems]]))
             self.error.show()
