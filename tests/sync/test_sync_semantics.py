@@ -309,3 +309,21 @@ def test_numbers_printed_before_enrolment_are_never_leased_again(make_laptop) ->
     with b.store.read() as s:
         blocks = s.scalars(select(NumberBlock).where(NumberBlock.notice_type == "rectification")).all()
     assert blocks and min(bl.first_seq for bl in blocks) > 70
+
+
+def test_an_enrolled_laptop_running_low_is_warned_at_issue_time(make_laptop) -> None:
+    a: Laptop = make_laptop("wang", "王建国")
+    a.sync()  # leases a block per type
+    year = date.today().year
+    with a.store.write() as s:  # all but three numbers of the rectification block used
+        s.execute(update(NumberBlock).where(NumberBlock.notice_type == "rectification")
+                  .values(next_seq=NumberBlock.last_seq - 2))
+        assert numbering.is_running_low(s, "rectification", year, numbering.LocalAuthority())
+    from fieldcheck.ui.notices import data as notice_data
+
+    visit_id = start_visit(a)
+    settings = load_settings(a.store.data_dir)
+    with a.store.write() as s:
+        draft = notices.create_draft(s, visit_id, "rectification", settings)
+    plan = notice_data.plan_issue(a.store, draft.id, settings, numbering.LocalAuthority())
+    assert plan.authority == "remote" and plan.remaining == 3 and plan.running_low

@@ -95,7 +95,7 @@ def is_running_low(
     session: Session, notice_type: str, year: int, authority: NumberAuthority | None
 ) -> bool:
     """Worth a warning: few numbers left and no way to get more without the server."""
-    if authority is not None and authority.refills_offline:
+    if authority is not None and authority.refills_offline and not is_enrolled(session):
         return False
     return remaining(session, notice_type, year) <= LOW_WATER
 

@@ -254,6 +254,8 @@ def plan_issue(store: Store, notice_id: str, settings: BureauSettings,
     year = date.today().year
     kind_name = authority_kind(authority)
     with store.read() as s:
+        if kind_name == "local" and numbering.is_enrolled(s):
+            kind_name = "remote"  # an enrolled laptop's numbers come only from server leases
         kind = NoticeType(notices.get_notice(s, notice_id).type)
         left = numbering.remaining(s, kind, year)
         problems = notices.issue_problems(s, notice_id, settings)
