@@ -77,6 +77,7 @@ def store_feed_head(session: Session) -> None:
 
 def forget_feed_head(session: Session) -> None:
     session.info.pop(ABSENT, None)
+    session.info.pop(HELD, None)
     session.info.pop(_HEAD, None)
     session.info.pop(_MOVED, None)
 
@@ -86,9 +87,13 @@ def feed_head(session: Session) -> int:
 
 
 ABSENT = "fieldcheck.server.absent"  # (entity, id) known not to exist when a push began
+HELD = "fieldcheck.server.held"  # records loaded for this transaction, kept referenced
 
 
 def get_record(session: Session, entity: str, record_id: str) -> Record | None:
+    held = session.info.get(HELD)
+    if held is not None and (entity, record_id) in held:
+        return held[(entity, record_id)]  # type: ignore[no-any-return]
     found = session.identity_map.get(identity_key(Record, (entity, record_id)))
     if found is not None:
         return found  # type: ignore[no-any-return]
@@ -136,8 +141,9 @@ def write_record(
     if record is None:
         record = Record(entity=entity, id=record_id, origin_user_id=origin_user_id)
         session.add(record)
-        # It exists now (the identity map holds it only weakly: ask the database next time).
+        # It exists now (written at the next flush); later ops of this push find it here.
         session.info.get(ABSENT, set()).discard((entity, record_id))
+        session.info.setdefault(HELD, {})[(entity, record_id)] = record
     record.data = json.dumps(data, ensure_ascii=False, sort_keys=True)
     record.version = version
     record.scope = placement.scope
@@ -148,8 +154,7 @@ def write_record(
     elif record.field_meta is None:
         record.field_meta = "{}"
     record.blob_sha256 = data.get("sha256") if entity == "photo" else None
-    session.flush()
-    return record
+    return record  # flushed with the rest of the push: one batch of INSERTs
 
 
 def rescope_visit(session: Session, visit_id: str, placement: Placement) -> int:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from fieldcheck.server.feed import (
     ABSENT,
+    HELD,
     SEES_ALL_TEAMS,
     Placement,
     Viewer,
@@ -110,10 +111,13 @@ def _preload(session: Session, ops: list[Op]) -> None:
         if isinstance(notice_id, str):
             wanted.setdefault("notice", set()).add(notice_id)
     absent: set[tuple[str, str]] = set()
+    held: dict[tuple[str, str], Record] = session.info.setdefault(HELD, {})
     for entity, ids in wanted.items():
         for chunk in _chunks(sorted(ids), 500):
-            found = {r.id for r in session.scalars(
-                select(Record).where(Record.entity == entity, Record.id.in_(chunk)))}
+            rows = session.scalars(
+                select(Record).where(Record.entity == entity, Record.id.in_(chunk))).all()
+            held.update(((entity, r.id), r) for r in rows)
+            found = {r.id for r in rows}
             absent.update((entity, i) for i in chunk if i not in found)
     session.info[ABSENT] = absent
 
