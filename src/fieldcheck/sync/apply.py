@@ -11,7 +11,6 @@ answer may arrive before its visit; the parent comes in the same sync.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -176,6 +175,3 @@ def signature_png(sig: Signature) -> bytes | None:
 
     return strokes_png(sig.strokes)
 
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)

@@ -7,11 +7,9 @@ import json
 import os
 import platform
 import sys
-from pathlib import Path
 
 import httpx
 
-from fieldcheck.domain.changes import untracked
 from fieldcheck.domain.people import adopt_account
 from fieldcheck.i18n import tr
 from fieldcheck.store.database import Store
@@ -114,6 +112,3 @@ def cmd_conflicts(args: object, store: Store) -> int:
                  other_by=r["other_by"], other_at=r["other_at"]))
     return 0
 
-
-__all__ = ["cmd_conflicts", "cmd_enroll", "cmd_sync", "connection_for", "enroll", "sync_now",
-           "untracked", "Path"]
