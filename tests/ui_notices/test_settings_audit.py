@@ -29,3 +29,18 @@ def test_saving_notice_settings_audits_what_changed(tmp_path: Path) -> None:
     with store.read() as s:  # saving again without a change adds nothing
         assert len(s.scalars(select(AuditEvent).where(AuditEvent.action == "settings.notice")).all()) == 1
     store.close()
+
+
+def test_the_settings_dialog_from_the_notices_screen_audits_too(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from fieldcheck.ui.settings import SettingsDialog
+
+    store = open_store(tmp_path)
+    store.set_identity("王建国", "清监字第2026001号")
+    dialog = SettingsDialog(None, tmp_path, store=store)
+    qtbot.addWidget(dialog)
+    dialog.issuer_name.setText("清河市效能监察局")
+    dialog.accept()
+    with store.read() as s:
+        [event] = s.scalars(select(AuditEvent).where(AuditEvent.action == "settings.notice")).all()
+        assert event.detail["issuer_name"]["to"] == "清河市效能监察局"
+    store.close()

@@ -341,7 +341,7 @@ class NoticesDialog(NoticeActions, QDialog):
     def open_settings(self) -> None:
         from fieldcheck.ui.settings import open_settings_dialog
 
-        dialog = open_settings_dialog(self, self.store.data_dir)
+        dialog = open_settings_dialog(self, self.store.data_dir, store=self.store)
         dialog.accepted.connect(self._settings_changed)
 
     def _settings_changed(self) -> None:

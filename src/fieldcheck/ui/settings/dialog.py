@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from fieldcheck.domain.notice_settings import load_settings
 from fieldcheck.errors import FieldCheckError, ValidationError
 from fieldcheck.i18n import tr
+from fieldcheck.store import Store
 from fieldcheck.ui.common.guard import GuardedDialog
 from fieldcheck.ui.common.style import ACCENT, LINE, MUTED
 from fieldcheck.ui.common.tasks import Tasks
@@ -46,9 +47,11 @@ STYLE = SCROLLBARS + f"""
 """
 
 
-def open_settings_dialog(parent: QWidget | None, data_dir: Path, ctx: Any = None) -> QDialog:
-    """Show the bureau's notice settings (window-modal) and return the dialog."""
-    dialog = SettingsDialog(parent, data_dir, ctx)
+def open_settings_dialog(parent: QWidget | None, data_dir: Path, ctx: Any = None,
+                         store: Store | None = None) -> QDialog:
+    """Show the bureau's notice settings (window-modal) and return the dialog. With the app
+    context (or at least the store) a saved change is audited."""
+    dialog = SettingsDialog(parent, data_dir, ctx, store)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
     return dialog
@@ -87,7 +90,8 @@ def _section(title: str, help_text: str = "") -> tuple[QWidget, QFrame]:
 
 
 class SettingsDialog(GuardedDialog):
-    def __init__(self, parent: QWidget | None, data_dir: Path, ctx: Any = None) -> None:
+    def __init__(self, parent: QWidget | None, data_dir: Path, ctx: Any = None,
+                 store: Store | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setWindowTitle(tr("文书设置"))
@@ -95,6 +99,7 @@ class SettingsDialog(GuardedDialog):
         self.resize(760, 820)
         self.data_dir = data_dir
         self.ctx = ctx
+        self.store = ctx.store if ctx is not None else store
         self.tasks = Tasks(self)
         self.form = data.form_of(load_settings(data_dir))
         layout = QVBoxLayout(self)
@@ -337,8 +342,7 @@ class SettingsDialog(GuardedDialog):
 
     def accept(self) -> None:
         try:
-            store = self.ctx.store if self.ctx is not None else None
-            data.save_form(self.data_dir, self.edited_form(), store)
+            data.save_form(self.data_dir, self.edited_form(), self.store)
         except ValidationError as exc:
             self.error.setText("\n".join([str(exc), *[f"• {p}" for p in exc.problems]]))
             self.error.show()
