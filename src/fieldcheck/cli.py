@@ -158,6 +158,25 @@ def cmd_notice_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Exit 0 when the store checks out, 1 with the problems on stderr when it does not."""
+    from fieldcheck.domain.integrity import verify_store
+    from fieldcheck.store import open_store
+
+    store = open_store(_existing_store(args))
+    try:
+        problems = verify_store(store, full=not args.quick)
+    finally:
+        store.close()
+    for problem in problems:
+        print(problem.message, file=sys.stderr)
+    if problems:
+        print(tr("发现 {n} 个问题。", n=len(problems)), file=sys.stderr)
+        return 1
+    print(tr("检查通过：数据库、审计链、记录、照片原件和已签发文书均与记录相符。"))
+    return 0
+
+
 def _sync_command(name: str, *, creates: bool = False, writes: bool = True) -> object:
     """enroll (a new folder becomes a new store), sync (writes) and conflicts (reads)."""
 
@@ -210,6 +229,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name")
     p.add_argument("--credential")
     p.set_defaults(func=cmd_whoami)
+
+    p = sub.add_parser("verify", help=tr("核验数据：数据库文件、审计链、记录、照片原件、已签发文书"))
+    data_dir_arg(p)
+    p.add_argument("--quick", action="store_true", help=tr("快速核验（照片只查是否存在）"))
+    p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("enroll", help=tr("把本机登记到服务器（领取本机的同步凭据）"))
     data_dir_arg(p)

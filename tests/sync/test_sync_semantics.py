@@ -21,6 +21,7 @@ from fieldcheck.domain import (
     observations,
     visits,
 )
+from fieldcheck.domain.integrity import verify_store
 from fieldcheck.domain.notice_settings import load_settings
 from fieldcheck.models import LocalIdentity, NumberBlock, OutboxOp, Photo
 from fieldcheck.sync.commands import connection_for, enroll, sync_now
@@ -60,6 +61,7 @@ def test_two_laptops_changing_one_field_get_the_same_visible_conflict(make_lapto
             assert conflicts.conflict_rows(s) == []
             assert visits.get_visit(s, visit_id).place == "二楼审批大厅东侧窗口"
     assert a.export() == b.export()
+    assert verify_store(a.store) == [] and verify_store(b.store) == []
 
 
 def _jpeg(path: Path, colour: tuple[int, int, int]) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sync_helpers import Laptop, start_visit
 
 from fieldcheck.domain import checklist, findings, observations, visits
+from fieldcheck.domain.integrity import verify_store
 from fieldcheck.models import OutboxOp
 
 
@@ -39,3 +40,5 @@ def test_a_visit_reaches_the_other_laptop_of_the_team_exactly_once(make_laptop) 
     assert [o["text"] for o in records["observation"]] == ["10:15 窗口无人"]
     with a.store.read() as s:
         assert s.query(OutboxOp).count() == 0  # every op acknowledged and pulled back
+    # What sync wrote is on each laptop's audit record: both stores verify.
+    assert verify_store(a.store, full=True) == [] and verify_store(b.store, full=True) == []

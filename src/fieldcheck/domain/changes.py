@@ -107,7 +107,7 @@ def record_change(
         op = _outbox_op(entity, state, pending, actor)
         if op is not None:
             session.add(op)
-    audit(session, actor, action, entity, state["id"], detail, state_hash=record_hash(state))
+    audit(session, actor, action, entity, state["id"], detail, state_hash=state_hash(entity, state))
     return op
 
 
@@ -126,6 +126,12 @@ def _outbox_op(entity: str, state: dict[str, Any], pending: _Pending, actor: Act
         kind="create" if pending.created else "update", changed=changed, base=base,
         made_by=actor.name,
     )
+
+
+def state_hash(entity: str, state: dict[str, Any]) -> str:
+    """Hash of what a record says (its replicated fields): derived data and the server's time
+    stamp may be rebuilt later without an event, the rest may not change without one."""
+    return record_hash({f: state[f] for f in wire_fields(entity)})
 
 
 class untracked:  # noqa: N801 - used as a context manager, reads like a statement

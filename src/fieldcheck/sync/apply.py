@@ -17,10 +17,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from fieldcheck.domain.changes import Actor, audit, untracked
+from fieldcheck.domain.changes import Actor, audit, state_hash, untracked
 from fieldcheck.domain.records import from_plain, record_dict
 from fieldcheck.domain.visits import search_text_of
-from fieldcheck.hashing import record_hash
 from fieldcheck.models import (
     REPLICATED,
     Finding,
@@ -61,7 +60,7 @@ def apply_page(session: Session, records: Iterable[FeedRecord], cursor: int) -> 
             elif rec.entity in ("finding", "unit"):
                 touched_visits.update(_visits_of(session, rec.entity, obj))
             audit(session, actor, "sync.apply", rec.entity, rec.id, {"version": rec.version},
-                  state_hash=record_hash(record_dict(obj)))
+                  state_hash=state_hash(rec.entity, record_dict(obj)))
         _take_stamps(session)
         for visit_id in sorted(touched_visits):
             _rebuild_visit(session, visit_id)

@@ -1,0 +1,109 @@
+"""`fieldcheck verify`: is the store what the app wrote? (DESIGN §9)
+
+Checks, each naming what it found in words a person can act on:
+- SQLite's own check of the file (quick_check, or integrity_check in the full form);
+- the audit chain: an edited, removed or reordered event breaks it;
+- every record against the last audit event that wrote it: a row edited behind the app's
+  back no longer matches the hash of the state its event recorded;
+- every photo original against its SHA-256 (the quick form only checks it is there);
+- every issued notice's PDF against the hash frozen when it was issued.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from fieldcheck.domain.changes import state_hash, verify_chain
+from fieldcheck.domain.records import record_dict
+from fieldcheck.i18n import tr
+from fieldcheck.models import REPLICATED, AuditEvent, Notice, Photo
+from fieldcheck.store.database import Store
+
+
+@dataclass(frozen=True)
+class Problem:
+    what: str  # database / audit / record / photo / notice
+    message: str
+
+
+def verify_store(store: Store, *, full: bool = False) -> list[Problem]:
+    problems: list[Problem] = []
+    with store.read() as s:
+        problems += _database(s, full)
+        if problems:
+            return problems  # a damaged file: nothing else read from it can be trusted
+        problems += [Problem("audit", tr("审计链：{problem}", problem=p)) for p in verify_chain(s)]
+        problems += _records(s)
+        problems += _photos(s, store, full)
+        problems += _notices(s, store)
+    return problems
+
+
+def _database(session: Session, full: bool) -> list[Problem]:
+    pragma = "integrity_check" if full else "quick_check"
+    rows = [r[0] for r in session.execute(text(f"PRAGMA {pragma}"))]
+    if rows == ["ok"]:
+        return []
+    return [Problem("database", tr("数据库文件已损坏：{detail}", detail=r)) for r in rows[:20]]
+
+
+def _records(session: Session) -> list[Problem]:
+    last: dict[tuple[str, str], str] = {}
+    for entity, entity_id, digest in session.execute(
+        select(AuditEvent.entity, AuditEvent.entity_id, AuditEvent.record_hash)
+        .where(AuditEvent.record_hash != "", AuditEvent.entity.in_(tuple(REPLICATED)))
+        .order_by(AuditEvent.seq)
+    ):
+        last[(entity, entity_id)] = digest
+    problems = []
+    for name, cls in REPLICATED.items():
+        ids = {eid for (entity, eid) in last if entity == name}
+        if not ids:
+            continue
+        for row in session.scalars(select(cls)):
+            rid = row.id  # type: ignore[attr-defined]
+            if rid in ids and state_hash(name, record_dict(row)) != last[(name, rid)]:
+                problems.append(Problem("record", tr(
+                    "记录 {entity} {id} 与最后一次写入它的审计事件不符：该记录在程序之外被改动过。",
+                    entity=name, id=rid)))
+    return problems
+
+
+def _photos(session: Session, store: Store, full: bool) -> list[Problem]:
+    problems = []
+    for photo in session.scalars(select(Photo).where(Photo.deleted.is_(False))):
+        name = photo.original_name or photo.id
+        if not store.blobs.has(photo.sha256):
+            problems.append(Problem("photo", tr("照片“{name}”（检查 {visit}）的原件不见了。",
+                                                name=name, visit=photo.visit_id)))
+        elif full and not store.blobs.verify(photo.sha256):
+            problems.append(Problem("photo", tr("照片“{name}”（检查 {visit}）的原件已被改动，与导入时的哈希不符。",
+                                                name=name, visit=photo.visit_id)))
+    return problems
+
+
+def _notices(session: Session, store: Store) -> list[Problem]:
+    problems = []
+    for notice in session.scalars(select(Notice).where(Notice.status != "draft")):
+        path = store.data_dir / "notices" / f"{notice.id}.pdf"
+        label = notice.number or notice.id
+        if not notice.pdf_sha256 or not notice.number:
+            problems.append(Problem("notice", tr("文书 {label} 标记为已签发，却没有文号或 PDF 哈希。", label=label)))
+        elif not path.is_file():
+            problems.append(Problem("notice", tr("文书 {label} 的 PDF 文件不见了。", label=label)))
+        elif _sha256(path) != notice.pdf_sha256:
+            problems.append(Problem("notice", tr("文书 {label} 的 PDF 与签发时的哈希不符：文件被替换或改动过。", label=label)))
+    return problems
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
