@@ -189,3 +189,36 @@ def test_checklist_answer_survives_reopen(store, visit_id) -> None:  # type: ign
     with again.read() as s:
         assert checklist.answers_of(s, visit_id) == {"on_duty": "yes"}
         assert s.scalars(select(Observation.text)).all() == ["大厅人多"]
+
+
+def test_only_the_laptop_user_can_read_the_store(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    old = os.umask(0o022)  # a usual desktop umask: new files readable by everyone
+    try:
+        data_dir = tmp_path / "store"
+        store = open_store(data_dir)
+        store.set_identity("王建国", "清监字第2026001号")
+        (data_dir / "photos").mkdir(exist_ok=True)
+        store.close()
+        store = open_store(data_dir)
+        store.close()
+    finally:
+        os.umask(old)
+    mode = lambda p: stat.S_IMODE(p.stat().st_mode)  # noqa: E731
+    assert mode(data_dir) == 0o700 and mode(data_dir / "photos") == 0o700
+    assert mode(data_dir / DB_NAME) == 0o600
+    for extra in ("-wal", "-shm"):
+        if (data_dir / (DB_NAME + extra)).exists():
+            assert mode(data_dir / (DB_NAME + extra)) == 0o600
+
+
+def test_a_backup_before_migration_is_private(tmp_path: Path) -> None:
+    import stat
+
+    _old_store(tmp_path / DB_NAME, "0003")
+    open_store(tmp_path).close()
+    [backup] = list((tmp_path / "backups").glob("*.db"))
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "backups").stat().st_mode) == 0o700

@@ -159,6 +159,26 @@ def _stored_revision(engine: Engine) -> str | None:
         return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
+PRIVATE_FOLDERS = ("photos", "notices", "backups", "logs")
+
+
+def keep_private(data_dir: Path) -> None:
+    """The store holds confidential visits and credential numbers: only the laptop user may
+    read it (folders 0700, the database and its WAL files 0600, DESIGN §9). Best effort: a
+    folder on a file system without Unix modes stays as it is."""
+    try:
+        data_dir.chmod(0o700)
+        for name in PRIVATE_FOLDERS:
+            if (data_dir / name).is_dir():
+                (data_dir / name).chmod(0o700)
+        for suffix in ("", "-wal", "-shm"):
+            db = data_dir / (DB_NAME + suffix)
+            if db.exists():
+                db.chmod(0o600)
+    except OSError as exc:
+        log.warning("could not restrict the data folder's permissions: %s", exc)
+
+
 def open_store(data_dir: Path, *, migrate_to: str = "head") -> Store:
     """Open (creating if needed) the store in data_dir, migrating an older one after a backup."""
     try:
@@ -181,6 +201,7 @@ def open_store(data_dir: Path, *, migrate_to: str = "head") -> Store:
                 migrate.backup_file(path, revision)
             migrate.upgrade(engine, migrate_to)
         store = Store(data_dir, engine)
+        keep_private(data_dir)
         with store.write() as s:
             if s.scalars(select(LocalIdentity)).first() is None:
                 s.add(LocalIdentity(id=1, device_id=uuid7()))

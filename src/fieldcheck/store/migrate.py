@@ -41,7 +41,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def backup_file(db_path: Path, revision: str | None) -> Path:
     """Copy the store with SQLite's online backup (consistent even with a WAL) next to it."""
     folder = db_path.parent / "backups"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     target = folder / f"{db_path.stem}-{stamp}-rev{revision or 'none'}.db"
     src = sqlite3.connect(db_path)
@@ -51,6 +51,7 @@ def backup_file(db_path: Path, revision: str | None) -> Path:
             src.backup(dst)
         finally:
             dst.close()
+        target.chmod(0o600)  # a full copy of the store: as private as the store
     finally:
         src.close()
     return target

@@ -42,6 +42,8 @@ def setup_logging(data_dir: Path) -> Path | None:
         path = folder / "fieldcheck.log"
         handler = RotatingFileHandler(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS,
                                       encoding="utf-8")
+        folder.chmod(0o700)
+        path.chmod(0o600)
     except OSError as exc:
         print(tr("无法写入日志文件：{error}", error=exc), file=sys.stderr)
         return None
