@@ -107,9 +107,19 @@ class _Job(QRunnable):
         except BaseException as exc:  # noqa: BLE001 - every failure is delivered, none is lost
             if not _is_expected(exc):
                 log.error("background task failed", exc_info=exc)
-            self._delivery.failed.emit(exc)
+            if self._deliverable():
+                self._delivery.failed.emit(exc)
         else:
-            self._delivery.done.emit(result)
+            if self._deliverable():
+                self._delivery.done.emit(result)
+
+    def _deliverable(self) -> bool:
+        """False when the app tore its task objects down while this ran (closing): emitting
+        on a deleted QObject would crash the process; the work itself is already committed."""
+        if shiboken6.isValid(self._delivery):
+            return True
+        log.warning("background task finished after its screen was closed; result dropped")
+        return False
 
 
 def _is_expected(exc: BaseException) -> bool:
