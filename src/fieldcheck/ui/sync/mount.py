@@ -38,6 +38,9 @@ class SyncMount(QObject):
         self.corner.show_indicator(self.controller.indicator)
         if start:
             self.controller.start()
+        else:  # the demo store never syncs by itself, but its indicator still tells the truth
+            self.controller.automatic = False
+            self.controller.poll()
 
     def _status(self, status: SyncStatus) -> None:
         self.corner.show_status(status)
