@@ -9,6 +9,7 @@ before its PDF exists; a crash after that burns the number rather than reusing i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import and_, func, or_, select, update
@@ -122,16 +123,33 @@ def add_block(
     size: int = DEFAULT_BLOCK_SIZE,
 ) -> NumberBlock:
     leased = authority.lease_block(session, notice_type, year, size)
+    return record_block(session, notice_type, year, leased.first_seq, leased.last_seq,
+                        source=leased.source, block_id=uuid7(), leased_at=utcnow())
+
+
+def record_block(
+    session: Session, notice_type: str, year: int, first_seq: int, last_seq: int, *,
+    source: str, block_id: str, leased_at: datetime, lease_key: str | None = None,
+    expires_at: datetime | None = None,
+) -> NumberBlock:
+    """Keep a block of numbers this device may print (made here, or leased from the server:
+    then `block_id` is the server's and a replayed lease finds the block already kept)."""
+    existing = session.get(NumberBlock, block_id)
+    if existing is not None:
+        return existing
     device_id = session.scalars(select(LocalIdentity.device_id)).one()
     block = NumberBlock(
-        id=uuid7(), notice_type=notice_type, year=year, first_seq=leased.first_seq,
-        last_seq=leased.last_seq, next_seq=leased.first_seq, device_id=device_id,
-        source=leased.source, leased_at=utcnow(),
+        id=block_id, notice_type=notice_type, year=year, first_seq=first_seq, last_seq=last_seq,
+        next_seq=first_seq, device_id=device_id, source=source, leased_at=leased_at,
+        lease_key=lease_key, expires_at=expires_at,
     )
     session.add(block)
     session.flush()
-    audit(session, actor_of(session), "number.block", "number_block", block.id,
-          {"type": notice_type, "year": year, "first": block.first_seq, "last": block.last_seq})
+    detail: dict[str, Any] = {"type": notice_type, "year": year, "first": first_seq, "last": last_seq}
+    if lease_key is not None:
+        detail.update(lease_key=lease_key, expires_at=expires_at.isoformat() if expires_at else None)
+    audit(session, actor_of(session), "number.lease" if source == "server" else "number.block",
+          "number_block", block.id, detail)
     return block
 
 

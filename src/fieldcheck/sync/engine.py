@@ -12,17 +12,15 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from fieldcheck.domain import numbering
-from fieldcheck.domain.changes import audit
-from fieldcheck.domain.people import actor_of
 from fieldcheck.ids import uuid7
-from fieldcheck.models import AuditEvent, LocalIdentity, LocalSetting, NumberBlock, OutboxOp, Photo
+from fieldcheck.models import AuditEvent, LocalSetting, NumberBlock, OutboxOp, Photo
 from fieldcheck.models.coltypes import UTCDateTime
 from fieldcheck.notices.model import NoticeType
 from fieldcheck.photos import ingest_photo
@@ -238,26 +236,16 @@ class SyncEngine:
 
 
 def add_leased_block(session: Session, lease: LeaseResponse) -> NumberBlock:
-    block = session.get(NumberBlock, lease.block_id)
-    if block is not None:
-        return block
-    block = NumberBlock(
-        id=lease.block_id, notice_type=lease.notice_type, year=lease.year,
-        first_seq=lease.first_seq, last_seq=lease.last_seq, next_seq=lease.first_seq,
-        device_id=session.scalars(select(LocalIdentity.device_id)).one(),
-        source="server", leased_at=_time(lease.leased_at), lease_key=lease.lease_key,
-        expires_at=_time(lease.expires_at),
-    )
-    session.add(block)
-    session.flush()
-    audit(session, actor_of(session), "number.lease", "number_block", block.id,
-          {"type": lease.notice_type, "year": lease.year, "first": lease.first_seq,
-           "last": lease.last_seq, "lease_key": lease.lease_key, "expires_at": lease.expires_at})
-    return block
+    return numbering.record_block(
+        session, lease.notice_type, lease.year, lease.first_seq, lease.last_seq, source="server",
+        block_id=lease.block_id, leased_at=_time(lease.leased_at), lease_key=lease.lease_key,
+        expires_at=_time(lease.expires_at))
 
 
-def _time(value: str) -> object:
-    return UTCDateTime().process_result_value(value, None)  # type: ignore[arg-type]
+def _time(value: str) -> datetime:
+    moment = UTCDateTime().process_result_value(value, None)  # type: ignore[arg-type]
+    assert moment is not None
+    return moment
 
 
 def _setting(session: Session, key: str, default: object) -> object:
