@@ -267,11 +267,14 @@ def test_numbers_view_shows_leased_blocks_and_warns_when_low(qtbot: QtBot, make_
                and t[4] == "服务器" and t[5] != "—" for t in texts)
 
 
+PHOTOS = 16
+
+
 def test_closing_during_a_sync_loses_nothing(qtbot: QtBot, make_laptop: Any) -> None:
     a = make_laptop()
     b = make_laptop()
     visit_id = _start_visit(a)
-    _add_photos(a, visit_id, 8)
+    _add_photos(a, visit_id, PHOTOS)  # enough that the stop lands mid-upload under load
     controller, seen = _controller(qtbot, a)
     controller.sync_now()
     qtbot.waitUntil(lambda: any(i.total for i in seen), timeout=WAIT)  # mid-upload
@@ -280,7 +283,7 @@ def test_closing_during_a_sync_loses_nothing(qtbot: QtBot, make_laptop: Any) -> 
     assert not controller.sync_now()
     with a.store.read() as s:
         assert s.get(Visit, visit_id) is not None
-        assert len(evidence.photos_of(s, visit_id)) == 8
+        assert len(evidence.photos_of(s, visit_id)) == PHOTOS
         assert s.query(OutboxOp).filter(OutboxOp.status == "pending").count() > 0  # not all sent
     again, _ = _controller(qtbot, a)  # the next start resumes where it stopped
     assert _sync(qtbot, again).ok
@@ -290,4 +293,4 @@ def test_closing_during_a_sync_loses_nothing(qtbot: QtBot, make_laptop: Any) -> 
     assert _sync(qtbot, other).ok
     with b.store.read() as s:
         shas = [p.sha256 for p in evidence.photos_of(s, visit_id)]
-    assert len(shas) == 8 and all(b.store.blobs.has(sha) for sha in shas)
+    assert len(shas) == PHOTOS and all(b.store.blobs.has(sha) for sha in shas)
