@@ -26,11 +26,14 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        # The same text as strftime("%Y-%m-%dT%H:%M:%S.%fZ"), several times faster.
+        return value.astimezone(UTC).isoformat(timespec="microseconds")[:-6] + "Z"
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
+        if len(value) == 27 and value[-1] == "Z":  # the stored form: fromisoformat is ~20 × faster
+            return datetime.fromisoformat(value)
         return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
 

@@ -251,8 +251,9 @@ def _merge(session: Session, pusher: Pusher, op: Op, record: Record) -> _Outcome
         meta = field_meta(record)
         stamp = _stamp(pusher, op)
         meta.update({name: stamp for name in taken})
+        moved = (placement.scope, placement.confidential) != (record.scope, record.confidential)
         version = write_record(session, op.entity, op.entity_id, data, placement, meta=meta).version
-        if op.entity == "visit":
+        if op.entity == "visit" and moved:
             rescope_visit(session, op.entity_id, placement)
     for name in conflicts:
         version = max(version, _record_conflict(session, pusher, op, record, server, name))
