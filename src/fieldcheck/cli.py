@@ -9,6 +9,7 @@ its default folder or with --demo. Commands that write hold the data folder's lo
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -59,11 +60,21 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run_app(data_dir, demo=args.demo)
 
 
+MAX_DEMO_VISITS = 1_000_000
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Creates the store if needed: a demo store is made on purpose."""
+    """Creates the store if needed: a demo store is made on purpose, in a folder named on
+    purpose (never the platform's real store by default)."""
     from fieldcheck.domain.demo import seed_demo
     from fieldcheck.store import open_store
 
+    if not getattr(args, "data_dir", None):
+        raise CommandError(tr("demo 需要明确的 --data-dir（演示数据不应写进正式的数据目录）。"
+                              "例如：fieldcheck demo --data-dir 演示数据 --visits 60"))
+    if not 1 <= args.visits <= MAX_DEMO_VISITS:
+        raise CommandError(tr("--visits 应在 1 到 {max} 之间，现在是 {n}。", max=f"{MAX_DEMO_VISITS:,}",
+                              n=args.visits))
     data_dir = _data_dir(args)
     with writing(data_dir):
         store = open_store(data_dir)
@@ -75,13 +86,43 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from fieldcheck.domain.export import export_records, write_canonical_json
-    from fieldcheck.store import open_store
+    """Reads only: works on a read-only disk and beside a running app; on a damaged store it
+    writes what can still be read and names what could not (exit 1)."""
+    from fieldcheck.domain.export import export_readable, to_canonical_json
+    from fieldcheck.store import open_for_reading
 
-    store = open_store(_existing_store(args))  # reading is safe beside a running app
-    with store.read() as s:
-        write_canonical_json(export_records(s), sys.stdout)
+    store, damaged = open_for_reading(_existing_store(args))
+    try:
+        with store.read() as s:
+            data, unreadable = export_readable(s)
+    finally:
+        store.close()
+    write_stdout(to_canonical_json(data))
+    if damaged or unreadable:
+        print(tr("注意：数据库已损坏，只导出了仍可读取的记录。"), file=sys.stderr)
+        for name in unreadable:
+            print(tr("  无法读取：{entity}", entity=name), file=sys.stderr)
+        return 1
     return 0
+
+
+class OutputClosed(CommandError):
+    """Whoever reads our output stopped (`| head`): not worth more than a line."""
+
+
+def write_stdout(text: str) -> None:
+    """Write a command's result, saying plainly when stdout is closed, a closed pipe or full."""
+    stream = sys.stdout
+    if stream is None:
+        raise CommandError(tr("标准输出已关闭，结果无处可写。请把输出重定向到文件，例如：> 导出.json"))
+    try:
+        stream.write(text)
+        stream.flush()
+    except BrokenPipeError as exc:
+        raise OutputClosed(tr("输出的接收方已提前结束（例如 | head），结果没有完整写出。")) from exc
+    except (OSError, ValueError) as exc:
+        reason = os_error_text(exc) if isinstance(exc, OSError) else tr("已关闭")
+        raise CommandError(tr("无法写入标准输出：{reason}。结果没有完整写出。", reason=reason)) from exc
 
 
 def cmd_import_photos(args: argparse.Namespace) -> int:
@@ -266,6 +307,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _say(line: str) -> None:
+    if sys.stderr is not None:
+        with contextlib.suppress(OSError, ValueError):
+            print(line, file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     # Commands report their own problems in words; the log's warnings would only repeat them.
     logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
@@ -276,14 +323,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(tr("错误：{message}", message=exc), file=sys.stderr)
         return EXIT_BUSY
     except FieldCheckError as exc:
-        print(tr("错误：{message}", message=exc), file=sys.stderr)
+        _say(tr("错误：{message}", message=exc))
         for problem in getattr(exc, "problems", []):
-            print(f"  - {problem}", file=sys.stderr)
+            _say(f"  - {problem}")
         return EXIT_FAILED
     except OSError as exc:
         where = tr("{path}：", path=exc.filename) if exc.filename else ""
         print(tr("错误：{where}{reason}", where=where, reason=os_error_text(exc)), file=sys.stderr)
         return EXIT_FAILED
+    finally:
+        _quiet_stdout_at_exit()
+
+
+def _quiet_stdout_at_exit() -> None:
+    """A closed pipe or full disk on stdout was reported already: the interpreter's own flush
+    at exit must not print a second, English complaint."""
+    stream = sys.stdout
+    if stream is None:
+        return
+    try:
+        stream.flush()
+    except (OSError, ValueError):
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):
+            pass
 
 
 if __name__ == "__main__":

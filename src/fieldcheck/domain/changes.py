@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from fieldcheck.domain.records import entity_name, record_dict, to_plain
 from fieldcheck.hashing import GENESIS, event_hash, record_hash
-from fieldcheck.ids import uuid7
+from fieldcheck.ids import mentions_demo, uuid7
 from fieldcheck.models import REPLICATED, AuditEvent, Base, OutboxOp
 from fieldcheck.models.coltypes import utcnow
 from fieldcheck.sync.entities import SERVER_OWNED, wire_fields
@@ -103,7 +103,8 @@ def record_change(
     state = record_dict(obj)
     pending = _pending(session).pop(_key(obj), None)
     op = None
-    if pending is not None and entity not in SERVER_OWNED:
+    # A demo record (or one inside a demo visit) never leaves the laptop, even after a real edit.
+    if pending is not None and entity not in SERVER_OWNED and not mentions_demo(state):
         op = _outbox_op(entity, state, pending, actor)
         if op is not None:
             session.add(op)
