@@ -14,12 +14,16 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, TextIO
 from pathlib import Path
 
 from fieldcheck.datadir import DataDirBusy, holds_store, writing
 from fieldcheck.errors import FieldCheckError, os_error_text
 from fieldcheck.i18n import tr
 from fieldcheck.paths import default_data_dir
+
+if TYPE_CHECKING:
+    from fieldcheck.store import Store
 
 EXIT_FAILED = 2
 EXIT_BUSY = 3
@@ -52,6 +56,20 @@ def _existing_store(args: argparse.Namespace) -> Path:
                                  path=data_dir))
 
 
+def _open_to_write(data_dir: Path) -> Store:
+    """Open a store this command holds the lock of, and tidy what an interrupted run left."""
+    from fieldcheck.domain.housekeeping import tidy_after_open
+    from fieldcheck.store import open_store
+
+    store = open_store(data_dir)
+    try:
+        tidy_after_open(store)
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     # A named folder must exist unless the demo creates it; the platform's folder is created.
     data_dir = _data_dir(args) if args.demo or not _named(args) else _existing_store(args)
@@ -67,7 +85,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Creates the store if needed: a demo store is made on purpose, in a folder named on
     purpose (never the platform's real store by default)."""
     from fieldcheck.domain.demo import seed_demo
-    from fieldcheck.store import open_store
 
     if not getattr(args, "data_dir", None):
         raise CommandError(tr("demo 需要明确的 --data-dir（演示数据不应写进正式的数据目录）。"
@@ -77,7 +94,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
                               n=args.visits))
     data_dir = _data_dir(args)
     with writing(data_dir):
-        store = open_store(data_dir)
+        store = _open_to_write(data_dir)
         with store.write() as s:
             added = seed_demo(s, visits=args.visits, seed=args.seed)
         store.close()
@@ -116,8 +133,7 @@ def write_stdout(text: str) -> None:
     if stream is None:
         raise CommandError(tr("标准输出已关闭，结果无处可写。请把输出重定向到文件，例如：> 导出.json"))
     try:
-        stream.write(text)
-        stream.flush()
+        _write_all(stream, text)
     except BrokenPipeError as exc:
         raise OutputClosed(tr("输出的接收方已提前结束（例如 | head），结果没有完整写出。")) from exc
     except (OSError, ValueError) as exc:
@@ -127,11 +143,10 @@ def write_stdout(text: str) -> None:
 
 def cmd_import_photos(args: argparse.Namespace) -> int:
     from fieldcheck.domain.evidence import import_photos
-    from fieldcheck.store import open_store
 
     data_dir = _existing_store(args)
     with writing(data_dir):
-        store = open_store(data_dir)
+        store = _open_to_write(data_dir)
         report = import_photos(store, args.visit, [Path(p) for p in args.paths])
         store.close()
     for name, message in report.rejected:
@@ -149,7 +164,7 @@ def cmd_whoami(args: argparse.Namespace) -> int:
     if args.name:
         data_dir = _data_dir(args)
         with writing(data_dir):
-            store = open_store(data_dir)
+            store = _open_to_write(data_dir)
             ident = store.set_identity(args.name, args.credential or "")
             store.close()
     else:
@@ -202,9 +217,13 @@ def cmd_notice_sample(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     """Exit 0 when the store checks out, 1 with the problems on stderr when it does not."""
     from fieldcheck.domain.integrity import verify_store
-    from fieldcheck.store import open_store
+    from fieldcheck.store.database import StoreOutdated, open_store
 
-    store = open_store(_existing_store(args))
+    data_dir = _existing_store(args)
+    try:  # read-only and unchecked: verify reports SQLite's own check itself, and writes nothing
+        store = open_store(data_dir, read_only=True, check=False)
+    except StoreOutdated:
+        store = open_store(data_dir)
     try:
         problems = verify_store(store, full=not args.quick)
     finally:
@@ -229,7 +248,7 @@ def _sync_command(name: str, *, creates: bool = False, writes: bool = True) -> o
 
         data_dir = _data_dir(args) if creates else _existing_store(args)
         with writing(data_dir) if writes else nullcontext():
-            store = open_store(data_dir)
+            store = _open_to_write(data_dir) if writes else open_store(data_dir)
             try:
                 return int(getattr(commands, name)(args, store))
             finally:
@@ -333,6 +352,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     finally:
         _quiet_stdout_at_exit()
+
+
+def _write_all(stream: TextIO, text: str) -> None:
+    """Every byte or an error: a buffered text stream may report a short write to a pipe
+    whose reader left (`| head`) as success and drop the rest without a word."""
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):  # not a file (a test's StringIO)
+        stream.write(text)
+        stream.flush()
+        return
+    stream.flush()
+    data = memoryview(text.encode(stream.encoding or "utf-8"))
+    while data:
+        written = os.write(fd, data[: 1 << 20])
+        data = data[written:]
 
 
 def _quiet_stdout_at_exit() -> None:
