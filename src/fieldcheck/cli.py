@@ -9,16 +9,21 @@ its default folder or with --demo. Commands that write hold the data folder's lo
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, TextIO
 from pathlib import Path
 
 from fieldcheck.datadir import DataDirBusy, holds_store, writing
 from fieldcheck.errors import FieldCheckError, os_error_text
 from fieldcheck.i18n import tr
 from fieldcheck.paths import default_data_dir
+
+if TYPE_CHECKING:
+    from fieldcheck.store import Store
 
 EXIT_FAILED = 2
 EXIT_BUSY = 3
@@ -51,6 +56,20 @@ def _existing_store(args: argparse.Namespace) -> Path:
                                  path=data_dir))
 
 
+def _open_to_write(data_dir: Path) -> Store:
+    """Open a store this command holds the lock of, and tidy what an interrupted run left."""
+    from fieldcheck.domain.housekeeping import tidy_after_open
+    from fieldcheck.store import open_store
+
+    store = open_store(data_dir)
+    try:
+        tidy_after_open(store)
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     # A named folder must exist unless the demo creates it; the platform's folder is created.
     data_dir = _data_dir(args) if args.demo or not _named(args) else _existing_store(args)
@@ -59,14 +78,23 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run_app(data_dir, demo=args.demo)
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
-    """Creates the store if needed: a demo store is made on purpose."""
-    from fieldcheck.domain.demo import seed_demo
-    from fieldcheck.store import open_store
+MAX_DEMO_VISITS = 1_000_000
 
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Creates the store if needed: a demo store is made on purpose, in a folder named on
+    purpose (never the platform's real store by default)."""
+    from fieldcheck.domain.demo import seed_demo
+
+    if not getattr(args, "data_dir", None):
+        raise CommandError(tr("demo 需要明确的 --data-dir（演示数据不应写进正式的数据目录）。"
+                              "例如：fieldcheck demo --data-dir 演示数据 --visits 60"))
+    if not 1 <= args.visits <= MAX_DEMO_VISITS:
+        raise CommandError(tr("--visits 应在 1 到 {max} 之间，现在是 {n}。", max=f"{MAX_DEMO_VISITS:,}",
+                              n=args.visits))
     data_dir = _data_dir(args)
     with writing(data_dir):
-        store = open_store(data_dir)
+        store = _open_to_write(data_dir)
         with store.write() as s:
             added = seed_demo(s, visits=args.visits, seed=args.seed)
         store.close()
@@ -75,22 +103,50 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from fieldcheck.domain.export import export_records, write_canonical_json
-    from fieldcheck.store import open_store
+    """Reads only: works on a read-only disk and beside a running app; on a damaged store it
+    writes what can still be read and names what could not (exit 1)."""
+    from fieldcheck.domain.export import export_readable, to_canonical_json
+    from fieldcheck.store import open_for_reading
 
-    store = open_store(_existing_store(args))  # reading is safe beside a running app
-    with store.read() as s:
-        write_canonical_json(export_records(s), sys.stdout)
+    store, damaged = open_for_reading(_existing_store(args))
+    try:
+        with store.read() as s:
+            data, unreadable = export_readable(s)
+    finally:
+        store.close()
+    write_stdout(to_canonical_json(data))
+    if damaged or unreadable:
+        print(tr("注意：数据库已损坏，只导出了仍可读取的记录。"), file=sys.stderr)
+        for name in unreadable:
+            print(tr("  无法读取：{entity}", entity=name), file=sys.stderr)
+        return 1
     return 0
+
+
+class OutputClosed(CommandError):
+    """Whoever reads our output stopped (`| head`): not worth more than a line."""
+
+
+def write_stdout(text: str) -> None:
+    """Write a command's result, saying plainly when stdout is closed, a closed pipe or full."""
+    stream = sys.stdout
+    if stream is None:
+        raise CommandError(tr("标准输出已关闭，结果无处可写。请把输出重定向到文件，例如：> 导出.json"))
+    try:
+        _write_all(stream, text)
+    except BrokenPipeError as exc:
+        raise OutputClosed(tr("输出的接收方已提前结束（例如 | head），结果没有完整写出。")) from exc
+    except (OSError, ValueError) as exc:
+        reason = os_error_text(exc) if isinstance(exc, OSError) else tr("已关闭")
+        raise CommandError(tr("无法写入标准输出：{reason}。结果没有完整写出。", reason=reason)) from exc
 
 
 def cmd_import_photos(args: argparse.Namespace) -> int:
     from fieldcheck.domain.evidence import import_photos
-    from fieldcheck.store import open_store
 
     data_dir = _existing_store(args)
     with writing(data_dir):
-        store = open_store(data_dir)
+        store = _open_to_write(data_dir)
         report = import_photos(store, args.visit, [Path(p) for p in args.paths])
         store.close()
     for name, message in report.rejected:
@@ -108,7 +164,7 @@ def cmd_whoami(args: argparse.Namespace) -> int:
     if args.name:
         data_dir = _data_dir(args)
         with writing(data_dir):
-            store = open_store(data_dir)
+            store = _open_to_write(data_dir)
             ident = store.set_identity(args.name, args.credential or "")
             store.close()
     else:
@@ -161,9 +217,13 @@ def cmd_notice_sample(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     """Exit 0 when the store checks out, 1 with the problems on stderr when it does not."""
     from fieldcheck.domain.integrity import verify_store
-    from fieldcheck.store import open_store
+    from fieldcheck.store.database import StoreOutdated, open_store
 
-    store = open_store(_existing_store(args))
+    data_dir = _existing_store(args)
+    try:  # read-only and unchecked: verify reports SQLite's own check itself, and writes nothing
+        store = open_store(data_dir, read_only=True, check=False)
+    except StoreOutdated:
+        store = open_store(data_dir)
     try:
         problems = verify_store(store, full=not args.quick)
     finally:
@@ -188,7 +248,7 @@ def _sync_command(name: str, *, creates: bool = False, writes: bool = True) -> o
 
         data_dir = _data_dir(args) if creates else _existing_store(args)
         with writing(data_dir) if writes else nullcontext():
-            store = open_store(data_dir)
+            store = _open_to_write(data_dir) if writes else open_store(data_dir)
             try:
                 return int(getattr(commands, name)(args, store))
             finally:
@@ -266,6 +326,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _say(line: str) -> None:
+    if sys.stderr is not None:
+        with contextlib.suppress(OSError, ValueError):
+            print(line, file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     # Commands report their own problems in words; the log's warnings would only repeat them.
     logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
@@ -276,14 +342,49 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(tr("错误：{message}", message=exc), file=sys.stderr)
         return EXIT_BUSY
     except FieldCheckError as exc:
-        print(tr("错误：{message}", message=exc), file=sys.stderr)
+        _say(tr("错误：{message}", message=exc))
         for problem in getattr(exc, "problems", []):
-            print(f"  - {problem}", file=sys.stderr)
+            _say(f"  - {problem}")
         return EXIT_FAILED
     except OSError as exc:
         where = tr("{path}：", path=exc.filename) if exc.filename else ""
         print(tr("错误：{where}{reason}", where=where, reason=os_error_text(exc)), file=sys.stderr)
         return EXIT_FAILED
+    finally:
+        _quiet_stdout_at_exit()
+
+
+def _write_all(stream: TextIO, text: str) -> None:
+    """Every byte or an error: a buffered text stream may report a short write to a pipe
+    whose reader left (`| head`) as success and drop the rest without a word."""
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):  # not a file (a test's StringIO)
+        stream.write(text)
+        stream.flush()
+        return
+    stream.flush()
+    data = memoryview(text.encode(stream.encoding or "utf-8"))
+    while data:
+        written = os.write(fd, data[: 1 << 20])
+        data = data[written:]
+
+
+def _quiet_stdout_at_exit() -> None:
+    """A closed pipe or full disk on stdout was reported already: the interpreter's own flush
+    at exit must not print a second, English complaint."""
+    stream = sys.stdout
+    if stream is None:
+        return
+    try:
+        stream.flush()
+    except (OSError, ValueError):
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):
+            pass
 
 
 if __name__ == "__main__":

@@ -56,3 +56,26 @@ def answer_id(visit_id: str, item_key: str) -> str:
 
 def photo_id(visit_id: str, sha256: str) -> str:
     return natural_id("photo", visit_id, sha256)
+
+
+# Demo records (`fieldcheck demo`, the --demo store) take UUIDv7-shaped ids stamped in a
+# millisecond range no real record can have (January 2000, before FieldCheck existed): the
+# mark travels with the id, so a demo record is known as such in every table and export and
+# never queued for the server, even after a real edit.
+DEMO_ID_BASE_MS = 946_684_800_000  # 2000-01-01T00:00:00Z
+DEMO_ID_SPAN_MS = 1 << 32  # about 50 days of ids
+
+
+def is_demo_id(value: object) -> bool:
+    if not isinstance(value, str) or len(value) != 36 or value[14] != "7":
+        return False
+    try:
+        ms = int(value[:8] + value[9:13], 16)
+    except ValueError:
+        return False
+    return DEMO_ID_BASE_MS <= ms < DEMO_ID_BASE_MS + DEMO_ID_SPAN_MS
+
+
+def mentions_demo(record: dict[str, object]) -> bool:
+    """Whether a record is a demo record or belongs to one (its id or any *_id field)."""
+    return any(is_demo_id(v) for k, v in record.items() if k == "id" or k.endswith("_id"))

@@ -10,15 +10,17 @@ refused, so no write can skip the record.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
+from fieldcheck.domain.chain_anchor import ChainHead, record_head
 from fieldcheck.domain.records import entity_name, record_dict, to_plain
 from fieldcheck.hashing import GENESIS, event_hash, record_hash
-from fieldcheck.ids import uuid7
+from fieldcheck.ids import mentions_demo, uuid7
 from fieldcheck.models import REPLICATED, AuditEvent, Base, OutboxOp
 from fieldcheck.models.coltypes import utcnow
 from fieldcheck.sync.entities import SERVER_OWNED, wire_fields
@@ -59,6 +61,7 @@ def _audit_fields(ev: AuditEvent) -> dict[str, Any]:
 
 
 _HEAD = "fieldcheck.audit_head"  # the chain's head within this write transaction
+_HEAD_EVENT = "fieldcheck.audit_head_event"  # its event, recorded outside once committed
 
 
 def last_hash(session: Session) -> str:
@@ -87,6 +90,7 @@ def audit(
     )
     ev.hash = event_hash(ev.prev_hash, _audit_fields(ev))
     session.add(ev)
+    session.info[_HEAD_EVENT] = ev
     # Write sessions hold the database's write lock (BEGIN IMMEDIATE): no other writer can
     # extend the chain before this transaction ends, so the head can be remembered.
     session.info[_HEAD] = ev.hash
@@ -103,7 +107,8 @@ def record_change(
     state = record_dict(obj)
     pending = _pending(session).pop(_key(obj), None)
     op = None
-    if pending is not None and entity not in SERVER_OWNED:
+    # A demo record (or one inside a demo visit) never leaves the laptop, even after a real edit.
+    if pending is not None and entity not in SERVER_OWNED and not mentions_demo(state):
         op = _outbox_op(entity, state, pending, actor)
         if op is not None:
             session.add(op)
@@ -205,11 +210,19 @@ def _refuse_unrecorded(session: Session) -> None:
 def _forget(session: Session) -> None:
     _pending(session).clear()
     session.info.pop(_HEAD, None)
+    session.info.pop(_HEAD_EVENT, None)
 
 
 @event.listens_for(Session, "after_commit")
 def _forget_head(session: Session) -> None:
     session.info.pop(_HEAD, None)
+    ev = session.info.pop(_HEAD_EVENT, None)
+    if ev is None:
+        return
+    url = session.get_bind().url  # the laptop's store: a SQLite file (never the server's)
+    database = url.database if url.get_backend_name() == "sqlite" else None
+    if database and database != ":memory:" and ev.seq is not None:
+        record_head(Path(database), ChainHead(ev.seq, ev.hash))
 
 
 REPLICATED_NAME = {cls: name for name, cls in REPLICATED.items()}

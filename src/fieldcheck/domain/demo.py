@@ -33,10 +33,11 @@ from fieldcheck.models import (
     VisitKind,
     VisitStatus,
 )
+from fieldcheck.ids import DEMO_ID_BASE_MS
 from fieldcheck.paths import resources_dir
 
-BASE_TIME = datetime(2026, 1, 1, tzinfo=UTC)
-BASE_MS = int(BASE_TIME.timestamp() * 1000)
+BASE_TIME = datetime(2026, 1, 1, tzinfo=UTC)  # when the city's units and inspectors "joined"
+BASE_MS = DEMO_ID_BASE_MS  # demo ids are stamped in the demo era (fieldcheck.ids.is_demo_id)
 DETAILED_VISITS = 400  # visits past this many get no answers, to keep 100 000-visit stores quick
 
 

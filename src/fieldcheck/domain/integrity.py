@@ -15,9 +15,11 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from fieldcheck.domain.chain_anchor import FILE_NAME as CHAIN_HEAD_FILE
+from fieldcheck.domain.chain_anchor import read_head
 from fieldcheck.domain.changes import state_hash, verify_chain
 from fieldcheck.domain.records import record_dict
 from fieldcheck.i18n import tr
@@ -38,6 +40,7 @@ def verify_store(store: Store, *, full: bool = False) -> list[Problem]:
         if problems:
             return problems  # a damaged file: nothing else read from it can be trusted
         problems += [Problem("audit", tr("审计链：{problem}", problem=p)) for p in verify_chain(s)]
+        problems += _chain_head(s, store)
         problems += _records(s)
         problems += _photos(s, store, full)
         problems += _notices(s, store)
@@ -52,25 +55,59 @@ def _database(session: Session, full: bool) -> list[Problem]:
     return [Problem("database", tr("数据库文件已损坏：{detail}", detail=r)) for r in rows[:20]]
 
 
+def _chain_head(session: Session, store: Store) -> list[Problem]:
+    """The last events cannot be removed without the recorded head noticing."""
+    try:
+        head = read_head(store.data_dir)
+    except ValueError:
+        return [Problem("audit", tr("审计链的链头记录文件 {path} 已损坏或被改动。",
+                                    path=store.data_dir / CHAIN_HEAD_FILE))]
+    if head is None:
+        return []
+    last = session.scalar(select(func.max(AuditEvent.seq))) or 0
+    found = session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == head.seq))
+    if found is None:
+        return [Problem("audit", tr(
+            "审计链末尾的事件被删除了：本机记录的最后一个事件是第 {seq} 个，数据库里只到第 {last} 个。",
+            seq=head.seq, last=last))]
+    if found != head.hash:
+        return [Problem("audit", tr(
+            "审计链第 {seq} 个事件与本机记录的链头不符：审计记录在程序之外被改写过。", seq=head.seq))]
+    return []
+
+
+REMOVED = ".remove"  # an action that takes a record out of the store on purpose
+
+
 def _records(session: Session) -> list[Problem]:
     last: dict[tuple[str, str], str] = {}
-    for entity, entity_id, digest in session.execute(
-        select(AuditEvent.entity, AuditEvent.entity_id, AuditEvent.record_hash)
-        .where(AuditEvent.record_hash != "", AuditEvent.entity.in_(tuple(REPLICATED)))
+    for entity, entity_id, digest, action in session.execute(
+        select(AuditEvent.entity, AuditEvent.entity_id, AuditEvent.record_hash, AuditEvent.action)
+        .where(AuditEvent.entity.in_(tuple(REPLICATED)))
+        .where((AuditEvent.record_hash != "") | AuditEvent.action.endswith(REMOVED))
         .order_by(AuditEvent.seq)
     ):
-        last[(entity, entity_id)] = digest
+        if digest:
+            last[(entity, entity_id)] = digest
+        else:
+            last.pop((entity, entity_id), None)
     problems = []
     for name, cls in REPLICATED.items():
         ids = {eid for (entity, eid) in last if entity == name}
         if not ids:
             continue
+        seen: set[str] = set()
         for row in session.scalars(select(cls)):
             rid = row.id  # type: ignore[attr-defined]
+            seen.add(rid)
             if rid in ids and state_hash(name, record_dict(row)) != last[(name, rid)]:
                 problems.append(Problem("record", tr(
                     "记录 {entity} {id} 与最后一次写入它的审计事件不符：该记录在程序之外被改动过。",
                     entity=name, id=rid)))
+        for rid in sorted(ids - seen):
+            problems.append(Problem("record", tr(
+                "记录 {entity} {id} 不见了：审计记录写过它，数据库里却没有它（在程序之外被删除）。",
+                entity=name, id=rid)))
     return problems
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fieldcheck.errors import ValidationError
+from fieldcheck.errors import ValidationError, os_error_text
 from fieldcheck.i18n import tr
 from fieldcheck.notices import NoticeSettings, NoticeType
 from fieldcheck.paths import resources_dir
@@ -34,7 +34,7 @@ def _defaults() -> dict[str, Any]:
 
 def _from_dict(data: dict[str, Any]) -> BureauSettings:
     try:
-        prefixes = {NoticeType(k): str(v) for k, v in data.get("prefixes", {}).items()}
+        prefixes = {NoticeType(k): str(v) for k, v in (data.get("prefixes") or {}).items()}
         seal = Path(data["seal_png"]) if data.get("seal_png") else None
         fonts = {str(k): Path(v) for k, v in (data.get("font_paths") or {}).items()}
         notice = NoticeSettings(
@@ -47,7 +47,7 @@ def _from_dict(data: dict[str, Any]) -> BureauSettings:
             verify_url_base=data.get("verify_url_base"),
         )
         return BureauSettings(notice, int(data.get("reply_days", 15)), int(data.get("copies", 2)))
-    except (KeyError, ValueError, TypeError) as exc:
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
         raise ValidationError(tr("文书设置文件有误：{error}", error=exc)) from exc
 
 
@@ -56,10 +56,33 @@ def load_settings(data_dir: Path) -> BureauSettings:
     path = data_dir / FILE_NAME
     if path.exists():
         try:
-            data.update(json.loads(path.read_text(encoding="utf-8")))
-        except json.JSONDecodeError as exc:
-            raise ValidationError(tr("文书设置文件 {path} 不是有效的 JSON：{error}", path=path, error=exc)) from exc
-    return _from_dict(data)
+            saved = json.loads(path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+            raise ValidationError(tr("文书设置文件 {path} 不是有效的 JSON：{error}", path=path,
+                                     error=exc if not isinstance(exc, RecursionError)
+                                     else tr("嵌套层数过多"))) from exc
+        except OSError as exc:
+            raise ValidationError(tr("无法读取文书设置文件 {path}：{reason}", path=path,
+                                     reason=os_error_text(exc))) from exc
+        if not isinstance(saved, dict):
+            raise ValidationError(tr("文书设置文件 {path} 的内容应是一个 JSON 对象（{{…}}），"
+                                     "现在是 {kind}。请在 文书设置… 中重新保存，或删除该文件以恢复默认设置。",
+                                     path=path, kind=_json_kind(saved)))
+        data.update(saved)
+    try:
+        return _from_dict(data)
+    except ValidationError as exc:
+        raise ValidationError(tr("文书设置文件 {path} 有误：{error}", path=path, error=exc)) from exc
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, list):
+        return tr("一个列表（[…]）")
+    if isinstance(value, str):
+        return tr("一个字符串")
+    if value is None:
+        return "null"
+    return tr("一个数值")
 
 
 def settings_dict(settings: BureauSettings) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from fieldcheck.domain.findings import SEVERITY_NAMES, category_name, findings_o
 from fieldcheck.domain.notice_settings import BureauSettings
 from fieldcheck.domain.people import actor_of
 from fieldcheck.domain.visits import KIND_NAMES, get_visit
-from fieldcheck.errors import ReadOnlyError, ValidationError
+from fieldcheck.errors import ReadOnlyError, ValidationError, os_error_text
 from fieldcheck.i18n import tr
 from fieldcheck.models import Inspector, LocalIdentity, Notice, Signature, Unit, Visit, VisitKind
 from fieldcheck.models.coltypes import utcnow
@@ -327,10 +327,17 @@ def issued_pdf(store: Store, notice_id: str) -> bytes:
     """The frozen PDF of an issued (or voided) notice, checked against its recorded hash."""
     with store.read() as s:
         notice = get_notice(s, notice_id)
-        expected = notice.pdf_sha256
-    data = pdf_path(store, notice_id).read_bytes()
+        expected, label = notice.pdf_sha256, notice.number or notice.id
+    path = pdf_path(store, notice_id)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValidationError(tr("文书 {label} 签发时保存的 PDF（{path}）无法读取：{reason}。"
+                                 "签发的文书不能重新生成；请从备份或已打印的原件找回，并运行 fieldcheck verify 检查其他文件。",
+                                 label=label, path=path, reason=os_error_text(exc))) from exc
     if hashlib.sha256(data).hexdigest() != expected:
-        raise ValidationError(tr("文书 PDF 与签发时记录的哈希不一致，文件可能已被改动。"))
+        raise ValidationError(tr("文书 {label} 的 PDF（{path}）与签发时记录的哈希不一致，文件可能已被改动。",
+                                 label=label, path=path))
     return data
 
 

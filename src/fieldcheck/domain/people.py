@@ -130,6 +130,7 @@ def adopt_account(
         if stale is not None:  # self-declared, never on the server: it leaves with its ops
             session.query(OutboxOp).filter(OutboxOp.entity_id == old).delete()
             session.delete(stale)
+            audit(session, actor, "inspector.remove", "inspector", old, {"replaced_by": inspector_id})
     session.query(OutboxOp).filter(OutboxOp.entity.in_(("inspector", "template_version"))).delete()
     for block in session.scalars(select(NumberBlock).where(
             NumberBlock.source == "local", NumberBlock.next_seq <= NumberBlock.last_seq)):

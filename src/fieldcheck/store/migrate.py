@@ -32,8 +32,10 @@ def current_revision(conn: Connection) -> str | None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Under BEGIN IMMEDIATE: a second program opening the same new store waits (busy
+    timeout) for this one's schema, then finds it made, instead of failing at once."""
     cfg = _config()
-    with engine.begin() as conn:
+    with engine.execution_options(sqlite_immediate=True).begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 

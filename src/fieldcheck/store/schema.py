@@ -1,7 +1,10 @@
 """The schema revision this code expects, known without importing Alembic.
 
 Alembic (with mako and pygments) costs ~0.2 s to import; start-up only needs it when a
-store must be migrated. tests/store/test_open_store.py checks this equals Alembic's head.
+store must be migrated. tests/store/test_open_store.py checks these equal Alembic's revisions.
 """
 
-SCHEMA_HEAD = "0004"
+# Every revision this code knows, oldest first: a store at any other revision was written by a
+# newer FieldCheck and is refused before anything touches it.
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004")
+SCHEMA_HEAD = KNOWN_REVISIONS[-1]

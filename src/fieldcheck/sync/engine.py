@@ -19,7 +19,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from fieldcheck.domain import numbering
-from fieldcheck.ids import uuid7
+from fieldcheck.ids import is_demo_id, mentions_demo, uuid7
 from fieldcheck.models import AuditEvent, LocalSetting, NumberBlock, OutboxOp, Photo
 from fieldcheck.models.coltypes import UTCDateTime
 from fieldcheck.notices.model import NoticeType
@@ -153,8 +153,9 @@ class SyncEngine:
             if not rows:
                 return
             last = rows[-1].seq
-            local_only = [r.op_id for r in rows if r.entity in SERVER_OWNED]
-            ops = [_wire_op(r) for r in rows if r.entity not in SERVER_OWNED]
+            # Directories the bureau owns, and demo records (queued by an older version), stay.
+            local_only = {r.op_id for r in rows if r.entity in SERVER_OWNED or _is_demo_op(r)}
+            ops = [_wire_op(r) for r in rows if r.op_id not in local_only]
             if local_only:
                 with self.store.write() as s:  # directories the bureau owns are never pushed
                     s.query(OutboxOp).filter(OutboxOp.op_id.in_(local_only)).delete()
@@ -251,6 +252,10 @@ def _time(value: str) -> datetime:
 def _setting(session: Session, key: str, default: object) -> object:
     row = session.get(LocalSetting, key)
     return default if row is None or row.value is None else row.value
+
+
+def _is_demo_op(row: OutboxOp) -> bool:
+    return is_demo_id(row.entity_id) or mentions_demo(dict(row.changed or {}))
 
 
 def _wire_op(row: OutboxOp) -> Op:

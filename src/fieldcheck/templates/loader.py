@@ -74,6 +74,9 @@ def decode_json(text: str, source_name: str) -> Any:
 
     try:
         data = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=constant_hook)
+    except RecursionError:
+        report(tr("JSON 嵌套层数过多（检查表模板不会嵌套这么深），文件可能已损坏"))
+        data = None
     except json.JSONDecodeError as e:
         report(
             tr(
