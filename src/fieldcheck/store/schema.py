@@ -4,4 +4,4 @@ Alembic (with mako and pygments) costs ~0.2 s to import; start-up only needs it 
 store must be migrated. tests/store/test_open_store.py checks this equals Alembic's head.
 """
 
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0005_followup"
