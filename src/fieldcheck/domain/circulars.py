@@ -72,7 +72,9 @@ def circular_content(records: Records, day_from: date, day_to: date, now: dateti
     """The 通报 of a period from the records: what was found, by unit and category."""
     t = texts()["circular"]
     flt = BoardFilter(date_from=day_from, date_to=day_to)
-    chosen = sorted((f for f in records.findings.values() if flt.admits(f, tz)),
+    # A finding is circulated once: a later 通报 over the same days names only what is new.
+    named = {fid for c in records.circulars for fid in c.finding_ids}
+    chosen = sorted((f for f in records.findings.values() if flt.admits(f, tz) and f.id not in named),
                     key=lambda f: (_unit_name(records, f.unit_id), f.category, f.found_at or now, f.id))
     issuer = settings.notice.issuer_name
     period = period_text(day_from, day_to)

@@ -24,7 +24,16 @@ from fieldcheck.domain.people import actor_of
 from fieldcheck.domain.visits import get_visit, plan_visit
 from fieldcheck.errors import ValidationError
 from fieldcheck.i18n import tr
-from fieldcheck.models import Finding, FollowupEvent, Notice, Photo, Visit, VisitKind, VisitStatus
+from fieldcheck.models import (
+    Finding,
+    FollowupEvent,
+    Notice,
+    Photo,
+    Unit,
+    Visit,
+    VisitKind,
+    VisitStatus,
+)
 from fieldcheck.models.coltypes import utcnow
 from fieldcheck.photos.durable import write_durably
 from fieldcheck.store.database import Store
@@ -270,6 +279,23 @@ def reopen_finding(session: Session, finding_id: str, reason: str,
     finding = get_finding(session, finding_id)
     return _step(session, finding, "reopened", reason=reason.strip(), deadline=new_deadline,
                  previous_deadline=finding.deadline if new_deadline else None)
+
+
+def set_predecessors(session: Session, unit_id: str, predecessor_ids: Sequence[str]) -> Unit:
+    """A merger or a split: the units whose duties this one took over (their follow-up
+    history, circulars included, then counts as its own)."""
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise ValidationError(tr("请选择被检查单位。"))
+    ids = list(dict.fromkeys(predecessor_ids))
+    if unit_id in ids:
+        raise ValidationError(tr("单位不能以自身为前身单位。"))
+    for pid in ids:
+        if session.get(Unit, pid) is None:
+            raise ValidationError(tr("找不到前身单位 {id}。", id=pid))
+    unit.predecessor_ids = ids
+    record_change(session, actor_of(session), "unit.predecessors", unit, {"predecessors": ids})
+    return unit
 
 
 def events_of(session: Session, finding_id: str) -> list[FollowupEvent]:
