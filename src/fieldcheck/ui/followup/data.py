@@ -25,6 +25,7 @@ from fieldcheck.domain.followup_board import (
 )
 from fieldcheck.domain.notice_settings import load_settings
 from fieldcheck.domain.visits import start_visit
+from fieldcheck.i18n import tr
 from fieldcheck.models import (
     Finding,
     FollowupEvent,
@@ -87,16 +88,18 @@ def load_board(store: Store, flt: BoardFilter) -> BoardData:
 
 def _flag_view(flag: rules.Flag, records: Any) -> FlagView:
     data = flag_json(flag, records)
-    head = f"{data['unit']}　{data['reason_text']}" + (f"（{data['category_name']}）" if flag.category else "")
+    reason = tr("同一类问题被连续两次通报") if flag.reason == "repeat" else tr("逾期未整改到位")
+    head = f"{data['unit']}　{reason}" + (f"（{tr(data['category_name'])}）" if flag.category else "")
     lines = []
     if data["circulars"]:
-        lines.append("通报：" + "、".join(data["circulars"]))
+        lines.append(tr("通报：{numbers}", numbers="、".join(data["circulars"])))
     if data["notices"]:
-        lines.append("整改通知书：" + "、".join(data["notices"]))
+        lines.append(tr("整改通知书：{numbers}", numbers="、".join(data["notices"])))
     if data["deadlines"]:
-        lines.append("整改期限：" + "、".join(data["deadlines"]))
+        lines.append(tr("整改期限：{days}", days="、".join(data["deadlines"])))
     for f in data["findings"]:
-        lines.append(f"· {f['description']}（{f['unit']}，期限 {f['deadline'] or '—'}）")
+        lines.append(tr("· {text}（{unit}，期限 {day}）", text=f["description"], unit=f["unit"],
+                        day=f["deadline"] or "—"))
     return FlagView(flag.unit_id, flag.reason, flag.category, head, "\n".join(lines),
                     tuple(flag.evidence.findings))
 
@@ -246,7 +249,6 @@ def draft_accountability(store: Store, unit_id: str, reason: str, category: str)
                      if f.unit_id == unit_id and f.reason == reason and f.category == category), None)
         if flag is None:
             from fieldcheck.errors import ValidationError
-            from fieldcheck.i18n import tr
 
             raise ValidationError(tr("该追责提示已不存在（记录已变化），请刷新。"))
         content = circulars.accountability_content(records, flag, now, tz, settings,
