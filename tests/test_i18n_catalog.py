@@ -59,6 +59,9 @@ INDIRECT_CONSTANTS = (
     ("ui/sync/data.py", "FIELD_NAMES"),  # conflict and rejection rows
     ("ui/sync/enrol_dialog.py", "ADVICE"),  # tr(ADVICE[code])
     ("ui/sync/numbers.py", "HEADERS"),  # the number blocks table
+    ("domain/followup.py", "STATUS_NAMES"),  # the follow-up board, the re-inspection cards
+    ("domain/followup.py", "OUTCOME_NAMES"),  # the re-inspection cards
+    ("ui/followup/screen.py", "COLUMNS"),  # the follow-up board
 )
 
 

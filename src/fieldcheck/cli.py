@@ -97,6 +97,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         store = _open_to_write(data_dir)
         with store.write() as s:
             added = seed_demo(s, visits=args.visits, seed=args.seed)
+        if args.quarter:
+            from fieldcheck.domain.demo_quarter import tell_quarter
+
+            tell_quarter(store)  # the last quarter's follow-up, once per store
         store.close()
     print(tr("已添加 {n} 条演示检查记录（数据目录：{path}）。", n=added, path=data_dir))
     return 0
@@ -183,8 +187,12 @@ def cmd_whoami(args: argparse.Namespace) -> int:
 
 
 def _write_output(path: Path, pdf: bytes) -> None:
+    _write_bytes(path, pdf)
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
     try:
-        path.write_bytes(pdf)
+        path.write_bytes(data)
     except OSError as exc:
         raise CommandError(tr("无法写入 {path}：{reason}", path=path, reason=os_error_text(exc))) from exc
     print(tr("已保存 {path}", path=path))
@@ -271,6 +279,8 @@ def build_parser() -> argparse.ArgumentParser:
     data_dir_arg(p)
     p.add_argument("--visits", type=int, default=60)
     p.add_argument("--seed", type=int, default=2026)
+    p.add_argument("--quarter", action="store_true",
+                   help=tr("再按跟踪问效规则演示最近一个季度：整改通知、整改报告、复查、通报（时间戳为当前时间，不可复现）"))
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("export", help=tr("以规范 JSON 导出全部记录"))
@@ -323,6 +333,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--type", required=True, choices=NOTICE_TYPES)
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_notice_sample)
+
+    from fieldcheck.followup_cli import register as register_followup
+
+    register_followup(sub, data_dir_arg)
     return parser
 
 

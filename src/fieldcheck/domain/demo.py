@@ -243,7 +243,9 @@ def _answers_and_findings(
                 ids(), start, visit_id=vid, unit_id=unit_id, category=suggestion.category,
                 description=suggestion.text, legal_basis=suggestion.basis, severity=suggestion.severity,
                 responsible="", item_key=item.key, requirement=suggestion.requirement or "立即整改，并将整改情况书面报送效能室。",
-                deadline=start.date() + timedelta(days=15), status=rng.choice(["notified", "rectified", "verified", "rectifying"]),
+                # Open until something happens to it: statuses move only through the
+                # follow-up rules (demo_quarter tells the last quarter that way).
+                deadline=start.date() + timedelta(days=15), status="open",
                 revision=1,
             ))
     return texts

@@ -23,6 +23,7 @@ from fieldcheck.domain import numbering
 from fieldcheck.domain.changes import record_change
 from fieldcheck.domain.checklist import answers_of, template_of
 from fieldcheck.domain.findings import SEVERITY_NAMES, category_name, findings_of
+from fieldcheck.domain.followup import notify_by_notice
 from fieldcheck.domain.notice_settings import BureauSettings
 from fieldcheck.domain.people import actor_of
 from fieldcheck.domain.visits import KIND_NAMES, get_visit
@@ -270,7 +271,7 @@ def content_for_render(session: Session, notice: Notice) -> NoticeContent:
     """The content to print; a draft always carries the visit's findings as they are now,
     and issuing freezes them."""
     content = content_from_json(notice.content)
-    if notice.status == "draft":
+    if notice.status == "draft" and notice.visit_id is not None:  # a 通报 keeps what it drew
         content.findings = finding_entries(session, notice.visit_id)
     content.signatures = [
         SignatureEntry(role=s.role, name=s.name, png=s.png,
@@ -342,9 +343,11 @@ def issued_pdf(store: Store, notice_id: str) -> bytes:
 
 
 def issue_notice(store: Store, notice_id: str, settings: BureauSettings,
-                 authority: numbering.NumberAuthority | None = None) -> Notice:
+                 authority: numbering.NumberAuthority | None = None, *,
+                 issued_at: datetime | None = None) -> Notice:
     """Number, render, freeze. Raises NoNumberLeftError when the device has no number left
-    (print a draft instead); the device makes its own blocks while it has no server."""
+    (print a draft instead); the device makes its own blocks while it has no server.
+    `issued_at` records a notice issued earlier on paper (the demo's quarter); default now."""
     # Pre-flight: whatever would make issuing fail is refused before a number is spent.
     with store.read() as s:
         problems = issue_problems(s, notice_id, settings)
@@ -355,7 +358,7 @@ def issue_notice(store: Store, notice_id: str, settings: BureauSettings,
     render_notice(preflight, settings.notice)  # MissingGlyphError names unprintable characters
     with store.write() as s:
         notice = _draft(s, notice_id)
-        kind, year = NoticeType(notice.type), date.today().year
+        kind, year = NoticeType(notice.type), (issued_at or utcnow()).astimezone().year
         # A retry after a failed issue: the number that attempt reserved is burnt, not reused.
         numbering.burn_reservations_of(s, notice_id)
         if numbering.remaining(s, kind, year) == 0 and authority is not None:
@@ -367,6 +370,8 @@ def issue_notice(store: Store, notice_id: str, settings: BureauSettings,
         content = content_for_render(s, get_notice(s, notice_id))
         server = s.scalar(select(LocalIdentity.server_url))
     content.number, content.draft, content.notice_id = number, False, notice_id
+    if issued_at is not None:
+        content.issued_on = issued_at.astimezone().date()
     snapshot = content_to_json(content)
     # An enrolled laptop's QR code points at its server's verification page unless the
     # bureau configured another address.
@@ -383,9 +388,11 @@ def issue_notice(store: Store, notice_id: str, settings: BureauSettings,
         notice.number_year, notice.number_seq = year, seq
         notice.content = snapshot
         notice.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-        notice.issued_at, notice.issued_by = utcnow(), actor_of(s).name
+        notice.issued_at, notice.issued_by = issued_at or utcnow(), actor_of(s).name
         numbering.mark_used(s, kind, year, seq)
         record_change(s, actor_of(s), "notice.issue", notice, {"number": number, "sha256": notice.pdf_sha256})
+        if kind == NoticeType.RECTIFICATION:
+            notify_by_notice(s, notice, settings.reply_days)
         if notice.supersedes_id:
             _void(s, notice.supersedes_id, f"被 {number} 替代", by=notice.id)  # record text
     return notice

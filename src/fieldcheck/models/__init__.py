@@ -19,6 +19,7 @@ from fieldcheck.models.enums import (
     VisitKind,
     VisitStatus,
 )
+from fieldcheck.models.followup import FollowupEvent
 from fieldcheck.models.local import AuditEvent, LocalIdentity, LocalSetting, OutboxOp
 from fieldcheck.models.notices import Notice, NumberBlock, NumberUse, Signature
 from fieldcheck.models.sync import Conflict, Rejection
@@ -35,6 +36,7 @@ REPLICATED: dict[str, type[Base]] = {
     "photo": Photo,
     "notice": Notice,
     "signature": Signature,
+    "followup_event": FollowupEvent,
     "conflict": Conflict,
     "rejection": Rejection,
 }
@@ -46,6 +48,7 @@ __all__ = [
     "Conflict",
     "Base",
     "Finding",
+    "FollowupEvent",
     "FindingStatus",
     "Inspector",
     "InspectorRole",

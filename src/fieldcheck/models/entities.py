@@ -33,6 +33,10 @@ class Unit(Replicated, Base):
     address: Mapped[str] = mapped_column(String(300), default="")
     contact: Mapped[str] = mapped_column(String(100), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
+    # Units whose duties this one took over (a merger names several, each part of a split
+    # names the old unit): their follow-up history counts as this unit's.
+    predecessor_ids: Mapped[list[str]] = mapped_column(
+        JSONText(), default=list, server_default="[]")
 
 
 class Inspector(Replicated, Base):
@@ -132,6 +136,10 @@ class Finding(Replicated, Base):
     deadline: Mapped[date | None] = mapped_column(Date, default=None)
     status: Mapped[str] = mapped_column(String(20), default="open")
     revision: Mapped[int] = mapped_column(Integer, default=1)
+    # Milestones of the follow-up (set by domain/followup.py from its events).
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    rectified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
 class Photo(Replicated, Base):

@@ -17,8 +17,9 @@ class Notice(Replicated, Base):
 
     __tablename__ = "notices"
     type: Mapped[str] = mapped_column(String(30))
-    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), index=True)
-    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
+    # None for a notice of no one visit: a 通报 of a period.
+    visit_id: Mapped[str | None] = mapped_column(ForeignKey("visits.id"), index=True, default=None)
+    unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"), default=None)
     status: Mapped[str] = mapped_column(String(10), default="draft")  # draft/issued/voided
     # Unique per server (checked there) and per device (number_uses): not a local constraint,
     # so a pull can never be blocked by another laptop's offline number.

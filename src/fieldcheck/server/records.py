@@ -82,7 +82,8 @@ def placement_of(session: Session, entity: str, data: dict[str, Any]) -> Placeme
     field = PARENT_VISIT_FIELD.get(entity, "visit_id")
     visit_id = data.get(field)
     if not visit_id:
-        return DIRECTORY_PLACEMENT if entity in ("conflict", "rejection") else None
+        # A 通报 covers a period, not one visit: every laptop receives it, like a directory.
+        return DIRECTORY_PLACEMENT if entity in ("conflict", "rejection", "notice") else None
     visit = get_record(session, "visit", str(visit_id))
     if visit is None:
         return None

@@ -45,13 +45,19 @@ IMMUTABLE: dict[str, frozenset[str]] = {
     "notice": frozenset({"type", "visit_id", "created_at"}),
     "unit": frozenset({"created_at"}),
     "conflict": frozenset({"entity", "entity_id", "field", "created_at"}),
+    # A follow-up event is a fact that happened: never edited afterwards.
+    "followup_event": frozenset({
+        "finding_id", "visit_id", "kind", "at", "status_from", "status_to", "notice_id",
+        "deadline", "previous_deadline", "outcome", "reason", "files", "photo_ids",
+        "reinspection_visit_id", "recorded_by", "created_at",
+    }),
 }
 # Once a notice is issued only these may change (voiding it).
 NOTICE_AFTER_ISSUE = frozenset({"status", "void_reason", "voided_at", "deleted"})
 # The record whose team decides who receives a record (None: everyone).
 PARENT_VISIT_FIELD: dict[str, str] = {
     "visit": "id", "answer": "visit_id", "observation": "visit_id", "finding": "visit_id",
-    "photo": "visit_id", "notice": "visit_id",
+    "photo": "visit_id", "notice": "visit_id", "followup_event": "visit_id",
 }
 
 

@@ -59,7 +59,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: follow-up events, finding milestones, unit predecessors
 SCHEMA_HEADER = "X-FieldCheck-Schema"
 MAX_OPS_PER_PUSH = 500
 MAX_PULL_LIMIT = 1000
@@ -71,7 +71,7 @@ SHA256_PATTERN = r"^[0-9a-f]{64}$"
 
 Entity = Literal[
     "unit", "inspector", "template_version", "visit", "answer", "observation", "finding",
-    "photo", "notice", "signature", "conflict", "rejection",
+    "photo", "notice", "signature", "followup_event", "conflict", "rejection",
 ]
 Role = Literal["inspector", "leader", "supervisor", "admin"]
 

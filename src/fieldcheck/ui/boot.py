@@ -67,7 +67,11 @@ def open_and_prepare(data_dir: Path, demo: bool) -> Opened:
         from fieldcheck.domain.demo import ensure_demo_store
 
         with store.write() as s:
-            ensure_demo_store(s)
+            added = ensure_demo_store(s)
+        if added:
+            from fieldcheck.domain.demo_quarter import tell_quarter
+
+            tell_quarter(store)
     return Opened(store, store.identity(), warnings)
 
 

@@ -18,6 +18,7 @@ from fieldcheck.ui.common.widgets import button, label
 
 if TYPE_CHECKING:
     from fieldcheck.ui.common.context import AppContext
+    from fieldcheck.ui.followup.screen import FollowupScreen
     from fieldcheck.ui.start_visit.dialog import StartVisitDialog
     from fieldcheck.ui.sync.mount import SyncMount
     from fieldcheck.ui.visit.workspace import VisitWorkspace
@@ -33,6 +34,7 @@ class MainWindow(QMainWindow):
         self.start_dialog: StartVisitDialog | None = None
         self.demo = demo
         self.sync: SyncMount | None = None
+        self.followup: FollowupScreen | None = None
         self.show_title(tr("检查列表"))
         self.setMinimumSize(1200, 720)
         body = QWidget()
@@ -68,6 +70,10 @@ class MainWindow(QMainWindow):
         self.settings.clicked.connect(self.open_settings)
         self.settings.setVisible(False)
         row.addWidget(self.settings)
+        self.followup_button = button(tr("跟踪问效"), tip=tr("整改台账、复查、通报、追责提示、统计"))
+        self.followup_button.clicked.connect(self.show_followup)
+        self.followup_button.setEnabled(False)
+        row.addWidget(self.followup_button)
         self.home = button(tr("检查列表"))
         self.home.clicked.connect(self.show_list)
         self.home.setEnabled(False)
@@ -87,6 +93,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.visits)
         self.stack.setCurrentWidget(self.visits)
         self.home.setEnabled(True)
+        self.followup_button.setEnabled(True)
         self.settings.setVisible(find_spec("fieldcheck.ui.settings") is not None)
         self.visits.load()
         from fieldcheck.ui.sync.mount import SyncMount
@@ -126,6 +133,21 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.visits)
         self.show_title(tr("检查列表"))
         self.visits.refresh()
+
+    def show_followup(self) -> FollowupScreen:
+        """跟踪问效: built once, refreshed each time it is shown."""
+        from fieldcheck.ui.followup.screen import FollowupScreen
+
+        assert self.ctx is not None
+        self._close_workspace()
+        if self.followup is None:
+            self.followup = FollowupScreen(self.ctx)
+            self.followup.visits_changed.connect(lambda: self.visits.refresh() if self.visits else None)
+            self.stack.addWidget(self.followup)
+        self.stack.setCurrentWidget(self.followup)
+        self.show_title(tr("跟踪问效"))
+        self.followup.load()
+        return self.followup
 
     def start_visit(self) -> StartVisitDialog:
         from fieldcheck.ui.start_visit.dialog import StartVisitDialog

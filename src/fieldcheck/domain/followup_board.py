@@ -1,0 +1,263 @@
+"""What the follow-up board, the statistics, the reports and the circular read: the records
+turned into plain facts (followup_rules), then filtered, counted and flagged.
+
+Reading only: one pass over findings, their visits and units, and their follow-up events.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import cache
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fieldcheck.domain import followup_rules as rules
+from fieldcheck.domain.findings import category_name
+from fieldcheck.domain.followup import STATUS_NAMES
+from fieldcheck.domain.visits import KIND_NAMES
+from fieldcheck.models import Finding, FollowupEvent, Notice, Unit, Visit, VisitKind
+from fieldcheck.paths import resources_dir
+
+
+def local_zone() -> tzinfo:
+    zone = datetime.now().astimezone().tzinfo
+    assert zone is not None
+    return zone
+
+
+@cache
+def category_aliases() -> dict[str, str]:
+    """Old category keys → the keys that replaced them (finding_categories.json "renamed")."""
+    with (resources_dir() / "finding_categories.json").open(encoding="utf-8") as f:
+        data = json.load(f)
+    return {str(k): str(v) for k, v in data.get("renamed", {}).items()}
+
+
+@dataclass(frozen=True)
+class Records:
+    findings: dict[str, rules.FindingFacts]
+    circulars: list[rules.CircularFacts]
+    units: dict[str, rules.UnitFacts]
+    notice_numbers: dict[str, str] = field(default_factory=dict)  # notice id → 文号
+
+
+def load_records(session: Session) -> Records:
+    units = {
+        u.id: rules.UnitFacts(u.id, u.name, tuple(u.predecessor_ids or ()))
+        for u in session.scalars(select(Unit))
+    }
+    numbers = dict(session.execute(select(Notice.id, Notice.number).where(
+        Notice.status == "issued", Notice.number.is_not(None))).all())
+    notified: dict[str, list[str]] = {}
+    deadlines: dict[str, list[date]] = {}
+    circulated: dict[str, list[str]] = {}
+    for fid, kind, notice_id, deadline, previous in session.execute(
+        select(FollowupEvent.finding_id, FollowupEvent.kind, FollowupEvent.notice_id,
+               FollowupEvent.deadline, FollowupEvent.previous_deadline)
+        .where(FollowupEvent.deleted.is_(False))
+        .order_by(FollowupEvent.at, FollowupEvent.created_at)
+    ):
+        if kind == "notified" and notice_id in numbers:
+            notified.setdefault(fid, []).append(numbers[notice_id])
+        elif kind == "circulated" and notice_id:
+            circulated.setdefault(notice_id, []).append(fid)
+        if deadline is not None and kind in ("notified", "extended", "reopened"):
+            seen = deadlines.setdefault(fid, [])
+            for day in (previous, deadline):
+                if day is not None and day not in seen:
+                    seen.append(day)
+    findings: dict[str, rules.FindingFacts] = {}
+    rows = session.execute(
+        select(Finding.id, Finding.unit_id, Finding.category, Finding.description, Finding.status,
+               Finding.deadline, Visit.kind, Visit.team, Visit.started_at,
+               Finding.notified_at, Finding.rectified_at, Finding.verified_at,
+               Finding.requirement, Finding.responsible, Finding.created_at)
+        .join(Visit, Visit.id == Finding.visit_id)
+        .where(Finding.deleted.is_(False), Visit.deleted.is_(False))
+    )
+    for (fid, unit_id, category, text, status, deadline, kind, team, started,
+         n_at, r_at, v_at, requirement, responsible, created) in rows:
+        found = started or created
+        findings[fid] = rules.FindingFacts(
+            id=fid, unit_id=unit_id, category=category, description=text, status=status,
+            deadline=deadline, visit_kind=kind, team=team, found_at=found, notified_at=n_at,
+            rectified_at=r_at, verified_at=v_at, requirement=requirement, responsible=responsible,
+            notice_numbers=tuple(notified.get(fid, ())),
+            deadlines=tuple(deadlines.get(fid, ())) or ((deadline,) if deadline else ()),
+        )
+    circulars = [
+        rules.CircularFacts(n.id, n.number or "", n.issued_at or datetime.min.replace(tzinfo=UTC),
+                            tuple(circulated.get(n.id, ())))
+        for n in session.scalars(select(Notice).where(
+            Notice.type == "circular", Notice.status == "issued", Notice.deleted.is_(False)))
+    ]
+    return Records(findings, circulars, units, numbers)
+
+
+# --- the board ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BoardFilter:
+    unit_id: str | None = None
+    category: str | None = None
+    team: str | None = None
+    date_from: date | None = None  # the visit's day, local calendar
+    date_to: date | None = None
+    only_open: bool = False  # hide verified ones
+
+    def admits(self, f: rules.FindingFacts, tz: tzinfo) -> bool:
+        if self.unit_id and f.unit_id != self.unit_id:
+            return False
+        if self.category and f.category != self.category:
+            return False
+        if self.team and f.team != self.team:
+            return False
+        if self.only_open and f.status == rules.VERIFIED:
+            return False
+        day = found_day(f, tz)
+        if self.date_from and (day is None or day < self.date_from):
+            return False
+        return not (self.date_to and (day is None or day > self.date_to))
+
+
+def found_day(f: rules.FindingFacts, tz: tzinfo) -> date | None:
+    return f.found_at.astimezone(tz).date() if f.found_at else None
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    finding_id: str
+    unit_id: str
+    unit_name: str
+    category: str
+    category_name: str
+    description: str
+    requirement: str
+    team: str
+    visit_kind: str
+    found_on: date | None
+    deadline: date | None
+    state: rules.DeadlineState
+    status: str
+    status_name: str
+    notices: tuple[str, ...]
+
+
+def board(records: Records, flt: BoardFilter, now: datetime, tz: tzinfo) -> list[BoardRow]:
+    """Every finding the filter admits: overdue first (longest overdue on top), then by deadline."""
+    out = []
+    for f in records.findings.values():
+        if not flt.admits(f, tz):
+            continue
+        unit = records.units.get(f.unit_id)
+        out.append(BoardRow(
+            f.id, f.unit_id, unit.name if unit else "", f.category, category_name(f.category),
+            f.description, f.requirement, f.team, f.visit_kind, found_day(f, tz), f.deadline,
+            rules.deadline_state(f.deadline, f.status, now, tz), f.status,
+            STATUS_NAMES.get(f.status, f.status), f.notice_numbers,
+        ))
+    out.sort(key=lambda r: (not r.state.overdue, r.status == rules.VERIFIED,
+                            r.deadline or date.max, r.unit_name, r.finding_id))
+    return out
+
+
+# --- statistics -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Statistics:
+    total: int
+    by_unit: list[tuple[str, int]]  # (unit name, count), most first
+    by_category: list[tuple[str, int]]
+    by_visit_kind: list[tuple[str, int]]
+    by_month: list[tuple[str, int]]  # ("2026-10", count), in order
+    by_status: list[tuple[str, int]]
+    notified: int  # findings that reached a unit by a notice
+    verified: int
+    rectification_rate: float | None  # verified ÷ notified
+    mean_days_to_rectify: float | None  # notified → rectified
+
+
+def statistics(records: Records, flt: BoardFilter, tz: tzinfo) -> Statistics:
+    units, cats, kinds, months, statuses = Counter[str](), Counter[str](), Counter[str](), Counter[str](), Counter[str]()
+    notified = verified = total = 0
+    spans: list[float] = []
+    for f in records.findings.values():
+        if not flt.admits(f, tz):
+            continue
+        total += 1
+        unit = records.units.get(f.unit_id)
+        units[unit.name if unit else f.unit_id] += 1
+        cats[category_name(f.category)] += 1
+        kinds[KIND_NAMES.get(VisitKind(f.visit_kind), f.visit_kind) if f.visit_kind in set(VisitKind) else f.visit_kind] += 1
+        day = found_day(f, tz)
+        if day is not None:
+            months[f"{day.year:04d}-{day.month:02d}"] += 1
+        statuses[STATUS_NAMES.get(f.status, f.status)] += 1
+        if f.notified_at is not None:
+            notified += 1
+            if f.status == rules.VERIFIED:
+                verified += 1
+            if f.rectified_at is not None:
+                spans.append((f.rectified_at - f.notified_at).total_seconds() / 86400)
+    return Statistics(
+        total=total,
+        by_unit=_ranked(units), by_category=_ranked(cats), by_visit_kind=_ranked(kinds),
+        by_month=sorted(months.items()), by_status=_ranked(statuses),
+        notified=notified, verified=verified,
+        rectification_rate=verified / notified if notified else None,
+        mean_days_to_rectify=sum(spans) / len(spans) if spans else None,
+    )
+
+
+def _ranked(counter: Counter[str]) -> list[tuple[str, int]]:
+    return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+# --- flags ----------------------------------------------------------------------------------
+
+def as_of(day_to: date | None, now: datetime, tz: tzinfo) -> datetime:
+    """The moment a report for a period judges deadlines: the end of its last day, or now."""
+    if day_to is None:
+        return now
+    end = datetime.combine(day_to + timedelta(days=1), time(0), tzinfo=tz)
+    return min(now, end)
+
+
+def current_flags(records: Records, now: datetime, tz: tzinfo,
+                  flt: BoardFilter | None = None) -> list[rules.Flag]:
+    """Repeat and overdue flags over the records (overdue limited to the filter's findings)."""
+    circulars = [c for c in records.circulars if c.issued_at <= now]
+    repeats = rules.repeat_offences(records.findings, circulars, records.units, category_aliases())
+    admitted = [f for f in records.findings.values() if flt is None or flt.admits(f, tz)]
+    return sorted(repeats + rules.overdue_flags(admitted, now, tz),
+                  key=lambda f: (f.reason != "repeat", f.unit_id, f.category))
+
+
+def flag_json(flag: rules.Flag, records: Records) -> dict[str, Any]:
+    unit = records.units.get(flag.unit_id)
+    return {
+        "unit_id": flag.unit_id,
+        "unit": unit.name if unit else "",
+        "reason": flag.reason,
+        "reason_text": "同一类问题被连续两次通报" if flag.reason == "repeat" else "逾期未整改到位",
+        "category": flag.category,
+        "category_name": category_name(flag.category) if flag.category else "",
+        "circulars": list(flag.evidence.circulars),
+        "notices": list(flag.evidence.notices),
+        "deadlines": [d.isoformat() for d in flag.evidence.deadlines],
+        "findings": [
+            {"id": fid, "description": records.findings[fid].description,
+             "unit": records.units[records.findings[fid].unit_id].name
+             if records.findings[fid].unit_id in records.units else "",
+             "status": records.findings[fid].status,
+             "deadline": d.isoformat() if (d := records.findings[fid].deadline) else None}
+            for fid in flag.evidence.findings if fid in records.findings
+        ],
+        "units_in_evidence": [records.units[u].name if u in records.units else u
+                              for u in flag.units_in_evidence],
+    }

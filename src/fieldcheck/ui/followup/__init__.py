@@ -1,0 +1,1 @@
+"""跟踪问效: the follow-up board, re-inspections, circulars, accountability flags, statistics."""
