@@ -1,8 +1,18 @@
-"""Start to usable main window with 10 000 visits, against a bare PySide6 window (DESIGN §10).
+"""Start-up with 10 000 visits against a bare PySide6 window, and memory (DESIGN §10).
 
-Both run as fresh processes on the offscreen platform; the time is from spawning the
-process to the line it prints once its main window has been shown and the event loop
-has painted it. FIELDCHECK_EXIT_WHEN_SHOWN=1 makes the app print that line and quit.
+Every figure is a fresh process on the offscreen platform, timed from spawning it to the line
+it prints once the thing is painted (FIELDCHECK_EXIT_WHEN_SHOWN=1, ui/startup_probe.py):
+- `startup_window`: the main window painted, against the bare window painted (goal ≤ 1.5 ×).
+- `startup_first_page`: the visit list painted with its first page of 10 000 visits, against
+  the bare window (goal ≤ 3 ×). This was `startup_10000` before the list was read ahead of
+  the ORM.
+- `rss_10000`: resident memory once the app has opened a visit with 200 photos (thumbnails
+  shown) in the 10 000-visit store, against the bare window's; `startup_rss_detail` on stderr
+  names the stages (Qt, window, SQLAlchemy and the models, the open visit).
+
+Bytecode: this machine sets PYTHONDONTWRITEBYTECODE, so an editable install would compile
+every FieldCheck module at every start; an installed app has its .pyc files. The children
+share a private PYTHONPYCACHEPREFIX that the untimed warm-up run fills.
 """
 
 from __future__ import annotations
@@ -21,6 +31,7 @@ from common import result  # noqa: E402
 
 BARE = """
 import sys
+from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 app = QApplication(sys.argv)
@@ -28,33 +39,98 @@ w = QMainWindow()
 w.resize(1280, 800)
 w.show()
 def done():
+    rss = [l for l in Path("/proc/self/status").read_text().splitlines() if l.startswith("VmRSS:")]
+    print("FIELDCHECK_WINDOW", flush=True)
     print("FIELDCHECK_SHOWN", flush=True)
+    print("FIELDCHECK_RSS", rss[0].split()[1], flush=True)
     app.quit()
 QTimer.singleShot(0, done)
 app.exec()
 """
 
+# Resident memory at each stage of what the app loads, in one process (for the detail line).
+STAGES = """
+import sys
+from pathlib import Path
+def rss():
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+stages = {"python": rss()}
+from PySide6.QtWidgets import QApplication
+stages["PySide6 imported"] = rss()
+from fieldcheck.ui.app import make_application
+from fieldcheck.ui.main_window import MainWindow
+app = make_application()
+w = MainWindow(); w.show(); app.processEvents()
+stages["window shown (app style, fonts)"] = rss()
+import fieldcheck.store, fieldcheck.models, fieldcheck.domain.queries
+from fieldcheck.store import open_store
+store = open_store(Path(sys.argv[1]))
+stages["SQLAlchemy, models, store open"] = rss()
+import fieldcheck.ui.visit.workspace, fieldcheck.ui.sync.data
+stages["visit screens and sync modules imported"] = rss()
+print(stages)
+"""
 
-def _time_to_shown(cmd: list[str], env: dict[str, str]) -> float:
+
+def _time_lines(cmd: list[str], env: dict[str, str]) -> dict[str, float | str]:
+    """Seconds from spawn to each FIELDCHECK_* line; FIELDCHECK_RSS keeps its text."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
     assert proc.stdout is not None
+    seen: dict[str, float | str] = {}
     for line in proc.stdout:
-        if "FIELDCHECK_SHOWN" in line:
-            elapsed = time.perf_counter() - t0
-            break
-    else:
-        proc.wait()
-        raise RuntimeError(f"{cmd} exited without showing a window (exit {proc.returncode})")
-    proc.wait(timeout=60)
-    return elapsed
+        word, _, rest = line.strip().partition(" ")
+        if word.startswith("FIELDCHECK_"):
+            seen[word] = rest if word == "FIELDCHECK_RSS" else time.perf_counter() - t0
+    proc.wait(timeout=120)
+    if "FIELDCHECK_SHOWN" not in seen:
+        raise RuntimeError(f"{cmd} exited without showing its list (exit {proc.returncode})")
+    return seen
+
+
+def _photo_visit(data: Path, photos: int) -> str:
+    """A visit in progress with `photos` imported photos (~1 MB, 8 MP each), through the domain."""
+    script = f"""
+import io, sys
+from datetime import datetime, timedelta
+from pathlib import Path
+from PIL import Image
+from fieldcheck.domain.evidence import import_photos
+from fieldcheck.domain.queries import VisitFilter, page_visits
+from fieldcheck.domain.visits import start_visit
+from fieldcheck.store import open_store
+store = open_store(Path(sys.argv[1]))
+with store.write() as s:
+    row = page_visits(s, VisitFilter(status="planned"), 0, 1)[0]
+    start_visit(s, row.id)
+card = Path(sys.argv[1]).parent / "card"
+card.mkdir()
+base = Image.effect_noise((3264, 2448), 30).convert("RGB")
+paths = []
+for n in range({photos}):
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9003] = (datetime.now() + timedelta(seconds=n)).strftime("%Y:%m:%d %H:%M:%S")
+    path = card / f"IMG_{{n:04d}}.JPG"
+    base.save(path, quality=70, exif=exif)
+    paths.append(path)
+report = import_photos(store, row.id, paths)
+assert len(report.added) == {photos}, report.summary()
+print(row.id)
+"""
+    out = subprocess.run([sys.executable, "-c", script, str(data)], check=True,
+                         capture_output=True, text=True)
+    return out.stdout.split()[-1]
 
 
 def run(quick: bool) -> list[dict]:
     visits = 10_000
     repeat = 3 if quick else 7
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", FIELDCHECK_EXIT_WHEN_SHOWN="1")
     with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", FIELDCHECK_EXIT_WHEN_SHOWN="1",
+                   PYTHONPYCACHEPREFIX=str(Path(tmp) / "pycache"))
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         data = Path(tmp) / "store"
         subprocess.run([sys.executable, "-m", "fieldcheck.cli", "demo", "--data-dir", str(data),
                         "--visits", str(visits), "--seed", "1"], check=True, capture_output=True)
@@ -62,17 +138,40 @@ def run(quick: bool) -> list[dict]:
                         "--name", "基准测试", "--credential", "0"], check=True, capture_output=True)
         app_cmd = [sys.executable, "-m", "fieldcheck.cli", "--data-dir", str(data)]
         bare_cmd = [sys.executable, "-c", BARE]
-        _time_to_shown(app_cmd, env)  # first run after migration and file-cache warm-up
-        app_times, bare_times = [], []
+        _time_lines(app_cmd, env)  # first run: bytecode written, file cache warm
+        _time_lines(bare_cmd, env)
+        app_runs, bare_runs = [], []
         for _ in range(repeat):
-            bare_times.append(_time_to_shown(bare_cmd, env))
-            app_times.append(_time_to_shown(app_cmd, env))
-    app, bare = statistics.median(app_times), statistics.median(bare_times)
-    return [result(f"startup_{visits}", app, "s", bare)]
+            bare_runs.append(_time_lines(bare_cmd, env))
+            app_runs.append(_time_lines(app_cmd, env))
+        photo_visit = _photo_visit(data, 20 if quick else 200)
+        rss_env = dict(env, FIELDCHECK_OPEN_VISIT=photo_visit)
+        _time_lines(app_cmd, rss_env)  # the photo visit's display path warm, as the others
+        app_rss = statistics.median(int(str(_time_lines(app_cmd, rss_env)["FIELDCHECK_RSS"]).split()[0])
+                                    for _ in range(3))
+        stages = subprocess.run([sys.executable, "-c", STAGES, str(data)], check=True,
+                                capture_output=True, text=True, env=env).stdout.strip()
+    bare_rss = statistics.median(int(str(run["FIELDCHECK_RSS"])) for run in bare_runs)
+
+    def median(runs: list[dict[str, float | str]], key: str) -> float:
+        return statistics.median(float(run[key]) for run in runs)
+
+    bare = median(bare_runs, "FIELDCHECK_SHOWN")
+    print({"name": "startup_rss_detail", "kB": stages, "app_kB": app_rss, "bare_kB": bare_rss,
+           "app_window_s": [round(float(r["FIELDCHECK_WINDOW"]), 3) for r in app_runs],
+           "app_first_page_s": [round(float(r["FIELDCHECK_SHOWN"]), 3) for r in app_runs],
+           "bare_s": [round(float(r["FIELDCHECK_SHOWN"]), 3) for r in bare_runs]},
+          file=sys.stderr, flush=True)
+    return [
+        result("startup_window", median(app_runs, "FIELDCHECK_WINDOW"), "s", bare),
+        result("startup_first_page",
+               median(app_runs, "FIELDCHECK_SHOWN"), "s", bare),
+        result(f"rss_{visits}", app_rss / 1024, "MB", bare_rss / 1024),
+    ]
 
 
 if __name__ == "__main__":
     import json
 
-    for r in run("--quick" in sys.argv):
-        print(json.dumps(r, ensure_ascii=False))
+    for line in run("--quick" in sys.argv):
+        print(json.dumps(line, ensure_ascii=False))

@@ -41,9 +41,9 @@ MUST_CARRY_CHINESE = {
 # Chinese display names that reach tr() through a variable rather than a literal:
 # (module under src/fieldcheck, module-level constant) whose string values are translated.
 INDIRECT_CONSTANTS = (
-    ("domain/visits.py", "KIND_NAMES"),  # ui/common/labels.py
-    ("domain/visits.py", "STATUS_NAMES"),  # ui/common/labels.py
-    ("domain/findings.py", "SEVERITY_NAMES"),  # ui/common/labels.py
+    ("domain/names.py", "KIND_NAMES"),  # ui/common/labels.py
+    ("domain/names.py", "STATUS_NAMES"),  # ui/common/labels.py
+    ("domain/names.py", "SEVERITY_NAMES"),  # ui/common/labels.py
     ("domain/notices.py", "TYPE_NAMES"),  # ui/notices/data.py, ui/settings/data.py
     ("templates/problems.py", "_EXPECTED"),  # tr(_EXPECTED[kind])
     ("ui/boot.py", "DEMO_USER"),  # tr(DEMO_USER[0]), tr(DEMO_USER[1])

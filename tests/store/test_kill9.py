@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,33 @@ IMPORTER = textwrap.dedent(
     """
 )
 
+# The whole card in one call, as the GUI and `fieldcheck import-photos` do: photos are
+# prepared on every core, and `progress` reports each one after its row is committed.
+PARALLEL_IMPORTER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from fieldcheck import templates as tpl
+    from fieldcheck.domain.checklist import publish_template
+    from fieldcheck.domain.evidence import import_photos
+    from fieldcheck.domain.people import add_unit
+    from fieldcheck.domain.visits import start_new_visit
+    from fieldcheck.store import open_store
+
+    store = open_store(Path(sys.argv[1]))
+    store.set_identity("孙志强", "清监字第2026005号")
+    with store.write() as s:
+        version = publish_template(s, tpl.load_template(Path(sys.argv[2])))
+        unit = add_unit(s, "清河市住房公积金管理中心", "department")
+        vid = start_new_visit(s, unit_id=unit.id, kind="open", template_version_id=version.id).id
+    print("visit", vid, flush=True)
+    paths = sorted(Path(sys.argv[3]).glob("*.jpg"))
+    import_photos(store, vid, paths,
+                  progress=lambda done, total: print("ack", paths[done - 1].name, flush=True))
+    print("done", flush=True)
+    """
+)
+
 TEMPLATE = Path(__file__).parents[1] / "data" / "test_template.json"
 
 
@@ -133,3 +161,33 @@ def test_kill_during_photo_import_leaves_no_row_without_its_file(tmp_path: Path)
     for final in (data / "photos" / "originals").rglob("*"):
         if final.is_file() and not final.name.startswith("."):
             assert hashlib.sha256(final.read_bytes()).hexdigest() == final.name.split(".")[0]
+
+
+def test_kill_during_a_parallel_import_keeps_every_acknowledged_photo_and_no_orphan(tmp_path: Path) -> None:
+    photos = tmp_path / "card"
+    _make_photos(photos, 40)
+    data = tmp_path / "data"
+    acked = _run_and_kill(PARALLEL_IMPORTER, [str(data), str(TEMPLATE), str(photos)], acks_wanted=12)
+    assert len(acked) >= 12
+    store = open_store(data)  # as the next start does (it also clears crash leftovers)
+    with store.read() as s:
+        rows = s.scalars(select(Photo)).all()
+    assert set(acked) <= {row.original_name for row in rows}
+    referenced = {row.sha256 for row in rows}
+    for sha in referenced:
+        original = store.blobs.original_path(sha)
+        assert hashlib.sha256(original.read_bytes()).hexdigest() == sha
+        assert store.blobs.thumbnail_path(sha).exists()
+    files = [p for p in (data / "photos").rglob("*") if p.is_file()]
+    finals = [p for p in files if not p.name.startswith(".tmp-")]
+    for final in finals:  # under its final name a file is always whole: the name is its hash
+        if "originals" in final.parts:
+            assert hashlib.sha256(final.read_bytes()).hexdigest() == final.name
+    # Photos prepared ahead on the other cores are only ever temporary files: nothing under
+    # a final name lacks its row, except the one photo whose files were being put in place
+    # when the process died (its row not yet committed, so never acknowledged; a new import
+    # of it links that file).
+    unreferenced = {p.name.split(".")[0] for p in finals} - referenced
+    assert len(unreferenced) <= 1
+    assert store.blobs.cleanup_temp(older_than=timedelta(0)) == len(files) - len(finals)
+    assert not any(p.name.startswith(".tmp-") for p in (data / "photos").rglob("*"))

@@ -17,6 +17,7 @@ from fieldcheck.models import Visit
 from fieldcheck.store import Store, open_store
 from fieldcheck.ui.common.context import AppContext
 from fieldcheck.ui.common.tasks import Tasks
+from fieldcheck.ui.visits.data import StoreLister
 from fieldcheck.ui.visits.model import PAGE_SIZE, VisitTableModel
 from fieldcheck.ui.visits.screen import VisitsScreen
 
@@ -47,7 +48,7 @@ def load(qtbot: QtBot, model: VisitTableModel, f: VisitFilter) -> None:
 
 
 def test_pages_are_fetched_as_the_view_needs_them(qtbot: QtBot, demo_ctx: AppContext) -> None:
-    model = VisitTableModel(demo_ctx)
+    model = VisitTableModel(demo_ctx.tasks, StoreLister(demo_ctx.store))
     load(qtbot, model, VisitFilter())
     assert model.total == VISITS
     assert model.rowCount() == PAGE_SIZE
@@ -59,7 +60,7 @@ def test_pages_are_fetched_as_the_view_needs_them(qtbot: QtBot, demo_ctx: AppCon
 
 
 def test_filters_and_chinese_search_narrow_the_rows(qtbot: QtBot, demo_ctx: AppContext) -> None:
-    model = VisitTableModel(demo_ctx)
+    model = VisitTableModel(demo_ctx.tasks, StoreLister(demo_ctx.store))
     load(qtbot, model, VisitFilter(status="cancelled"))
     with demo_ctx.store.read() as s:
         assert model.total == count_visits(s, VisitFilter(status="cancelled"))
@@ -76,7 +77,7 @@ def test_filters_and_chinese_search_narrow_the_rows(qtbot: QtBot, demo_ctx: AppC
 
 
 def test_screen_filter_bar_drives_the_model(qtbot: QtBot, demo_ctx: AppContext) -> None:
-    screen = VisitsScreen(demo_ctx)
+    screen = VisitsScreen.for_store(demo_ctx)
     qtbot.addWidget(screen)
     screen.resize(1200, 800)
     screen.show()
@@ -117,7 +118,7 @@ def test_screen_filter_bar_drives_the_model(qtbot: QtBot, demo_ctx: AppContext) 
 
 
 def test_double_click_opens_the_visit(qtbot: QtBot, demo_ctx: AppContext) -> None:
-    screen = VisitsScreen(demo_ctx)
+    screen = VisitsScreen.for_store(demo_ctx)
     qtbot.addWidget(screen)
     screen.show()
     screen.load()

@@ -233,7 +233,7 @@ def test_a_supervisors_confidential_plan_reaches_one_team_only(qtbot: QtBot, mak
     for laptop in (team_a, team_b):
         controller, _ = _controller(qtbot, laptop)
         assert _sync(qtbot, controller).ok
-    screen_a = VisitsScreen(team_a.ctx)
+    screen_a = VisitsScreen.for_store(team_a.ctx)
     qtbot.addWidget(screen_a)
     screen_a.load()
     qtbot.waitUntil(lambda: screen_a.plan_title.text() == "今日计划（1）", timeout=WAIT)
@@ -243,7 +243,7 @@ def test_a_supervisors_confidential_plan_reaches_one_team_only(qtbot: QtBot, mak
     assert row.unit_name == "保密单位（开始检查后显示）"
     with team_b.store.read() as s:
         assert s.get(Visit, visit_id) is None
-    screen_b = VisitsScreen(team_b.ctx)
+    screen_b = VisitsScreen.for_store(team_b.ctx)
     qtbot.addWidget(screen_b)
     screen_b.load()
     qtbot.waitUntil(lambda: screen_b.plan_title.text() == "今日计划（0）", timeout=WAIT)

@@ -1,9 +1,14 @@
-"""Importing photos into a visit: files are made durable first, then the row is committed."""
+"""Importing photos into a visit: files are made durable first, then the row is committed.
+
+The files of many photos are prepared on every core (photos/batch.py); each photo's files are
+put in place and its row committed on the importing thread, one photo at a time."""
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,12 +19,14 @@ from sqlalchemy.orm import Session
 from fieldcheck.domain.changes import record_change
 from fieldcheck.domain.people import actor_of
 from fieldcheck.domain.visits import ensure_editable, get_visit
-from fieldcheck.errors import FieldCheckError, ValidationError
+from fieldcheck.errors import FieldCheckError, PhotoError, ValidationError
 from fieldcheck.i18n import tr
 from fieldcheck.ids import photo_id
 from fieldcheck.models import Photo, Visit
 from fieldcheck.models.coltypes import utcnow
-from fieldcheck.photos import IngestedPhoto, ingest_photo, scan_photos
+from fieldcheck.photos import IngestedPhoto, scan_photos
+from fieldcheck.photos.batch import ingest_batch
+from fieldcheck.photos.ingest import publish_photo
 from fieldcheck.photos.scan import ScanReport, scan_report
 from fieldcheck.store.database import Store
 
@@ -87,27 +94,37 @@ def import_photos(
     finding_id: str | None = None,
     item_key: str = "",
     progress: Callable[[int, int], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> ImportReport:
-    """Import files one by one; each photo is committed on its own so a crash loses none
-    already reported, and a bad file never stops the others."""
-    files = list(paths)
+    """Import files on every core; each photo is committed on its own, in the order given,
+    so a crash loses none already reported and a bad file never stops the others.
+
+    Setting `stop` ends the import after the photo in hand: what is imported stays, photos
+    prepared ahead are dropped. `progress(done, total)` follows each photo's commit.
+    """
+    files = [Path(p) for p in paths]
     report = ImportReport()
     with store.read() as s:
         ensure_editable(get_visit(s, visit_id))
-    for n, path in enumerate(files, start=1):
-        try:
-            info = ingest_photo(Path(path), store.blobs)
-            with store.write() as s:
-                photo, added = _link_row(s, visit_id, info, finding_id, item_key)
+    with closing(ingest_batch(files, store.blobs)) as batch:
+        for n, (path, staged) in enumerate(batch, start=1):
+            if stop is not None and stop.is_set():
+                break
+            try:
+                if isinstance(staged, PhotoError):
+                    raise staged
+                info = publish_photo(staged, store.blobs)
+                with store.write() as s:
+                    photo, added = _link_row(s, visit_id, info, finding_id, item_key)
                 if added:
                     report.added.append(photo.id)
                 else:
                     report.duplicates.append(info.original_name)
-        except FieldCheckError as exc:
-            log.warning("photo rejected: %s", exc)
-            report.rejected.append((Path(path).name, str(exc)))
-        if progress is not None:
-            progress(n, len(files))
+            except FieldCheckError as exc:
+                log.warning("photo rejected: %s", exc)
+                report.rejected.append((path.name, str(exc)))
+            if progress is not None:
+                progress(n, len(files))
     return report
 
 

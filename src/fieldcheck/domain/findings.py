@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from fieldcheck import templates as tpl
 from fieldcheck.domain.changes import record_change
 from fieldcheck.domain.checklist import answers_of, template_of
+from fieldcheck.domain.names import SEVERITY_NAMES  # noqa: F401 - re-exported
 from fieldcheck.domain.people import actor_of
 from fieldcheck.domain.visits import ensure_editable, get_visit, refresh_search_text
 from fieldcheck.errors import ValidationError
@@ -21,7 +22,6 @@ from fieldcheck.i18n import tr
 from fieldcheck.models import Finding, LocalSetting, Photo, Severity
 from fieldcheck.paths import resources_dir
 
-SEVERITY_NAMES = {Severity.MINOR: "一般", Severity.MAJOR: "较重", Severity.SERIOUS: "严重"}
 EDITABLE_FIELDS = (
     "category", "description", "legal_basis", "severity", "responsible", "item_key",
     "requirement", "deadline",

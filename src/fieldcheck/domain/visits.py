@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldcheck.domain.changes import record_change
+from fieldcheck.domain.names import KIND_NAMES, STATUS_NAMES  # noqa: F401 - re-exported
 from fieldcheck.domain.people import actor_of
 from fieldcheck.errors import ReadOnlyError, ValidationError
 from fieldcheck.i18n import tr
@@ -22,19 +23,6 @@ from fieldcheck.models import (
     VisitStatus,
 )
 from fieldcheck.models.coltypes import utcnow
-
-KIND_NAMES = {
-    VisitKind.OPEN: "明查",
-    VisitKind.UNANNOUNCED: "暗访",
-    VisitKind.REINSPECTION: "复查",
-    VisitKind.PROJECT: "专项",
-}
-STATUS_NAMES = {
-    VisitStatus.PLANNED: "计划",
-    VisitStatus.IN_PROGRESS: "进行中",
-    VisitStatus.COMPLETED: "已完成",
-    VisitStatus.CANCELLED: "已取消",
-}
 
 
 def get_visit(session: Session, visit_id: str) -> Visit:
@@ -59,7 +47,7 @@ def search_text_of(session: Session, visit: Visit) -> str:
     """The denormalised search column: unit name, title, place and finding texts.
 
     A confidential plan's unit is left out until the visit starts, as lists hide its name
-    (queries._listed): a search must not tell which unit an unannounced visit is for."""
+    (visit_list.listed): a search must not tell which unit an unannounced visit is for."""
     unit = session.get(Unit, visit.unit_id)
     hidden = visit.confidential and visit.started_at is None
     parts = ["" if hidden or unit is None else unit.name, visit.title, visit.place]

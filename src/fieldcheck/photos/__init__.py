@@ -6,6 +6,8 @@
     # … only now commit the database row that refers to photo.sha256 …
     store.thumbnail_path(photo.sha256)        # exists once ingest_photo has returned
     store.ensure_display(photo.sha256)        # ~1600 px copy, made on first view
+
+Many photos at once, on every core: photos/batch.py `ingest_batch`.
 """
 
 from fieldcheck.photos.exif import read_taken_at

@@ -3,6 +3,9 @@
 The caller commits its database row only after `ingest_photo` returns, so every row points at
 files that are already complete on disk; a crash before that leaves at most an unreferenced
 file, which a re-import recognises as a duplicate.
+
+An import is two steps: `stage_photo` does the work (and may run on many threads, see
+batch.py), `publish_photo` renames its files into place just before the row is committed.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import stat
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Final
@@ -55,36 +58,65 @@ def ingest_photo(source: Path, store: BlobStore) -> IngestedPhoto:
     Raises PhotoError, naming the file, for anything that is not a complete, sane image or that
     cannot be saved (full disk); in that case nothing for this photo is left in the store.
     """
+    return publish_photo(stage_photo(source, store), store)
+
+
+@dataclass
+class StagedPhoto:
+    """A checked photo whose new files are written and fsynced under temporary names.
+
+    Nothing refers to a temporary file, so a crash leaves only what `BlobStore.cleanup_temp`
+    removes. `publish_photo` renames the files into place; `discard` deletes them.
+    """
+
+    photo: IngestedPhoto
+    original: Path | None  # staged original; None when the store already held the bytes
+    thumbnail: Path | None  # staged thumbnail; None when the store already held it
+
+    def discard(self) -> None:
+        for temp in (self.original, self.thumbnail):
+            if temp is not None:
+                temp.unlink(missing_ok=True)
+        self.original = self.thumbnail = None
+
+
+def stage_photo(source: Path, store: BlobStore) -> StagedPhoto:
+    """Everything of an import that may run on many threads at once: read, hash, check,
+    decode, EXIF, thumbnail, and the original and thumbnail written durably under temporary
+    names. Raises PhotoError naming the file; on any failure nothing is left behind."""
     source = Path(source)
     name = source.name
     data = _read_source(source, name)
     sha256 = hashlib.sha256(data).hexdigest()
+    original: Path | None = None
+    thumbnail: Path | None = None
     with open_image(data, name) as img:
         width, height = img.size
         mime = mime_of(img)
-        duplicate = store.has(sha256)
-        if duplicate and store.thumbnail_path(sha256).is_file():
+        stored = store.has(sha256)
+        if stored and store.thumbnail_path(sha256).is_file():
             exif = read_photo_exif(img)  # checked at its first import; header only (bar PNG)
         else:
-            # Decoding the thumbnail is also the integrity check, so the original is only
-            # staged (written and fsynced under a temporary name, on the I/O thread, while
-            # the decoder runs) and is published only once the decode has succeeded.
-            staging = None if duplicate else _STAGING.submit(store.stage_original, sha256, data)
+            # Decoding the thumbnail is also the integrity check; the original is written
+            # and fsynced on an I/O thread meanwhile (both release the GIL) and stays under
+            # its temporary name until publish_photo.
+            staging = None if stored else _IO.submit(store.stage_original, sha256, data)
             try:
                 small = decode_reduced(img, THUMBNAIL_SIDE, name)
                 exif = read_photo_exif(img)
-                thumbnail = encode_upright_jpeg(small, exif.orientation)
+                thumbnail = store.stage_thumbnail(sha256, encode_upright_jpeg(small, exif.orientation), name)
             except BaseException:
                 _discard(staging)
                 raise
-            if staging is None:
-                # A crash between the two writes of an earlier import: repair, don't duplicate.
-                store.put_thumbnail(sha256, thumbnail, name)
-            else:
-                store.add_staged(sha256, _staged(staging, name), thumbnail, name)
+            if staging is not None:
+                try:
+                    original = _staged(staging, name)
+                except BaseException:
+                    thumbnail.unlink(missing_ok=True)
+                    raise
     if swaps_axes(exif.orientation):
         width, height = height, width
-    return IngestedPhoto(
+    photo = IngestedPhoto(
         sha256=sha256,
         original_name=name,
         size=len(data),
@@ -95,13 +127,30 @@ def ingest_photo(source: Path, store: BlobStore) -> IngestedPhoto:
         gps_lat=exif.gps_lat,
         gps_lon=exif.gps_lon,
         orientation=exif.orientation,
-        duplicate=duplicate,
+        duplicate=stored,
     )
+    return StagedPhoto(photo, original, thumbnail)
 
 
-# One I/O thread: writing and fsyncing release the GIL, so the original's write overlaps
-# the thumbnail decode even on one core (waiting on the disk is not computing).
-_STAGING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="photo-io")
+def publish_photo(staged: StagedPhoto, store: BlobStore) -> IngestedPhoto:
+    """Rename a staged photo's files into place, durably (the thumbnail first, so a stored
+    original always has one). Call it from one thread at a time, right before committing the
+    row that refers to the photo. Raises PhotoError; then nothing of the photo is left."""
+    photo = staged.photo
+    if staged.original is not None and store.has(photo.sha256):
+        # The same bytes came twice in one batch and the earlier copy is in place by now.
+        staged.discard()
+        return replace(photo, duplicate=True)
+    original, thumbnail = staged.original, staged.thumbnail
+    staged.original = staged.thumbnail = None  # from here on they are the store's to clean up
+    store.publish(photo.sha256, original, thumbnail, photo.original_name)
+    return photo
+
+
+# I/O threads: writing and fsyncing release the GIL, so an original's write overlaps the
+# thumbnail decode even on one core (waiting on the disk is not computing). Several, so the
+# parallel import (photos/batch.py) does not queue every fsync behind one thread.
+_IO = ThreadPoolExecutor(max_workers=4, thread_name_prefix="photo-io")
 
 
 def _staged(staging: Future[Path], name: str) -> Path:

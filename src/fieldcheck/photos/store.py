@@ -68,20 +68,26 @@ class BlobStore:
         """Write and fsync the original under a temporary name (raises OSError as it comes)."""
         return stage_durably(self.original_path(sha256), original)
 
-    def add_staged(self, sha256: str, staged: Path, thumbnail: bytes, name: str) -> None:
-        """Publish a staged original with its thumbnail; on failure neither is left behind."""
+    def stage_thumbnail(self, sha256: str, thumbnail: bytes, name: str) -> Path:
+        """Write and fsync the thumbnail under a temporary name (PhotoError naming `name`)."""
         try:
-            write_durably(self.thumbnail_path(sha256), thumbnail)
-            publish_staged(staged, self.original_path(sha256))
+            return stage_durably(self.thumbnail_path(sha256), thumbnail)
         except OSError as exc:
-            staged.unlink(missing_ok=True)
-            self.thumbnail_path(sha256).unlink(missing_ok=True)
             raise write_error(exc, name) from exc
 
-    def put_thumbnail(self, sha256: str, thumbnail: bytes, name: str) -> None:
+    def publish(self, sha256: str, original: Path | None, thumbnail: Path | None, name: str) -> None:
+        """Rename staged files into place, the thumbnail first; on failure neither is left."""
         try:
-            write_durably(self.thumbnail_path(sha256), thumbnail)
+            if thumbnail is not None:
+                publish_staged(thumbnail, self.thumbnail_path(sha256))
+            if original is not None:
+                publish_staged(original, self.original_path(sha256))
         except OSError as exc:
+            for temp in (original, thumbnail):
+                if temp is not None:
+                    temp.unlink(missing_ok=True)
+            if original is not None:
+                self.thumbnail_path(sha256).unlink(missing_ok=True)
             raise write_error(exc, name) from exc
 
     def ensure_display(self, sha256: str) -> Path:

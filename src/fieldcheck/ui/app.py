@@ -1,7 +1,8 @@
 """`run_app`: the GUI entry point called by `fieldcheck [--data-dir D] [--demo]`.
 
-The window shows first; the store is opened in the background (boot.py), so start-up stays
-fast with any number of visits, and no SQLAlchemy import delays the first paint.
+The window shows first; the visit list's first page is read with sqlite3 and shown while
+SQLAlchemy loads and the store is opened in the background (boot.py), so start-up stays
+fast with any number of visits.
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ def build(data_dir: Path, demo: bool) -> tuple[MainWindow, Boot, Tasks]:
     window = MainWindow(demo=demo)
     window.show()
     boot = Boot(data_dir, demo, window, tasks)
+    boot.first_screen.connect(lambda first: window.show_first_screen(tasks, first))
 
     def ready(opened: Opened) -> None:
         from fieldcheck.ui.common.context import AppContext
@@ -85,18 +87,6 @@ def build(data_dir: Path, demo: bool) -> tuple[MainWindow, Boot, Tasks]:
     boot.ready.connect(ready)
     QTimer.singleShot(0, boot.start)
     return window, boot, tasks
-
-
-def _exit_when_list_shown(app: QApplication, window: MainWindow) -> None:
-    """For benchmarks/bench_startup.py: report once the visit list shows its first rows."""
-    model = window.visits.model if window.visits is not None else None
-
-    def loaded(busy: bool) -> None:
-        if not busy and model is not None and model.rowCount() > 0:
-            QTimer.singleShot(0, lambda: (print("FIELDCHECK_SHOWN", flush=True), app.exit(0)))
-
-    if model is not None:
-        model.loading_changed.connect(loaded)
 
 
 def run_app(data_dir: Path, demo: bool) -> int:
@@ -117,7 +107,9 @@ def run_app(data_dir: Path, demo: bool) -> int:
         WindowBeacon(data_dir, window)
         boot.quit_requested.connect(app.exit)
         if os.environ.get("FIELDCHECK_EXIT_WHEN_SHOWN"):
-            boot.ready.connect(lambda _opened: _exit_when_list_shown(app, window))
+            from fieldcheck.ui.startup_probe import report_start
+
+            report_start(app, window, boot)
         code = app.exec()
         tasks.wait()
         if window.ctx is not None:

@@ -1,5 +1,14 @@
-"""Start-up after the window shows: open the store off the GUI thread, publish templates,
-fill the demo store, and ask who uses the laptop on first start.
+"""Start-up after the window shows, in this order (`Boot.start`):
+
+1. `read_first_screen` (worker, `sqlite3` only, read-only): the visit list's first page,
+   today's plan and visits left in progress, shown at once (`first_screen`) while the rest
+   loads. Skipped on a new store or one an older version must migrate first.
+2. `open_and_prepare` (worker): SQLAlchemy and the models are imported, the store is opened
+   (and migrated), then `check_store_before_writes`; only after it do start-up's own writes
+   run (interrupted issues, shipped templates, the demo store).
+3. `ready` (GUI thread), once the laptop's user is known: `MainWindow.attach` gives the
+   screens the store. Until then nothing can write: a visit opened or 开始检查 clicked
+   meanwhile is remembered and done at this point.
 
 A store that cannot be opened (locked, not a database, disk full) is reported clearly and
 the app exits non-zero; nothing is created over it.
@@ -9,13 +18,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+from fieldcheck.domain.visit_list import VisitFilter
 from fieldcheck.i18n import tr
 from fieldcheck.ui.common.tasks import Tasks
+from fieldcheck.ui.visits.data import FirstScreen, Lister
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -36,13 +48,40 @@ class Opened:
     warnings: list[BaseException] = field(default_factory=list)
 
 
+def read_first_screen(data_dir: Path) -> tuple[Lister, FirstScreen] | None:
+    """Worker, step 1: what the visit list shows first, read with `sqlite3` before the store is
+    open (no SQLAlchemy import). None when the file is missing, new, or not at this version's
+    schema; then the list appears once the store is open, as it always did."""
+    from fieldcheck.datadir import DB_NAME
+    from fieldcheck.store import SCHEMA_HEAD
+    from fieldcheck.ui.visits.data import FileLister, first_screen
+    from fieldcheck.ui.visits.model import PAGE_SIZE
+
+    lister = FileLister.open(data_dir / DB_NAME, SCHEMA_HEAD)
+    if lister is None:
+        return None
+    return lister, first_screen(lister, VisitFilter(), PAGE_SIZE, date.today())
+
+
+def check_store_before_writes(store: Store) -> None:
+    """Step 2, between opening the store and the first write start-up makes.
+
+    The place for checks that must pass before anything is written to the store (an
+    integrity quick-check of the database file, for one): raise a FieldCheckError to stop,
+    and the person sees its message and the app exits as for a store that cannot be opened.
+    The list already on screen was only read. It checks nothing yet.
+    """
+
+
 def open_and_prepare(data_dir: Path, demo: bool) -> Opened:
-    """Worker: the slow part of start-up (SQLAlchemy import, migrations, template publishing)."""
+    """Worker, step 2: the slow part of start-up (SQLAlchemy import, migrations, the check
+    before writes, template publishing)."""
     from fieldcheck.domain.shipped import shipped_templates_published
     from fieldcheck.errors import FieldCheckError
     from fieldcheck.store import open_store
 
     store = open_store(data_dir)
+    check_store_before_writes(store)
     warnings: list[BaseException] = []
     from fieldcheck.domain.numbering import recover_interrupted
 
@@ -76,6 +115,7 @@ def open_and_prepare(data_dir: Path, demo: bool) -> Opened:
 
 
 class Boot(QObject):
+    first_screen = Signal(object)  # (Lister, FirstScreen): read before the store is open
     ready = Signal(object)  # Opened, once the laptop user is known
     quit_requested = Signal(int)
 
@@ -86,6 +126,20 @@ class Boot(QObject):
         self.identity_dialog: QWidget | None = None
 
     def start(self) -> None:
+        self.tasks.run(read_first_screen, self.data_dir, owner=self,
+                       on_done=self._first_read, on_error=self._first_failed)
+
+    def _first_read(self, first: tuple[Lister, FirstScreen] | None) -> None:
+        if first is not None:
+            self.first_screen.emit(first)
+        self._open()
+
+    def _first_failed(self, exc: BaseException) -> None:
+        # Only a head start was lost: opening the store reports what is wrong, in words.
+        log.warning("first page not read before the store opened: %r", exc)
+        self._open()
+
+    def _open(self) -> None:
         self.tasks.run(open_and_prepare, self.data_dir, self.demo, owner=self,
                        on_done=self._opened, on_error=self._failed)
 

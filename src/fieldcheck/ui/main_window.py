@@ -1,11 +1,14 @@
 """The main window only assembles: an app bar, the visit list, and one visit workspace.
 
-It appears before the store is open (start-up work runs in the background, see boot.py);
-the screens, which need the store, are built in `attach`.
+It appears before the store is open (start-up work runs in the background, see boot.py).
+The visit list may come first, read before the store is open (`show_first_screen`); every
+screen that needs the store is built in `attach`. A visit opened or 开始检查 clicked before
+then is remembered and done in `attach`, so no click is lost or fails.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib.util import find_spec
 from typing import TYPE_CHECKING
 
@@ -19,9 +22,11 @@ from fieldcheck.ui.common.widgets import button, label
 if TYPE_CHECKING:
     from fieldcheck.ui.common.context import AppContext
     from fieldcheck.ui.followup.screen import FollowupScreen
+    from fieldcheck.ui.common.tasks import Tasks
     from fieldcheck.ui.start_visit.dialog import StartVisitDialog
     from fieldcheck.ui.sync.mount import SyncMount
     from fieldcheck.ui.visit.workspace import VisitWorkspace
+    from fieldcheck.ui.visits.data import FirstScreen, Lister
     from fieldcheck.ui.visits.screen import VisitsScreen
 
 
@@ -35,6 +40,7 @@ class MainWindow(QMainWindow):
         self.demo = demo
         self.sync: SyncMount | None = None
         self.followup: FollowupScreen | None = None
+        self.pending: Callable[[], object] | None = None  # asked for before the store was open
         self.show_title(tr("检查列表"))
         self.setMinimumSize(1200, 720)
         body = QWidget()
@@ -80,30 +86,70 @@ class MainWindow(QMainWindow):
         row.addWidget(self.home)
         return bar
 
-    def attach(self, ctx: AppContext) -> None:
-        """The store is open and the user known: build the screens."""
+    def show_first_screen(self, tasks: Tasks, first: tuple[Lister, FirstScreen]) -> None:
+        """The visit list as read before the store is open (ui/boot.py, step 1)."""
+        if self.visits is not None:
+            return
+        lister, screen = first
+        self._add_visits_screen(tasks, lister)
+        assert self.visits is not None
+        self.visits.show_first(screen)
+
+    def _add_visits_screen(self, tasks: Tasks, lister: Lister) -> None:
         from fieldcheck.ui.visits.screen import VisitsScreen
 
-        self.ctx = ctx
-        self.user.setText(tr("使用人：{name}　{no}", name=ctx.identity.user_name,
-                             no=ctx.identity.credential_no))
-        self.visits = VisitsScreen(ctx)
+        self.visits = VisitsScreen(tasks, lister)
         self.visits.open_visit.connect(self.open_visit)
         self.visits.start_requested.connect(self.start_visit)
         self.stack.addWidget(self.visits)
         self.stack.setCurrentWidget(self.visits)
+
+    def attach(self, ctx: AppContext) -> None:
+        """The store is open and the user known: build the screens."""
+        from fieldcheck.ui.visits.data import StoreLister
+
+        self.ctx = ctx
+        self.user.setText(tr("使用人：{name}　{no}", name=ctx.identity.user_name,
+                             no=ctx.identity.credential_no))
+        if self.visits is None:
+            self._add_visits_screen(ctx.tasks, StoreLister(ctx.store))
+            assert self.visits is not None
+            self.visits.attach(ctx)
+            self.visits.load()
+        else:
+            self.visits.attach(ctx)
+            if ctx.demo:
+                self.visits.refresh()  # start-up may just have filled the demo store
         self.home.setEnabled(True)
         self.followup_button.setEnabled(True)
         self.settings.setVisible(find_spec("fieldcheck.ui.settings") is not None)
-        self.visits.load()
+        self.sync = None
+        # The sync bar's modules (HTTP client, notices) load on a worker, off the first paint.
+        ctx.tasks.run(_load_sync_modules, owner=self, on_done=lambda _none: self._mount_sync(ctx))
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            self.visits.busy.setText("")
+            pending()
+
+    def _mount_sync(self, ctx: AppContext) -> None:
         from fieldcheck.ui.sync.mount import SyncMount
 
         self.sync = SyncMount(self, ctx, start=not ctx.demo)
+        if self.workspace is not None:
+            self.sync.attach_visit(self.workspace, self.workspace.visit_id)
 
-    def open_visit(self, visit_id: str) -> VisitWorkspace:
+    def _later(self, action: Callable[[], object]) -> None:
+        """Before the store is open: do `action` as soon as it is (the last request wins)."""
+        self.pending = action
+        if self.visits is not None:
+            self.visits.busy.setText(tr("正在打开本机数据库，稍候自动继续…"))
+
+    def open_visit(self, visit_id: str) -> VisitWorkspace | None:
         from fieldcheck.ui.visit.workspace import VisitWorkspace
 
-        assert self.ctx is not None
+        if self.ctx is None:
+            self._later(lambda: self.open_visit(visit_id))
+            return None
         self._close_workspace()
         self.workspace = VisitWorkspace(self.ctx, visit_id)
         self.workspace.back_requested.connect(self.show_list)
@@ -149,10 +195,12 @@ class MainWindow(QMainWindow):
         self.followup.load()
         return self.followup
 
-    def start_visit(self) -> StartVisitDialog:
+    def start_visit(self) -> StartVisitDialog | None:
         from fieldcheck.ui.start_visit.dialog import StartVisitDialog
 
-        assert self.ctx is not None
+        if self.ctx is None:
+            self._later(self.start_visit)
+            return None
         self.start_dialog = StartVisitDialog(self.ctx, self)
         self.start_dialog.started.connect(self.open_visit)
         self.start_dialog.open()
@@ -180,3 +228,8 @@ class MainWindow(QMainWindow):
         if self.ctx is not None:
             self.ctx.tasks.wait()  # queued saves reach the disk before the process ends
         super().closeEvent(event)
+
+
+def _load_sync_modules() -> None:
+    """Worker: import what the sync bar needs (Qt-free modules only)."""
+    import fieldcheck.ui.sync.data  # noqa: F401

@@ -1,6 +1,6 @@
 """Names of kinds, statuses and severities as the screens show them (translated).
 
-Imports the domain, so only screens built after start-up use it (not the first window).
+Free of SQLAlchemy (domain/names.py): the first page of the visit list uses it at start-up.
 """
 
 from __future__ import annotations
@@ -8,8 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import cast
 
-from fieldcheck.domain.findings import SEVERITY_NAMES
-from fieldcheck.domain.visits import KIND_NAMES, STATUS_NAMES
+from fieldcheck.domain.names import KIND_NAMES, SEVERITY_NAMES, STATUS_NAMES
 from fieldcheck.i18n import tr
 
 _KINDS = cast(Mapping[str, str], KIND_NAMES)

@@ -73,22 +73,13 @@ def import_files(
     finding_id: str | None = None, stop: threading.Event | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
-    """Import files one by one; a photo-type item's answer becomes its number of photos.
+    """Import files on every core, each committed on its own; a photo-type item's answer
+    becomes its number of photos.
 
-    Setting `stop` ends the import after the file in hand: what is imported stays.
+    Setting `stop` ends the import after the photo in hand: what is imported stays.
     """
-    report = ImportReport()
-    for done, path in enumerate(paths, start=1):
-        if stop is not None and stop.is_set():
-            break
-        one = evidence.import_photos(store, visit_id, [path], finding_id=finding_id,
-                                     item_key=item_key)
-        report.added += one.added
-        report.duplicates += one.duplicates
-        report.rejected += one.rejected
-        if progress is not None:
-            progress(done, len(paths))
-    return report
+    return evidence.import_photos(store, visit_id, paths, finding_id=finding_id, item_key=item_key,
+                                  progress=progress, stop=stop)
 
 
 def expand(paths: list[Path]) -> list[Path]:

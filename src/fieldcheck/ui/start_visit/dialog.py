@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldcheck.domain.queries import VisitRow
+from fieldcheck.domain.visit_list import VisitRow
 from fieldcheck.i18n import tr
 from fieldcheck.ui.common.context import AppContext
 from fieldcheck.ui.common.guard import GuardedDialog

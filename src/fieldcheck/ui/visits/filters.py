@@ -7,7 +7,7 @@ from datetime import date
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QLineEdit, QWidget
 
-from fieldcheck.domain.queries import VisitFilter
+from fieldcheck.domain.visit_list import VisitFilter
 from fieldcheck.i18n import tr
 from fieldcheck.ui.common.dates import BLANK_DATE, DateTimeField
 from fieldcheck.ui.common.labels import kinds, statuses

@@ -19,13 +19,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QFont
 
-from fieldcheck.domain.queries import VisitFilter, VisitRow
+from fieldcheck.domain.visit_list import VisitFilter, VisitRow
 from fieldcheck.i18n import tr
-from fieldcheck.ui.common.context import AppContext
 from fieldcheck.ui.common.labels import kind_name, status_name
 from fieldcheck.ui.common.style import status_colour
-from fieldcheck.ui.visits import data
-from fieldcheck.ui.visits.data import FirstPage
+from fieldcheck.ui.common.tasks import Tasks
+from fieldcheck.ui.visits.data import FirstPage, Lister
 
 PAGE_SIZE = 200
 ROW_ROLE = Qt.ItemDataRole.UserRole
@@ -46,9 +45,10 @@ class VisitTableModel(QAbstractTableModel):
     total_changed = Signal(int)
     loading_changed = Signal(bool)
 
-    def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
+    def __init__(self, tasks: Tasks, lister: Lister, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.ctx = ctx
+        self.tasks = tasks
+        self.lister = lister  # a FileLister at start-up, the StoreLister once the store is open
         self.filter = VisitFilter()
         self.rows: list[VisitRow] = []
         self.total = 0
@@ -112,7 +112,7 @@ class VisitTableModel(QAbstractTableModel):
             return
         self._set_loading(True)
         generation = self._generation
-        self.ctx.tasks.run(data.page, self.ctx.store, self.filter, self.rows[-1].id, PAGE_SIZE,
+        self.tasks.run(self.lister.page, self.filter, self.rows[-1].id, PAGE_SIZE,
                            owner=self, on_done=lambda rows: self._page_arrived(generation, rows),
                            on_error=lambda exc: self._failed(generation, exc))
 
@@ -127,9 +127,18 @@ class VisitTableModel(QAbstractTableModel):
         self.total = 0
         self.endResetModel()
         self._set_loading(True)
-        self.ctx.tasks.run(data.first_page, self.ctx.store, f, PAGE_SIZE, owner=self,
+        self.tasks.run(self.lister.first_page, f, PAGE_SIZE, owner=self,
                            on_done=lambda first: self._first_arrived(generation, first),
                            on_error=lambda exc: self._failed(generation, exc))
+
+    def show_first(self, f: VisitFilter, first: FirstPage) -> None:
+        """Show a first page read before the model existed (start-up, see ui/boot.py)."""
+        self._generation += 1
+        self.filter = f
+        self.beginResetModel()
+        self.rows = []
+        self.endResetModel()
+        self._first_arrived(self._generation, first)
 
     def reload(self) -> None:
         self.set_filter(self.filter)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -17,20 +18,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldcheck.domain.queries import VisitRow
+from fieldcheck.domain.visit_list import VisitRow
 from fieldcheck.i18n import tr
-from fieldcheck.ui.common.context import AppContext
 from fieldcheck.ui.common.labels import kind_name, kinds, statuses
 from fieldcheck.ui.common.style import ACCENT, NAVY
+from fieldcheck.ui.common.tasks import Tasks
 from fieldcheck.ui.common.widgets import Badge, button, card, label
 from fieldcheck.ui.common.wrapping import balanced_lines
 from fieldcheck.ui.visits import data
+from fieldcheck.ui.visits.data import FirstScreen, Lister, StoreLister
 from fieldcheck.ui.visits.filters import VisitFilterBar
 from fieldcheck.ui.visits.model import ROW_ROLE, VisitTableModel
+
+if TYPE_CHECKING:  # the context holds the store, which pulls in SQLAlchemy
+    from fieldcheck.ui.common.context import AppContext
 
 CARD_WIDTH = 300
 PLAN_HEIGHT = 96  # the plan strip with no cards (its hint)
 CARD_MARGIN = 12
+PLAN_CARDS = 12  # more than a day's work; the rest are in the list (filter 计划, today)
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
 
@@ -114,9 +120,12 @@ class VisitsScreen(QWidget):
     open_visit = Signal(str)
     start_requested = Signal()
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, tasks: Tasks, lister: Lister, parent: QWidget | None = None) -> None:
+        """Built at start-up on a FileLister, before the store is open; `attach` follows."""
         super().__init__(parent)
-        self.ctx = ctx
+        self.tasks = tasks
+        self.lister = lister
+        self.ctx: AppContext | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 14, 18, 14)
         layout.setSpacing(12)
@@ -169,7 +178,7 @@ class VisitsScreen(QWidget):
         layout.addLayout(head)
         self.filters = VisitFilterBar()
         layout.addWidget(self.filters)
-        self.model = VisitTableModel(self.ctx, panel)
+        self.model = VisitTableModel(self.tasks, self.lister, panel)
         self.table = QTableView()
         self.table.setObjectName("visitTable")
         self.table.setModel(self.model)
@@ -208,21 +217,36 @@ class VisitsScreen(QWidget):
         if row is not None:
             self.open_visit.emit(row.id)
 
+    @classmethod
+    def for_store(cls, ctx: AppContext, parent: QWidget | None = None) -> VisitsScreen:
+        screen = cls(ctx.tasks, StoreLister(ctx.store), parent)
+        screen.attach(ctx)
+        return screen
+
+    def attach(self, ctx: AppContext) -> None:
+        """The store is open: read through it from now on, and offer its units as filters."""
+        self.ctx = ctx
+        self.lister = self.model.lister = StoreLister(ctx.store)
+        self.tasks.run(data.unit_choices, ctx.store, owner=self, on_done=self.filters.set_units)
+
+    def show_first(self, first: FirstScreen) -> None:
+        """Show what start-up read before this screen existed."""
+        self.model.show_first(first.filter, first.page)
+        self._show_plan(first.plan)
+        self.continue_banner.show_rows(first.in_progress)
+
     def load(self) -> None:
-        """Read the list, today's plan and the unit choices (all in the background)."""
+        """Read the list and today's plan (in the background)."""
         self.model.set_filter(self.filters.current())
         self.load_plan()
-        self.ctx.tasks.run(data.unit_choices, self.ctx.store, owner=self, on_done=self.filters.set_units)
 
     def refresh(self) -> None:
         self.model.reload()
         self.load_plan()
 
     def load_plan(self) -> None:
-        self.ctx.tasks.run(data.todays_plan, self.ctx.store, date.today(), owner=self,
-                           on_done=self._show_plan)
-        self.ctx.tasks.run(data.in_progress, self.ctx.store, owner=self,
-                           on_done=self.continue_banner.show_rows)
+        self.tasks.run(self.lister.todays_plan, date.today(), owner=self, on_done=self._show_plan)
+        self.tasks.run(self.lister.in_progress, owner=self, on_done=self.continue_banner.show_rows)
 
     def _show_plan(self, rows: list[VisitRow]) -> None:
         while self.plan_row.count():
@@ -232,10 +256,13 @@ class VisitsScreen(QWidget):
                 widget.deleteLater()
         self.plan_title.setText(tr("今日计划（{n}）", n=len(rows)))
         tallest = 0
-        for row in rows:
+        for row in rows[:PLAN_CARDS]:
             card = PlanCard(row, self.open_visit.emit)
             tallest = max(tallest, card.sizeHint().height())
             self.plan_row.addWidget(card)
+        if len(rows) > PLAN_CARDS:
+            self.plan_row.addWidget(label(tr("另有 {n} 项今日计划，可在下方列表中筛选“计划”查看。",
+                                             n=len(rows) - PLAN_CARDS), "emptyHint", wrap=True))
         # As tall as the tallest card (and its scroll bar), so no card is cut off.
         bar = self.plan_scroll.horizontalScrollBar().sizeHint().height()
         self.plan_scroll.setFixedHeight(max(PLAN_HEIGHT, tallest + bar + 6) if rows else PLAN_HEIGHT)
