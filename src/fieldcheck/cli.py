@@ -197,10 +197,26 @@ def _sync_command(name: str, *, creates: bool = False, writes: bool = True) -> o
     return run
 
 
+class _VersionAction(argparse.Action):
+    """`--version`: the version and build (read only when asked)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help=str(kwargs.get("help", "")))
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        from fieldcheck.buildinfo import version_text
+
+        print(version_text())
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fieldcheck", description=tr("效能监察现场检查"))
     parser.add_argument("--data-dir", help=tr("数据目录（默认：系统数据目录，或环境变量 FIELDCHECK_DATA_DIR）"))
     parser.add_argument("--demo", action="store_true", help=tr("使用单独的演示数据库（虚构城市）"))
+    parser.add_argument("--version", action=_VersionAction, help=tr("显示版本与构建信息后退出"))
     parser.set_defaults(func=cmd_gui)
     sub = parser.add_subparsers(dest="command")
 

@@ -65,6 +65,7 @@ def make_application() -> QApplication:
     app.setOrganizationName("FieldCheck")
     app.setApplicationDisplayName(tr("效能监察现场检查"))
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("fieldcheck")  # the installed fieldcheck.desktop: its icon and name
     install_qt_translations(app, language())
     apply_style(app)
     return app
