@@ -51,7 +51,7 @@ PY
 
 echo "== PyInstaller ($VERSION, $ARCH)"
 FIELDCHECK_BUILD_INFO="$WORK/build.json" "$PYTHON" -m PyInstaller --noconfirm --log-level WARN \
-  --distpath "$WORK/dist" --workpath "$WORK/pyi" "$HERE/fieldcheck.spec"
+  --distpath "$WORK/dist" --workpath "$ROOT/build/packaging-pyi" "$HERE/fieldcheck.spec"
 rm -rf "$OUT/fieldcheck"
 cp -a "$WORK/dist/fieldcheck" "$OUT/fieldcheck"
 

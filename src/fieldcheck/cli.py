@@ -158,6 +158,19 @@ def cmd_notice_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_about(args: argparse.Namespace) -> int:
+    from fieldcheck.about import about_lines, about_report
+
+    report = about_report(_data_dir(args) if getattr(args, "data_dir", None) else None)
+    if args.format == "json":
+        import json
+
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(about_lines(report)))
+    return 0
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     """Exit 0 when the store checks out, 1 with the problems on stderr when it does not."""
     from fieldcheck.domain.integrity import verify_store
@@ -267,6 +280,11 @@ def build_parser() -> argparse.ArgumentParser:
     data_dir_arg(p)
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=_sync_command("cmd_conflicts", writes=False))
+
+    p = sub.add_parser("about", help=tr("本程序的版本、构建，以及资源、字体、Qt 插件与译文的位置"))
+    data_dir_arg(p)
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_about)
 
     notice = sub.add_parser("notice", help=tr("文书：渲染、样例"))
     notice_sub = notice.add_subparsers(dest="notice_command", required=True)
