@@ -22,7 +22,7 @@ BUILD_FILE = "build.json"
 @dataclass(frozen=True, slots=True)
 class BuildInfo:
     version: str
-    build: str  # e.g. "2026-12-02 04:40 UTC, git 1a2b3c4" or "" when not a packaged build
+    build: str  # e.g. "2026-12-02 04:40 UTC git 1a2b3c4" or "" when not a packaged build
     target: str  # e.g. "linux-x86_64"
     frozen: bool
 
@@ -40,7 +40,7 @@ def build_info() -> BuildInfo:
     if not isinstance(data, dict):
         data = {}
     parts = [str(data[key]) for key in ("built", "commit") if data.get(key)]
-    return BuildInfo(version=__version__, build=", ".join(parts),
+    return BuildInfo(version=__version__, build=" ".join(parts),
                      target=str(data.get("target") or _current_target()), frozen=frozen)
 
 

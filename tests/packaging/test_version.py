@@ -30,7 +30,7 @@ def test_a_packaged_build_names_its_build(tmp_path: Path, monkeypatch) -> None:
         {"built": "2026-12-02 04:40 UTC", "commit": "git 1a2b3c4d5e", "target": "linux-amd64"}))
     monkeypatch.setattr(buildinfo, "files", lambda package: tmp_path)
     text = buildinfo.version_text()
-    assert "构建 2026-12-02 04:40 UTC, git 1a2b3c4d5e，linux-amd64" in text
+    assert "构建 2026-12-02 04:40 UTC git 1a2b3c4d5e，linux-amd64" in text
     assert __version__ in text
 
 
