@@ -13,6 +13,10 @@ it prints once the thing is painted (FIELDCHECK_EXIT_WHEN_SHOWN=1, ui/startup_pr
 Bytecode: this machine sets PYTHONDONTWRITEBYTECODE, so an editable install would compile
 every FieldCheck module at every start; an installed app has its .pyc files. The children
 share a private PYTHONPYCACHEPREFIX that the untimed warm-up run fills.
+- `startup_frozen`: the packaged bundle (packaging/build-linux.sh; FIELDCHECK_BUNDLE names
+  its `fieldcheck` executable, default build/package/fieldcheck/fieldcheck) on the same store,
+  first page painted, against the same bare window; left out when no bundle was built.
+
 """
 
 from __future__ import annotations
@@ -124,6 +128,12 @@ print(row.id)
     return out.stdout.split()[-1]
 
 
+def _bundle() -> Path | None:
+    default = Path(__file__).resolve().parents[1] / "build" / "package" / "fieldcheck" / "fieldcheck"
+    path = Path(os.environ.get("FIELDCHECK_BUNDLE") or default)
+    return path if path.is_file() else None
+
+
 def run(quick: bool) -> list[dict]:
     visits = 10_000
     repeat = 3 if quick else 7
@@ -138,12 +148,18 @@ def run(quick: bool) -> list[dict]:
                         "--name", "基准测试", "--credential", "0"], check=True, capture_output=True)
         app_cmd = [sys.executable, "-m", "fieldcheck.cli", "--data-dir", str(data)]
         bare_cmd = [sys.executable, "-c", BARE]
+        bundle = _bundle()
+        frozen_cmd = [str(bundle), "--data-dir", str(data)] if bundle else None
         _time_lines(app_cmd, env)  # first run: bytecode written, file cache warm
         _time_lines(bare_cmd, env)
-        app_runs, bare_runs = [], []
+        if frozen_cmd:
+            _time_lines(frozen_cmd, env)
+        app_runs, bare_runs, frozen_runs = [], [], []
         for _ in range(repeat):
             bare_runs.append(_time_lines(bare_cmd, env))
             app_runs.append(_time_lines(app_cmd, env))
+            if frozen_cmd:
+                frozen_runs.append(_time_lines(frozen_cmd, env))
         photo_visit = _photo_visit(data, 20 if quick else 200)
         rss_env = dict(env, FIELDCHECK_OPEN_VISIT=photo_visit)
         _time_lines(app_cmd, rss_env)  # the photo visit's display path warm, as the others
@@ -162,12 +178,18 @@ def run(quick: bool) -> list[dict]:
            "app_first_page_s": [round(float(r["FIELDCHECK_SHOWN"]), 3) for r in app_runs],
            "bare_s": [round(float(r["FIELDCHECK_SHOWN"]), 3) for r in bare_runs]},
           file=sys.stderr, flush=True)
-    return [
+    results = [
         result("startup_window", median(app_runs, "FIELDCHECK_WINDOW"), "s", bare),
         result("startup_first_page",
                median(app_runs, "FIELDCHECK_SHOWN"), "s", bare),
         result(f"rss_{visits}", app_rss / 1024, "MB", bare_rss / 1024),
     ]
+    if frozen_runs:
+        results.append(result("startup_frozen", median(frozen_runs, "FIELDCHECK_SHOWN"), "s", bare))
+    else:
+        print("startup_frozen: no bundle (run packaging/build-linux.sh build/package)",
+              file=sys.stderr)
+    return results
 
 
 if __name__ == "__main__":

@@ -222,6 +222,19 @@ def cmd_notice_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_about(args: argparse.Namespace) -> int:
+    from fieldcheck.about import about_lines, about_report
+
+    report = about_report(_data_dir(args) if getattr(args, "data_dir", None) else None)
+    if args.format == "json":
+        import json
+
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(about_lines(report)))
+    return 0
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     """Exit 0 when the store checks out, 1 with the problems on stderr when it does not."""
     from fieldcheck.domain.integrity import verify_store
@@ -265,10 +278,26 @@ def _sync_command(name: str, *, creates: bool = False, writes: bool = True) -> o
     return run
 
 
+class _VersionAction(argparse.Action):
+    """`--version`: the version and build (read only when asked)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help=str(kwargs.get("help", "")))
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        from fieldcheck.buildinfo import version_text
+
+        print(version_text())
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fieldcheck", description=tr("效能监察现场检查"))
     parser.add_argument("--data-dir", help=tr("数据目录（默认：系统数据目录，或环境变量 FIELDCHECK_DATA_DIR）"))
     parser.add_argument("--demo", action="store_true", help=tr("使用单独的演示数据库（虚构城市）"))
+    parser.add_argument("--version", action=_VersionAction, help=tr("显示版本与构建信息后退出"))
     parser.set_defaults(func=cmd_gui)
     sub = parser.add_subparsers(dest="command")
 
@@ -321,6 +350,11 @@ def build_parser() -> argparse.ArgumentParser:
     data_dir_arg(p)
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=_sync_command("cmd_conflicts", writes=False))
+
+    p = sub.add_parser("about", help=tr("本程序的版本、构建，以及资源、字体、Qt 插件与译文的位置"))
+    data_dir_arg(p)
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_about)
 
     notice = sub.add_parser("notice", help=tr("文书：渲染、样例"))
     notice_sub = notice.add_subparsers(dest="notice_command", required=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
 
@@ -106,30 +106,41 @@ def writing(data_dir: Path) -> Iterator[DataDirLock]:
         yield lock
 
 
-if sys.platform == "win32":  # pragma: no cover - exercised on Windows
-    import msvcrt
+def os_lock_functions(platform: str = sys.platform) -> tuple[Callable[[int], bool],
+                                                             Callable[[int], None]]:
+    """(lock, unlock) of a file descriptor for `platform`: byte 0 with msvcrt on Windows,
+    the whole file with flock elsewhere. Both are released by the OS when the process ends."""
+    if platform == "win32":
+        import msvcrt
 
-    def _lock(fd: int) -> bool:
-        try:
-            os.lseek(fd, 0, os.SEEK_SET)
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
+        def lock_windows(fd: int) -> bool:
+            try:
+                os.lseek(fd, 0, os.SEEK_SET)
+                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+            except OSError:
+                return False
+            return True
 
-    def _unlock(fd: int) -> None:
-        with contextlib.suppress(OSError):
-            os.lseek(fd, 0, os.SEEK_SET)
-            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-else:
+        def unlock_windows(fd: int) -> None:
+            with contextlib.suppress(OSError):
+                os.lseek(fd, 0, os.SEEK_SET)
+                msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
+
+        return lock_windows, unlock_windows
+
     import fcntl
 
-    def _lock(fd: int) -> bool:
+    def lock_posix(fd: int) -> bool:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return False
         return True
 
-    def _unlock(fd: int) -> None:
+    def unlock_posix(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)
+
+    return lock_posix, unlock_posix
+
+
+_lock, _unlock = os_lock_functions()

@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import os
+from importlib.resources import files
 from pathlib import Path
 
 import platformdirs
 
 APP_NAME = "FieldCheck"
+# Inside an installed package (a wheel or the frozen bundle) the resources sit in the package;
+# in a source checkout they are the top-level resources/ folder, copied in at build time.
+PACKAGED_NAME = "resources"
 
 
 def resources_dir() -> Path:
-    """The shipped resources/ folder (templates, notice texts, translations, demo data)."""
+    """The shipped resources (templates, notice texts, translations, demo data).
+
+    FIELDCHECK_RESOURCES beats the copy inside the installed package, which beats the source
+    checkout's resources/ folder (an editable install).
+    """
     override = os.environ.get("FIELDCHECK_RESOURCES")
     if override:
         return Path(override)
+    packaged = files("fieldcheck") / PACKAGED_NAME
+    # A package imported from the file system (site-packages, the frozen bundle) is a real path.
+    if isinstance(packaged, Path) and packaged.is_dir():
+        return packaged
     return Path(__file__).resolve().parents[2] / "resources"
 
 

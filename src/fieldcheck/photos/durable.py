@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -78,7 +79,7 @@ def make_dirs_durably(directory: Path) -> None:
 
 
 def fsync_dir(directory: Path) -> None:
-    if os.name == "nt":
+    if sys.platform == "win32":
         return  # Windows cannot open a folder for fsync; NTFS journals the rename itself
     fd = os.open(directory, os.O_RDONLY)
     try:

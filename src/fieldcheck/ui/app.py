@@ -14,6 +14,7 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from fieldcheck import __version__
@@ -66,6 +67,8 @@ def make_application() -> QApplication:
     app.setOrganizationName("FieldCheck")
     app.setApplicationDisplayName(tr("效能监察现场检查"))
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("fieldcheck")  # the installed fieldcheck.desktop: its icon and name
+    app.setWindowIcon(QIcon.fromTheme("fieldcheck", app.windowIcon()))  # the .deb's hicolor icon
     install_qt_translations(app, language())
     apply_style(app)
     return app

@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from fieldcheck.i18n import tr
 from fieldcheck.ui.common.widgets import button, label
@@ -80,6 +87,9 @@ class MainWindow(QMainWindow):
         self.followup_button.clicked.connect(self.show_followup)
         self.followup_button.setEnabled(False)
         row.addWidget(self.followup_button)
+        self.about = button(tr("关于"), tip=tr("版本、构建与数据目录"))
+        self.about.clicked.connect(self.open_about)
+        row.addWidget(self.about)
         self.home = button(tr("检查列表"))
         self.home.clicked.connect(self.show_list)
         self.home.setEnabled(False)
@@ -211,6 +221,11 @@ class MainWindow(QMainWindow):
 
         assert self.ctx is not None
         open_settings_dialog(self, self.ctx.store.data_dir, self.ctx)
+
+    def open_about(self) -> QMessageBox:
+        from fieldcheck.ui.common.about import open_about
+
+        return open_about(self, self.ctx.store.data_dir if self.ctx is not None else None)
 
     def _restore_geometry(self) -> None:
         saved = QSettings("FieldCheck", "FieldCheck").value("main_window/geometry")
