@@ -51,9 +51,8 @@ class PageFlow:
     def snap_to_grid(self) -> None:
         """Move down to the next grid line, so body text after a table stays on the grid."""
         lines = (self.y - TEXT_TOP) / LINE_PITCH
-        self.y = TEXT_TOP + math.ceil(lines - _EPS) * LINE_PITCH
-        if self.y > TEXT_BOTTOM - _EPS:
-            self.new_page()
+        # At the foot of the page the next writer starts the new page (none: no blank page).
+        self.y = min(TEXT_TOP + math.ceil(lines - _EPS) * LINE_PITCH, TEXT_BOTTOM)
 
     def skip_lines(self, count: int) -> None:
         """Blank grid lines; they are dropped at the top of a page rather than carried over."""
