@@ -259,7 +259,9 @@ class NoticeDocument:
         if self.content.is_draft:
             draw_watermark(self.ts, str(self.common["draft_watermark"]))
         elif self._last_page and self.content.qr_payload:
-            caption = [str(self.common["qr_caption"])]
+            # Only a code that opens the bureau's verification page may promise 扫码核验.
+            online = "://" in self.content.qr_payload
+            caption = [str(self.common["qr_caption" if online else "qr_caption_offline"])]
             if self.content.notice_id:
                 caption.append(str(self.common["qr_id"]).format(notice_id=self.content.notice_id))
             draw_qr(self.ts, self.content.qr_payload, page, caption)
