@@ -122,3 +122,22 @@ def test_settings_opened_from_the_notices_dialog_apply_to_new_notices(
     wait_idle(qtbot, notices_dialog)
     assert "文书设置已保存" in notices_dialog.message.text()
     assert notices_dialog.settings.notice.issuer_name == "衡水市监察局"
+
+
+def test_the_dialog_names_the_font_filling_each_role_and_warns_of_stand_ins(
+        settings_ui: SettingsDialog, qtbot: Any) -> None:
+    # This machine has no 仿宋 or 小标宋: AR PL UMing (a 宋体) and WenQuanYi Zen Hei (a 黑体)
+    # stand in, and the dialog says so in words.
+    qtbot.waitUntil(lambda: "当前使用：" in settings_ui.font_in_use["仿宋"].text(), timeout=20000)
+    assert ".ttc" in settings_ui.font_in_use["仿宋"].text()
+    assert settings_ui.font_warnings["仿宋"].isVisible()
+    assert "不是仿宋" in settings_ui.font_warnings["仿宋"].text()
+    assert "不是小标宋" in settings_ui.font_warnings["小标宋"].text()
+    assert not settings_ui.font_warnings["楷体"].isVisible()
+
+    noto = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc")
+    if noto.exists():  # an OpenType-CFF face is accepted for a role
+        settings_ui.set_font_file("小标宋", noto)
+        qtbot.waitUntil(lambda: "Noto Serif CJK" in settings_ui.font_in_use["小标宋"].text(),
+                        timeout=30000)
+        assert not settings_ui.font_messages["小标宋"].isVisible()

@@ -94,6 +94,8 @@ class Typesetter:
         fonts: list[LoadedFont | None] = []
         advances: list[float] = []
         for chunk, chunk_role in spans:
+            if self.book.configured:  # only a configured face can be CFF
+                self.book.prepare(chunk, chunk_role)
             table = self.book.glyph_table(chunk_role, size)
             for ch in clean_text(chunk):
                 glyph = table.get(ch)

@@ -23,6 +23,8 @@ from fieldcheck.notices import (
     format_number,
     format_period,
 )
+from fieldcheck.notices.fonts import font_book
+from fieldcheck.notices.fontstyle import stand_in_warnings
 from fieldcheck.notices.texts import load_texts
 
 if TYPE_CHECKING:
@@ -239,6 +241,12 @@ def remove_signature(store: Store, signature_id: str) -> str:
 def render(store: Store, notice_id: str, settings: BureauSettings) -> bytes:
     """The PDF as it prints now: the frozen PDF once issued, else the watermarked draft."""
     return notices.render_draft(store, notice_id, settings)
+
+
+def font_warnings(settings: BureauSettings) -> list[str]:
+    """Plain warnings for roles printed in a face of another style (e.g. a 宋体 for 仿宋)."""
+    book = font_book(settings.notice.font_paths, settings.notice.font_dirs)
+    return stand_in_warnings(book)
 
 
 def authority_kind(authority: numbering.NumberAuthority | None) -> str:

@@ -22,8 +22,10 @@ from fieldcheck.domain.notices import TYPE_NAMES
 from fieldcheck.errors import ValidationError, os_error_text
 from fieldcheck.i18n import tr
 from fieldcheck.notices import NoticeError, NoticeType
+from fieldcheck.notices.cff import preferred_face
 from fieldcheck.notices.fontfiles import FONT_SUFFIXES, parse_role
-from fieldcheck.notices.fonts import LoadedFont, load_font
+from fieldcheck.notices.fonts import LoadedFont, font_book, load_font
+from fieldcheck.notices.fontstyle import role_faces
 from fieldcheck.notices.images import read_png
 from fieldcheck.store import Store
 
@@ -62,13 +64,32 @@ def check_seal(path: Path) -> SealCheck:
     return SealCheck()
 
 
+@dataclass(frozen=True)
+class FaceInUse:
+    face: str  # 仿宋
+    line: str  # AR PL UMing CN（/usr/share/fonts/…/uming.ttc）
+    warning: str  # a stand-in of another style, or no face at all
+
+
+def faces_in_use(fonts: dict[str, str]) -> list[FaceInUse]:
+    """Which file fills each role with the paths in the form (empty: found automatically),
+    and a plain warning for a stand-in of another style. Parses fonts: run off the GUI."""
+    configured = {face: Path(path) for face, path in fonts.items()
+                  if path.strip() and Path(path).is_file()}
+    book = font_book(configured)
+    return [FaceInUse(face.role_name,
+                      tr("{family}（{path}）", family=face.family, path=face.path)
+                      if face.family else tr("未找到字体"), face.warning)
+            for face in role_faces(book)]
+
+
 def check_font(path: Path) -> str:
     """Why the file cannot be a notice font, or "" when it can (parses the font: ~0.2 s)."""
     if not path.is_file():
         return tr("找不到字体文件 {path}。", path=path)
     if path.suffix.lower() not in FONT_SUFFIXES:
         return tr("{name} 不是字体文件（应为 .ttf、.ttc 或 .otf）。", name=path.name)
-    result = load_font(path)
+    result = load_font(path, preferred_face(path))
     return "" if isinstance(result, LoadedFont) else result
 
 
