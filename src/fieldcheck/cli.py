@@ -62,11 +62,13 @@ def cmd_gui(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     """Creates the store if needed: a demo store is made on purpose."""
     from fieldcheck.domain.demo import seed_demo
+    from fieldcheck.domain.notice_settings import mark_demo_store
     from fieldcheck.store import open_store
 
     data_dir = _data_dir(args)
     with writing(data_dir):
         store = open_store(data_dir)
+        mark_demo_store(data_dir)
         with store.write() as s:
             added = seed_demo(s, visits=args.visits, seed=args.seed)
         store.close()

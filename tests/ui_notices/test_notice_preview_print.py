@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
+import pytest
 from PIL import Image, ImageChops
 from PySide6.QtGui import QImage
 from PySide6.QtPrintSupport import QPrinter
@@ -17,6 +18,9 @@ from fieldcheck.domain.notice_settings import load_settings
 from fieldcheck.store import Store
 from fieldcheck.ui.notices import open_notices_dialog, printing
 from fieldcheck.ui.notices.pdfpages import page_count
+
+# Issuing needs the bureau's own issuer and 机关代字 in 文书设置 (not the demo's).
+pytestmark = pytest.mark.usefixtures("own_issuer")
 
 
 def test_preview_renders_every_page_on_white(

@@ -295,6 +295,7 @@ def issue_problems(session: Session, notice_id: str, settings: BureauSettings) -
         problems.append(tr("现场检查记录和送达回证须有签字（或拒绝签字的记录）后才能签发。"))
     if not settings.notice.prefixes.get(kind, "").strip():
         problems.append(tr("未配置“{name}”的机关代字，请在文书设置中填写。", name=TYPE_NAMES.get(kind, kind)))
+    problems += settings.unconfigured(kind)
     return problems
 
 

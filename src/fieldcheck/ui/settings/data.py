@@ -15,6 +15,7 @@ from PIL import Image
 from fieldcheck.domain.notice_settings import (
     BureauSettings,
     load_settings,
+    placeholder_settings,
     record_settings_saved,
     save_settings,
 )
@@ -115,9 +116,17 @@ def form_of(settings: BureauSettings) -> SettingsForm:
         face = next((f for f in FONT_FACES if parse_role(f) == role), None)
         if face is not None:
             fonts[face] = str(path)
+    shipped = placeholder_settings()
+
+    def own(value: str, example: str) -> str:
+        """A real store shows the shipped example as empty, to be filled with its own."""
+        return value if settings.demo or value != example else ""
+
     return SettingsForm(
-        issuer_name=n.issuer_name, issuer_mark=n.issuer_mark,
-        prefixes={str(t): n.prefixes.get(t, "") for t in PREFIX_TYPES},
+        issuer_name=own(n.issuer_name, shipped.issuer_name),
+        issuer_mark=own(n.issuer_mark, shipped.issuer_mark),
+        prefixes={str(t): own(n.prefixes.get(t, ""), shipped.prefixes.get(t, ""))
+                  for t in PREFIX_TYPES},
         seal_png=str(n.seal_png) if n.seal_png else "", contact_line=n.contact_line or "",
         fonts=fonts, reply_days=settings.reply_days, copies=settings.copies,
     )
@@ -155,7 +164,7 @@ def settings_of(form: SettingsForm, old: BureauSettings) -> BureauSettings:
         prefixes=prefixes, seal_png=Path(form.seal_png) if form.seal_png else None,
         contact_line=form.contact_line.strip() or None, font_paths=fonts,
     )
-    return BureauSettings(notice, form.reply_days, form.copies)
+    return BureauSettings(notice, form.reply_days, form.copies, old.demo)
 
 
 def save_form(data_dir: Path, form: SettingsForm, store: Store | None = None) -> BureauSettings:
