@@ -229,7 +229,8 @@ def test_service_record_serves_the_issued_rectification_notice(store: Store, dra
     with store.write() as s:
         service = notices.create_draft(s, visit_id, NoticeType.SERVICE, settings)
         fields = notices.content_from_json(service.content).fields
-    assert fields["document_name"] == "整改通知书"
+    assert fields["document_name"] == "效能监察整改通知书"
+    assert "时" in fields["served_at"] and "分" in fields["served_at"]  # with hour and minute
     assert fields["document_number"] == issued.number
     assert fields["method"] == "直接送达"
 

@@ -64,7 +64,8 @@ def test_roles_without_a_signature_leave_room_to_sign_by_hand(settings) -> None:
     content = sample_content(NoticeType.RECORD)
     content.signatures = []
     text = render(content, settings).text().replace("\u3000", "")
-    assert text.count("年月日") == 3  # 检查人员, 被检查单位负责人, 见证人
+    # Each of the two inspectors, the 记录人, the unit's person and the witness.
+    assert text.count("年月日") == 5
 
 
 def test_refusal_without_witness_is_still_printed(settings) -> None:

@@ -23,7 +23,6 @@ from fieldcheck.notices.geometry import (
     BODY_SIZE,
     CHAR_PITCH,
     LINE_PITCH,
-    LINES_PER_PAGE,
     SIZE_SIHAO,
     SIZE_WUHAO,
     SIZE_XIAOSI,
@@ -96,6 +95,7 @@ class NoticeDocument:
         self.content, self.settings, self.texts = content, settings, texts
         self.common = texts.common
         self._last_page = False
+        self.total_pages: int | None = None  # known on the second pass of a paged form
 
     # -- text on the grid -------------------------------------------------------------
     def write(self, spans: Spans | str, style: TextStyle = BODY, keep_with_next: int = 0) -> None:
@@ -160,7 +160,7 @@ class NoticeDocument:
             take = max(take, 0 if not top else 1)
             breaks.add(pos + take)
             pos += take
-            room, top = LINES_PER_PAGE, True
+            room, top = self.flow.lines_per_page(), True
 
     def _draw(self, shaped: Shaped, line: Line, style: TextStyle, width: float,
               indent: float) -> None:
@@ -256,6 +256,10 @@ class NoticeDocument:
 
     def _end_page(self, page: int) -> None:
         draw_page_number(self.ts, page, str(self.common["page_number"]))
+        if self.texts.page_footer:
+            from fieldcheck.notices.forms import draw_page_footer  # forms build on this module
+
+            draw_page_footer(self, page, self.total_pages)
         if self.content.is_draft:
             draw_watermark(self.ts, str(self.common["draft_watermark"]))
         elif self._last_page and self.content.qr_payload:
@@ -267,8 +271,12 @@ class NoticeDocument:
             draw_qr(self.ts, self.content.qr_payload, page, caption)
 
 
-def form_style() -> TableStyle:
-    """Form tables (现场检查记录, 送达回证): 四号 text, rows at least 9 mm high."""
+def form_style(compact: bool = False) -> TableStyle:
+    """Form tables (现场检查记录): 四号 text, rows at least 9 mm high; compact (a one-page
+    送达回证): 小四, rows at least 8 mm."""
+    if compact:
+        return TableStyle(size=SIZE_XIAOSI, leading_ratio=1.5, pad_y=1.6 * mm,
+                          min_row_height=8 * mm)
     return TableStyle(size=SIZE_SIHAO, leading_ratio=1.5, pad_y=2 * mm, min_row_height=9 * mm)
 
 

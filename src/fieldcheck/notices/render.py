@@ -14,7 +14,7 @@ from fieldcheck.i18n import tr
 from fieldcheck.notices.document import NoticeDocument
 from fieldcheck.notices.errors import MissingGlyphError
 from fieldcheck.notices.fontfiles import FontRole
-from fieldcheck.notices.fonts import font_book
+from fieldcheck.notices.fonts import FontBook, font_book
 from fieldcheck.notices.forms import signature_table, write_form
 from fieldcheck.notices.imprint import write_imprint
 from fieldcheck.notices.model import NoticeContent, NoticeSettings, NoticeType
@@ -43,8 +43,18 @@ def build_notice(content: NoticeContent, settings: NoticeSettings) -> RenderedNo
 def _build(content: NoticeContent, settings: NoticeSettings) -> RenderedNotice:
     texts = load_texts(NoticeType(content.type))
     book = font_book(settings.font_paths, settings.font_dirs)
-    body = book.font(FontRole.FANGSONG)  # no body font: FontError before anything else
+    book.font(FontRole.FANGSONG)  # no body font: FontError before anything else
+    total = None
+    if texts.page_footer:  # 第X页 共Y页: lay the form out once to count its pages
+        total = _write(io.BytesIO(), content, settings, texts, book, None).flow.page
     buffer = io.BytesIO()
+    doc = _write(buffer, content, settings, texts, book, total)
+    return RenderedNotice(buffer.getvalue(), doc.flow.page, list(doc.ts.missing))
+
+
+def _write(buffer: io.BytesIO, content: NoticeContent, settings: NoticeSettings,
+           texts: NoticeTexts, book: FontBook, total: int | None) -> NoticeDocument:
+    body = book.font(FontRole.FANGSONG)
     # An embedded initial font keeps the non-embedded Helvetica out of the file.
     canvas = Canvas(buffer, pagesize=A4, invariant=True, pageCompression=1,
                     initialFontName=body.name, initialFontSize=16)
@@ -60,6 +70,7 @@ def _build(content: NoticeContent, settings: NoticeSettings) -> RenderedNotice:
     if book.configured:  # convert a CFF face's characters in one batch, not paragraph by paragraph
         book.prepare(notice_text(content, texts, settings))
     doc = NoticeDocument(canvas, book, content, settings, texts)
+    doc.total_pages = total
     if texts.layout == "form":
         write_form(doc)
     else:
@@ -69,7 +80,7 @@ def _build(content: NoticeContent, settings: NoticeSettings) -> RenderedNotice:
         write_imprint(doc)
     doc.finish()
     canvas.save()
-    return RenderedNotice(buffer.getvalue(), doc.flow.page, list(doc.ts.missing))
+    return doc
 
 
 def notice_text(content: NoticeContent, texts: NoticeTexts, settings: NoticeSettings) -> str:

@@ -18,7 +18,7 @@ from reportlab.lib.utils import ImageReader
 
 from fieldcheck.notices.flow import PageFlow
 from fieldcheck.notices.fontfiles import FontRole
-from fieldcheck.notices.geometry import BLACK, TEXT_HEIGHT, TEXT_LEFT, pdf_y
+from fieldcheck.notices.geometry import BLACK, TEXT_LEFT, pdf_y
 from fieldcheck.notices.linebreak import Line
 from fieldcheck.notices.typeset import Shaped, Typesetter, justified_space
 
@@ -97,6 +97,12 @@ class TableWriter:
                 self._continue(header)
             self._draw_row(row, laid, header)
 
+    def height(self) -> float:
+        """The whole table's height, header included (nothing is drawn)."""
+        header = self._lay(self.table.header) if self.table.header else None
+        total = self._height(self.table.header, header)
+        return total + sum(self._height(row, self._lay(row)) for row in self.table.rows)
+
     def first_height(self) -> float:
         """Height of the header and the first row (or its first fragment): what must fit
         under a paragraph introducing the table for the two to stay together."""
@@ -111,7 +117,7 @@ class TableWriter:
         """The room a row needs on the current page: all of it, unless it is taller than a
         page under the header (then its first fragment)."""
         height = self._height(row, laid)
-        if height <= TEXT_HEIGHT - head + 0.01:
+        if height <= self.flow.page_height() - head + 0.01:
             return height
         return self._min_chunk(laid)
 
