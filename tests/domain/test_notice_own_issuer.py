@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from own_issuer import configure_bureau
 from sqlalchemy import select
 
 from fieldcheck.domain import findings, notices, numbering
@@ -14,6 +13,7 @@ from fieldcheck.errors import ValidationError
 from fieldcheck.models import NumberUse
 from fieldcheck.notices import NoticeType
 from fieldcheck.store import Store
+from own_issuer import configure_bureau
 
 
 @pytest.fixture

@@ -43,6 +43,9 @@ def test_preview_renders_every_page_on_white(
     inked = sum(first.pixelColor(x, y).lightness() < 128
                 for x in range(0, first.width(), 7) for y in range(0, first.height(), 7))
     assert inked > 50
+    # No 仿宋 or 小标宋 on this machine: the preview says which stand-ins print instead.
+    assert dialog.font_warning.isVisibleTo(dialog)
+    assert "不是仿宋" in dialog.font_warning.text() and "不是小标宋" in dialog.font_warning.text()
 
 
 def test_editing_the_wording_is_saved_and_previewed(

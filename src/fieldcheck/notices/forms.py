@@ -124,7 +124,7 @@ def field_value(doc: NoticeDocument, key: str) -> str:
     if content.fields.get(key):
         return content.fields[key]
     builtin = {
-        "document": _document_text(content.fields),
+        "document": document_text(content.fields),
         "unit_name": content.unit_name,
         "place": content.place,
         "period": format_period(content.started_at, content.ended_at),
@@ -136,7 +136,8 @@ def field_value(doc: NoticeDocument, key: str) -> str:
     return builtin.get(key, "")
 
 
-def _document_text(fields: dict[str, str]) -> str:
+def document_text(fields: dict[str, str]) -> str:
+    """送达文书及文号: 效能监察整改通知书（衡监整改〔2026〕7号）."""
     name, number = fields.get("document_name", ""), fields.get("document_number", "")
     return f"{name}（{number}）" if name and number else name or number
 

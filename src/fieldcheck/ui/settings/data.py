@@ -127,7 +127,8 @@ def form_of(settings: BureauSettings) -> SettingsForm:
         issuer_mark=own(n.issuer_mark, shipped.issuer_mark),
         prefixes={str(t): own(n.prefixes.get(t, ""), shipped.prefixes.get(t, ""))
                   for t in PREFIX_TYPES},
-        seal_png=str(n.seal_png) if n.seal_png else "", contact_line=n.contact_line or "",
+        seal_png=str(n.seal_png) if n.seal_png else "",
+        contact_line=own(n.contact_line or "", shipped.contact_line or ""),
         fonts=fonts, reply_days=settings.reply_days, copies=settings.copies,
     )
 
