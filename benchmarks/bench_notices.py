@@ -6,9 +6,12 @@ notice_cold   the first notice in a fresh interpreter: the clock starts before
 notice_warm   the sample 整改通知书 (10 findings, red header, four pages) rendered again, each
               time with its own QR payload, in a process whose fonts are already parsed;
               median of several runs.
+notice_warm_40  the same notice with 40 findings (each row kept whole on a page), rendered
+              the same way; its ratio is to notice_warm: 4× the findings must cost at most
+              4× the time (no worse than linear growth, keep-together included).
 notice_size   that PDF's size with embedded font subsets.
 
-All on one core. No baseline exists for these, so ratio is null.
+All on one core. No baseline exists for the others, so their ratio is null.
 
     python benchmarks/bench_notices.py [--quick]
 """
@@ -42,9 +45,13 @@ def run(quick: bool) -> list[dict[str, Any]]:
     with one_core():
         cold = statistics.median(_cold_ms() for _ in range(1 if quick else 3))
         warm, size = _warm(5 if quick else 20)
+        warm_40, _size = _warm(3 if quick else 10, findings=40)
+    forty = _result("notice_warm_40", warm_40, "ms")
+    forty["baseline"], forty["ratio"] = round(warm, 1), round(warm_40 / warm, 2)
     return [
         _result("notice_cold", cold, "ms"),
         _result("notice_warm", warm, "ms"),
+        forty,
         _result("notice_size", size / 1024, "KB"),
     ]
 
@@ -55,14 +62,25 @@ def _cold_ms() -> float:
     return float(json.loads(out.strip().splitlines()[-1])["ms"])
 
 
-def _warm(repeat: int) -> tuple[float, int]:
-    from fieldcheck.notices import render_notice, sample_content, sample_settings
+def _content(findings: int) -> Any:
+    from dataclasses import replace
+
+    from fieldcheck.notices import sample_content
+
+    content = sample_content("rectification")
+    base = content.findings
+    content.findings = [replace(base[k % len(base)], seq=k + 1) for k in range(findings)]
+    return content
+
+
+def _warm(repeat: int, findings: int = 10) -> tuple[float, int]:
+    from fieldcheck.notices import render_notice, sample_settings
 
     settings = sample_settings()
-    pdf = render_notice(sample_content("rectification"), settings)  # fonts parsed here
+    pdf = render_notice(_content(findings), settings)  # fonts parsed here
     times = []
     for k in range(repeat):
-        content = sample_content("rectification")
+        content = _content(findings)
         content.qr_payload = f"FC1:bench-{k:04d}:{k:012x}"  # a new notice: no cached QR
         t0 = time.perf_counter()
         render_notice(content, settings)

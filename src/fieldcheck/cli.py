@@ -85,6 +85,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Creates the store if needed: a demo store is made on purpose, in a folder named on
     purpose (never the platform's real store by default)."""
     from fieldcheck.domain.demo import seed_demo
+    from fieldcheck.domain.notice_settings import mark_demo_store
 
     if not getattr(args, "data_dir", None):
         raise CommandError(tr("demo 需要明确的 --data-dir（演示数据不应写进正式的数据目录）。"
@@ -95,6 +96,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     data_dir = _data_dir(args)
     with writing(data_dir):
         store = _open_to_write(data_dir)
+        mark_demo_store(data_dir)
         with store.write() as s:
             added = seed_demo(s, visits=args.visits, seed=args.seed)
         if args.quarter:

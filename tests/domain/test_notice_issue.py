@@ -21,6 +21,9 @@ from fieldcheck.models import AuditEvent, Notice, NumberUse
 from fieldcheck.notices import NoticeType
 from fieldcheck.store import Store, open_store
 
+# Issuing needs the bureau's own issuer and 机关代字 in 文书设置 (not the demo's).
+pytestmark = pytest.mark.usefixtures("own_issuer")
+
 
 def _png_signature() -> bytes:
     img = Image.new("RGBA", (300, 100), (255, 255, 255, 0))
@@ -52,7 +55,7 @@ def test_draft_is_prefilled_from_the_visit(store: Store, draft_id: str) -> None:
     assert content.findings[0].category_name == "超时限办理"
     assert content.findings[0].deadline == date(2026, 12, 31)
     assert content.inspectors == [("王建国", "清监字第2026001号")]  # the laptop's user led it
-    assert any("清河市政务服务中心不动产登记综合窗口" in p or "清河市监察局" in p for p in content.paragraphs)
+    assert any("衡水市监察局" in p for p in content.paragraphs)  # the configured issuer
 
 
 def test_issue_numbers_freezes_and_hashes(store: Store, draft_id: str, settings) -> None:  # type: ignore[no-untyped-def]
@@ -60,7 +63,7 @@ def test_issue_numbers_freezes_and_hashes(store: Store, draft_id: str, settings)
         notices.sign(s, draft_id, "inspector", "王建国", _png_signature())
     notice = notices.issue_notice(store, draft_id, settings, numbering.LocalAuthority())
     year = date.today().year
-    assert notice.number == f"清监整改〔{year}〕1号"
+    assert notice.number == f"衡监整改〔{year}〕1号"
     pdf = notices.issued_pdf(store, draft_id)
     assert hashlib.sha256(pdf).hexdigest() == notice.pdf_sha256
     with store.read() as s:
@@ -169,7 +172,7 @@ def test_record_needs_signature_or_refusal(store: Store, visit_id: str, settings
     text = subprocess.run(["pdftotext", str(notices.pdf_path(store, nid)), "-"], capture_output=True, text=True).stdout
     text = "".join(text.split())  # table cells wrap; compare the text itself
     assert "拒绝签字" in text and "认为检查结论不实" in text and "李丽华" in text
-    assert notice.number and "清监记" in notice.number
+    assert notice.number and "衡监记" in notice.number
 
 
 RESERVER = textwrap.dedent(
@@ -226,7 +229,8 @@ def test_service_record_serves_the_issued_rectification_notice(store: Store, dra
     with store.write() as s:
         service = notices.create_draft(s, visit_id, NoticeType.SERVICE, settings)
         fields = notices.content_from_json(service.content).fields
-    assert fields["document_name"] == "整改通知书"
+    assert fields["document_name"] == "效能监察整改通知书"
+    assert "时" in fields["served_at"] and "分" in fields["served_at"]  # with hour and minute
     assert fields["document_number"] == issued.number
     assert fields["method"] == "直接送达"
 
@@ -293,3 +297,4 @@ def test_cc_list_is_printed_in_the_imprint_and_frozen(store: Store, draft_id: st
     with store.read() as s:
         content = notices.content_from_json(notices.get_notice(s, draft_id).content)
     assert content.cc == ["市纪委监委", "市政务服务管理办公室"]
+

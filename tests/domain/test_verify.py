@@ -18,6 +18,9 @@ from fieldcheck.domain.notice_settings import load_settings
 from fieldcheck.store import Store
 from fieldcheck.store.database import DB_NAME
 
+# Issuing needs the bureau's own issuer and 机关代字 in 文书设置 (not the demo's).
+pytestmark = pytest.mark.usefixtures("own_issuer")
+
 
 def _png() -> bytes:
     out = io.BytesIO()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from dataclasses import replace
@@ -75,13 +76,48 @@ def test_configured_path_beats_discovery(settings) -> None:
     assert book.font(FontRole.KAITI).family.startswith("LXGW")
 
 
-@pytest.mark.skipif(not NOTO_CFF, reason="Noto CJK not installed")
-def test_cff_font_is_skipped_with_a_reason() -> None:
-    result = load_font(NOTO_CFF[0])
-    assert isinstance(result, str) and "CFF" in result
-    book = font_book({"fangsong": NOTO_CFF[0]}, None)
-    assert "UMing" in book.font(FontRole.FANGSONG).family
-    assert any("CFF" in p for p in book.problems)
+NOTO_SERIF = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
+NOTO_SERIF_BOLD = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc")
+
+
+@pytest.mark.skipif(not NOTO_SERIF.exists(), reason="fonts-noto-cjk not installed")
+@needs_poppler
+def test_an_opentype_cff_face_fills_a_role_and_is_embedded(settings, tmp_path) -> None:
+    # Noto Serif CJK is OpenType-CFF: reportlab cannot embed it as it is, so the characters a
+    # notice uses are converted to TrueType outlines and embedded as a subset.
+    configured = replace(settings, font_paths={"仿宋": NOTO_SERIF, "小标宋": NOTO_SERIF_BOLD})
+    book = font_book(configured.font_paths, None)
+    body = book.font(FontRole.FANGSONG)
+    assert body.cff is not None and "Noto Serif CJK SC" in body.family  # the SC face of the .ttc
+    content = sample_content(NoticeType.RECTIFICATION)
+    path = tmp_path / "noto.pdf"
+    path.write_bytes(render_notice(content, configured))
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
+                           check=True).stdout
+    noto = [row for row in fonts.splitlines() if "NotoSerifCJK" in row]
+    assert any("Bold" in row for row in noto) and any("Regular" in row for row in noto)
+    for row in fonts.splitlines()[2:]:
+        assert row.split()[-5:-2] == ["yes", "yes", "yes"], row  # embedded, subset, unicode
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    flat = re.sub(r"—\d+—", "", "".join(text.split()))
+    assert "".join(content.paragraphs[0].split()) in flat
+    # Rendering again converts nothing new and gives the same bytes (an issued PDF is hashed).
+    assert render_notice(content, configured) == path.read_bytes()
+
+
+def test_a_stand_in_of_another_style_is_named_plainly() -> None:
+    from fieldcheck.notices.fontstyle import face_style, role_faces
+
+    assert face_style("AR PL UMing CN") == "宋体"
+    assert face_style("文泉驿正黑") == "黑体"
+    assert face_style("FangSong") == "仿宋" and face_style("方正小标宋简体") == "小标宋"
+    book = font_book({"仿宋": UMING, "小标宋": ZENHEI, "楷体": UKAI}, None)
+    faces = {face.role_name: face for face in role_faces(book)}
+    assert "AR PL UMing" in faces["仿宋"].family and faces["仿宋"].path.endswith("uming.ttc")
+    assert "宋体" in faces["仿宋"].warning and "不是仿宋" in faces["仿宋"].warning
+    assert "黑体" in faces["小标宋"].warning
+    assert faces["楷体"].warning == ""
 
 
 def test_fonts_are_parsed_once_per_process(settings) -> None:
@@ -139,7 +175,8 @@ def test_pdftotext_gives_back_the_chinese_text(rendered_samples, tmp_path) -> No
     path.write_bytes(rendered_samples[NoticeType.RECTIFICATION].data)
     out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
                          check=True).stdout
-    flat = "".join(out.split())
+    # A paragraph running over a page reads on past the page number (— 1 —) and the page break.
+    flat = re.sub(r"—\d+—", "", "".join(out.split()))
     assert "效能监察整改通知书" in flat
     assert "衡监整改〔2026〕7号" in flat
     for paragraph in content.paragraphs:

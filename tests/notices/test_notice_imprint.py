@@ -76,15 +76,20 @@ def assert_imprint_block(pdf: Pdf, with_cc: bool = True) -> int:
 
 @pytest.mark.parametrize("kind", OFFICIAL)
 def test_sample_imprint_sits_at_the_foot_of_the_last_page(kind) -> None:
-    pdf = render(sample_content(kind))
+    content = sample_content(kind)
+    pdf = render(content)
     last = assert_imprint_block(pdf)
     cc, printed = imprint_lines(pdf, last)
     rule_top, rule_mid, rule_bottom = (r["top"] for r in rules(pdf, last))
-    assert cc.text == SAMPLE_CC
+    assert cc.text == "抄送：" + "，".join(content.cc) + "。"
+    if kind in (NoticeType.RECTIFICATION, NoticeType.RECOMMENDATION):
+        assert cc.text == SAMPLE_CC
     assert rule_top < cc.top < rule_mid < printed.top < rule_bottom
     assert cc.x0 == pytest.approx(LEFT + ONE_CHAR, abs=0.5)
     # 印发机关左空一字, 印发日期右空一字.
-    assert printed.text.startswith("衡水市监察局") and printed.text.endswith("2026年11月27日印发")
+    issued = content.issued_on
+    assert printed.text.startswith("衡水市监察局")
+    assert printed.text.endswith(f"{issued.year}年{issued.month}月{issued.day}日印发")
     assert printed.x0 == pytest.approx(LEFT + ONE_CHAR, abs=0.5)
     assert printed.x1 == pytest.approx(RIGHT - ONE_CHAR, abs=0.5)
     assert all("UMing" in c["fontname"] for c in cc.chars + printed.chars)  # 仿宋 stand-in

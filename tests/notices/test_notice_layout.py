@@ -100,7 +100,7 @@ def test_no_forbidden_character_at_a_body_line_start_or_end(rendered_samples, ki
 
 def test_no_forbidden_character_at_a_table_cell_line_start(rendered_samples) -> None:
     pdf = rendered_samples[NoticeType.RECTIFICATION]
-    edges = [LEFT + x * MM for x in (0, 12, 34, 76, 106, 136, 156)]
+    edges = [LEFT + x * MM for x in (0, 12, 37, 79, 107, 133, 156)]
     checked = 0
     for line in pdf.lines(12.0):
         for left, right in zip(edges, edges[1:], strict=False):

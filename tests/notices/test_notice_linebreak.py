@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from hypothesis import given, settings
@@ -17,6 +18,15 @@ OPENING = set("（《「『【〔“‘") | set("([{")
 def is_word(ch: str) -> bool:
     """ASCII letters, digits and signs run together into one unbreakable word."""
     return ch.isascii() and not ch.isspace()
+
+
+# Items read as one: dates, times, a count with its unit, an article, a document number.
+KEPT = re.compile(r"\d{4}年(\d{1,2}月(\d{1,2}日)?)?|\d{1,2}月\d{1,2}日|\d{1,2}时(\d{1,2}分)?"
+                  r"|[\u4e00-\u9fff]{1,4}〔\d{4}〕\d+号|第[一二三四五六七八九十百]+条|\d+(件|个工作日|日)")
+
+
+def inside_kept(text: str, i: int) -> bool:
+    return any(m.start() < i < m.end() for m in KEPT.finditer(text))
 
 
 def legal_break(before: str, after: str) -> bool:
@@ -61,6 +71,20 @@ def test_latin_words_and_numbers_stay_whole() -> None:
     assert lines[1].startswith("20261127")
 
 
+def test_dates_numbers_and_document_numbers_stay_on_one_line() -> None:
+    assert wrap_cells("检" * 24 + "2026年11月27日对你单位", 28)[1].startswith("2026年11月27日")
+    assert wrap_cells("检" * 22 + "衡监整改〔2026〕7号", 28)[1] == "衡监整改〔2026〕7号"
+    assert wrap_cells("检" * 25 + "超过7个工作日", 28)[1] == "7个工作日"
+    assert wrap_cells("检" * 25 + "第四十二条规定", 28)[1].startswith("第四十二条")
+    assert wrap_cells("检" * 26 + "9时30分", 28)[1] == "9时30分"
+
+
+def test_a_date_wider_than_the_line_splits_after_its_year_or_month() -> None:
+    assert wrap_cells("2026年12月27日", 5) == ["2026年12月", "27日"]
+    assert wrap_cells("2026年12月27日", 4) == ["2026年", "12月27日"]
+    assert wrap_cells("2026年12月27日", 3) == ["2026年", "12月", "27日"]
+
+
 def test_first_line_indent_takes_two_cells() -> None:
     lines = wrap_cells("检" * 60, 28, indent=2)
     assert [len(line) for line in lines] == [26, 28, 6]
@@ -84,6 +108,7 @@ CJK = "效能监察现场检查整改通知书政务服务中心窗口办结"
 ALPHABET = st.sampled_from(
     list(CJK) + list("。，、；：？！）》」』】〕”’") + list("（《「『【〔“‘")
     + ["——", "……", "—", "…"] + list("abcXYZ0123456789-./") + [" ", "GB/T", "2026"]
+    + list("年月日件") + ["第四十二条", "衡监整改〔2026〕7号", "个工作日"]
 )
 TEXTS = st.lists(ALPHABET, max_size=120).map("".join)
 
@@ -100,17 +125,22 @@ def test_properties_of_every_break(text: str, width: int, indent: int) -> None:
         # Never wider than the line, unless one character alone is wider.
         assert cells(line) <= room + 1e-9 or len(line) == 1
         assert line or len(lines) == 1
+    def legal(i: int) -> bool:  # a line may end before text[i]
+        return legal_break(text[i - 1], text[i]) and not inside_kept(text, i)
+
     for k in range(len(lines) - 1):
         above, below = lines[k], lines[k + 1]
-        if not legal_break(above[-1], below[0]):
+        at = sum(len(x) for x in lines[:k + 1])
+        if not legal(at):
             # Broken only where the whole line above offers no legal break at all.
-            assert not any(legal_break(above[j - 1], above[j]) for j in range(1, len(above)))
+            first = at - len(above)
+            assert not any(legal(j) for j in range(first + 1, at))
         # Greedy: no legal break further on would still have fitted on the line above.
         room = width - (indent if k == 0 else 0)
         start = sum(len(x) for x in lines[:k + 1])
         for p in range(1, len(below) + 1):
             end = start + p
-            if end == len(text) or legal_break(text[end - 1], text[end]):
+            if end == len(text) or legal(end):
                 assert cells(above + below[:p]) > room + 1e-9
 
 

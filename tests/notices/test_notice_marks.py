@@ -7,7 +7,7 @@ import subprocess
 from dataclasses import replace
 
 import pytest
-from notice_pdf import BOTTOM, LEFT, MM, RIGHT, Pdf, jpeg_bytes, render, seal_png
+from notice_pdf import BOTTOM, LEFT, MM, PAGE_H, PAGE_W, RIGHT, Pdf, jpeg_bytes, render, seal_png
 from PIL import Image
 
 from fieldcheck.notices import (
@@ -64,7 +64,8 @@ def test_roles_without_a_signature_leave_room_to_sign_by_hand(settings) -> None:
     content = sample_content(NoticeType.RECORD)
     content.signatures = []
     text = render(content, settings).text().replace("\u3000", "")
-    assert text.count("年月日") == 3  # 检查人员, 被检查单位负责人, 见证人
+    # Each of the two inspectors, the 记录人, the unit's person and the witness.
+    assert text.count("年月日") == 5
 
 
 def test_refusal_without_witness_is_still_printed(settings) -> None:
@@ -121,7 +122,35 @@ def test_issued_notice_carries_a_qr_that_encodes_its_payload(settings, tmp_path)
         assert left == pytest.approx(LEFT, abs=1)
     assert modules_in_image(pdf, len(pdf.pages), left, top, tmp_path) == qr_modules(
         content.qr_payload or "")
-    assert "扫码核验真伪" in pdf.text()
+    # No verification address configured: the caption does not promise 扫码核验真伪.
+    assert "扫码核验真伪" not in pdf.text()
+    assert "文书核验码" in pdf.text()
+
+
+def test_a_verification_address_makes_the_caption_promise_a_scan_check(settings) -> None:
+    content = replace(sample_content(NoticeType.SERVICE),
+                      qr_payload="https://jc.example.gov.cn/v/7c1e4b2a?h=9f2c41d7a0b3")
+    assert "扫码核验真伪" in render(content, settings).text()
+
+
+@pytest.mark.parametrize("kind", list(NoticeType))
+def test_qr_and_caption_sit_in_the_printable_area_away_from_the_page_number(settings,
+                                                                            kind) -> None:
+    pdf = Pdf(render_notice(sample_content(kind), settings))
+    last = len(pdf.pages) - 1
+    rects = qr_rects(pdf)
+    caption = [c for c in pdf.chars(last, 7.0) if c["text"].strip()]
+    number = [c for c in pdf.chars(last, 14.0) if c["top"] > BOTTOM]
+    assert rects and caption and number
+    marks = rects + caption
+    ten_mm = 10 * MM
+    assert min(m["x0"] for m in marks) >= ten_mm
+    assert max(m["x1"] for m in marks) <= PAGE_W - ten_mm
+    assert max(m["bottom"] for m in marks) <= PAGE_H - ten_mm
+    # Not crowding the page number: at least 10 mm of clear paper between them.
+    gap = max(min(n["x0"] for n in number) - max(m["x1"] for m in marks),
+              min(m["x0"] for m in marks) - max(n["x1"] for n in number))
+    assert gap >= ten_mm
 
 
 def modules_in_image(pdf: Pdf, page: int, left: float, top: float, tmp_path) -> list[list[bool]]:

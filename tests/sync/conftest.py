@@ -20,6 +20,7 @@ from fieldcheck.server.app import create_app
 from fieldcheck.server.settings import Settings
 from fieldcheck.store import Store, open_store
 from fieldcheck.sync.commands import enroll
+from own_issuer import configure_bureau
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -43,6 +44,7 @@ def make_laptop(tmp_path: Path, bureau: Bureau) -> Iterator[Any]:
     def make(username: str, name: str = "", team: str = "一组", role: str = "inspector") -> Laptop:
         bureau.add_user(username, role=role, team=team, name=name)
         store = open_store(tmp_path / f"laptop-{username}")
+        configure_bureau(store.data_dir)  # a real store issues only under its own issuer
         stores.append(store)
         with store.write() as s:
             checklist.publish_shipped_templates(s)

@@ -21,6 +21,9 @@ from fieldcheck.store import Store
 from fieldcheck.ui.notices import printing
 from fieldcheck.ui.notices.signature_pad import SignaturePad
 
+# Issuing needs the bureau's own issuer and 机关代字 in 文书设置 (not the demo's).
+pytestmark = pytest.mark.usefixtures("own_issuer")
+
 
 def draw_signature(qtbot: Any, pad: SignaturePad) -> None:
     qtbot.mousePress(pad, Qt.MouseButton.LeftButton, pos=QPoint(40, 100))
@@ -76,7 +79,7 @@ def test_rectification_is_signed_issued_and_printed(
 
     dialog.issue()
     wait_idle(qtbot, dialog)
-    number = f"清监整改〔{date.today().year}〕1号"
+    number = f"衡监整改〔{date.today().year}〕1号"
     assert any(f"将使用文号 {number}" in text for _title, text in answers.confirms)
     assert dialog.detail.row.status == "issued" and dialog.detail.row.number == number
     assert number in dialog.message.text()
@@ -189,7 +192,7 @@ def test_the_inspector_is_warned_when_numbers_run_low(
     wait_idle(qtbot, dialog)
     assert "领取新的文号段" in answers.confirms[-1][1]  # the number comes from a new block
     year = date.today().year
-    assert dialog.detail.row.number == f"清监整改〔{year}〕101号"
+    assert dialog.detail.row.number == f"衡监整改〔{year}〕101号"
     assert "仅剩 2 个文号" in dialog.message.text()
     assert dialog.message.property("kind") == "warn"
 
@@ -198,5 +201,5 @@ def test_the_inspector_is_warned_when_numbers_run_low(
     dialog.issue()
     wait_idle(qtbot, dialog)
     text = answers.confirms[-1][1]
-    assert f"将使用文号 清监整改〔{year}〕102号" in text and "仅剩 2 个文号" in text
+    assert f"将使用文号 衡监整改〔{year}〕102号" in text and "仅剩 2 个文号" in text
     assert "仅剩 1 个文号" in dialog.message.text()

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
+import pytest
 from PIL import Image, ImageChops
 from PySide6.QtGui import QImage
 from PySide6.QtPrintSupport import QPrinter
@@ -17,6 +18,9 @@ from fieldcheck.domain.notice_settings import load_settings
 from fieldcheck.store import Store
 from fieldcheck.ui.notices import open_notices_dialog, printing
 from fieldcheck.ui.notices.pdfpages import page_count
+
+# Issuing needs the bureau's own issuer and 机关代字 in 文书设置 (not the demo's).
+pytestmark = pytest.mark.usefixtures("own_issuer")
 
 
 def test_preview_renders_every_page_on_white(
@@ -39,6 +43,9 @@ def test_preview_renders_every_page_on_white(
     inked = sum(first.pixelColor(x, y).lightness() < 128
                 for x in range(0, first.width(), 7) for y in range(0, first.height(), 7))
     assert inked > 50
+    # No 仿宋 or 小标宋 on this machine: the preview says which stand-ins print instead.
+    assert dialog.font_warning.isVisibleTo(dialog)
+    assert "不是仿宋" in dialog.font_warning.text() and "不是小标宋" in dialog.font_warning.text()
 
 
 def test_editing_the_wording_is_saved_and_previewed(

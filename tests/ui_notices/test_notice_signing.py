@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import pytest
 from PIL import Image
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QInputDevice, QPointingDevice, QTabletEvent
@@ -17,6 +18,9 @@ from fieldcheck.domain.notice_settings import load_settings
 from fieldcheck.store import Store
 from fieldcheck.ui.notices.signature_pad import SignaturePad
 from fieldcheck.ui.notices.signing import SignDialog
+
+# Issuing needs the bureau's own issuer and 机关代字 in 文书设置 (not the demo's).
+pytestmark = pytest.mark.usefixtures("own_issuer")
 
 
 def _tiny_png() -> bytes:

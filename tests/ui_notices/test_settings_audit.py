@@ -12,11 +12,13 @@ from fieldcheck.domain.notice_settings import load_settings
 from fieldcheck.models import AuditEvent
 from fieldcheck.store import open_store
 from fieldcheck.ui.settings import data
+from own_issuer import configure_bureau
 
 
 def test_saving_notice_settings_audits_what_changed(tmp_path: Path) -> None:
     store = open_store(tmp_path)
     store.set_identity("王建国", "清监字第2026001号")
+    configure_bureau(tmp_path)
     form = data.form_of(load_settings(tmp_path))
     data.save_form(tmp_path, replace(form, issuer_name="清河市行政效能监察局"), store)
     with store.read() as s:
@@ -36,6 +38,7 @@ def test_the_settings_dialog_from_the_notices_screen_audits_too(qtbot, tmp_path:
 
     store = open_store(tmp_path)
     store.set_identity("王建国", "清监字第2026001号")
+    configure_bureau(tmp_path)
     dialog = SettingsDialog(None, tmp_path, store=store)
     qtbot.addWidget(dialog)
     dialog.issuer_name.setText("清河市效能监察局")

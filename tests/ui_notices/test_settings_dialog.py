@@ -23,7 +23,7 @@ def _image(path: Path, kind: str, mode: str = "RGBA") -> Path:
 
 
 @pytest.fixture
-def settings_ui(qtbot: Any, store: Store) -> SettingsDialog:
+def settings_ui(qtbot: Any, store: Store, own_issuer: None) -> SettingsDialog:
     dialog = SettingsDialog(None, store.data_dir)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -74,7 +74,7 @@ def test_valid_settings_are_saved_and_read_back(
     assert saved.notice.issuer_name == "衡水市监察局"
     assert saved.notice.issuer_mark == "衡水市监察局文件"
     assert saved.notice.prefixes[NoticeType.RECTIFICATION] == "衡监整改"
-    assert saved.notice.prefixes[NoticeType.CIRCULAR] == "清监通"  # types not shown: kept
+    assert saved.notice.prefixes[NoticeType.CIRCULAR] == "衡监通"  # types not shown: kept
     assert saved.notice.seal_png == seal
     assert saved.notice.contact_line == "联系人：李明，电话：0318-2123456"
     assert saved.reply_days == 10 and saved.copies == 3
@@ -91,7 +91,7 @@ def test_missing_fields_are_listed_and_nothing_is_saved(
     assert settings_ui.result() != SettingsDialog.DialogCode.Accepted
     text = settings_ui.error.text()
     assert "发文机关名称" in text and "送达回证" in text and "simhei.ttf" in text
-    assert not (store.data_dir / "notice_settings.json").exists()
+    assert load_settings(store.data_dir).notice.issuer_name == "衡水市监察局"  # nothing saved
 
 
 def test_a_font_file_is_checked_when_chosen(
@@ -106,14 +106,17 @@ def test_a_font_file_is_checked_when_chosen(
     assert message.isVisible() and "无法使用" in message.text()
 
 
-def test_open_settings_dialog_is_shown(qtbot: Any, store: Store) -> None:
+def test_a_fresh_store_shows_empty_issuer_fields_not_the_demo_bureau(qtbot: Any,
+                                                                     store: Store) -> None:
     dialog = open_settings_dialog(None, store.data_dir)
-    assert dialog.isVisible() and dialog.issuer_name.text() == "清河市监察局"
+    assert dialog.isVisible() and dialog.issuer_name.text() == ""
+    assert "清河市监察局" in dialog.issuer_name.placeholderText()  # shown only as an example
+    assert all(edit.text() == "" for edit in dialog.prefix_edits.values())
     dialog.reject()
 
 
 def test_settings_opened_from_the_notices_dialog_apply_to_new_notices(
-        qtbot: Any, store: Store, finding_visit: str, open_dialog: Any) -> None:
+        qtbot: Any, store: Store, own_issuer: None, finding_visit: str, open_dialog: Any) -> None:
     notices_dialog = open_dialog(finding_visit)
     notices_dialog.open_settings()
     (settings,) = notices_dialog.findChildren(SettingsDialog)
@@ -122,3 +125,22 @@ def test_settings_opened_from_the_notices_dialog_apply_to_new_notices(
     wait_idle(qtbot, notices_dialog)
     assert "文书设置已保存" in notices_dialog.message.text()
     assert notices_dialog.settings.notice.issuer_name == "衡水市监察局"
+
+
+def test_the_dialog_names_the_font_filling_each_role_and_warns_of_stand_ins(
+        settings_ui: SettingsDialog, qtbot: Any) -> None:
+    # This machine has no 仿宋 or 小标宋: AR PL UMing (a 宋体) and WenQuanYi Zen Hei (a 黑体)
+    # stand in, and the dialog says so in words.
+    qtbot.waitUntil(lambda: "当前使用：" in settings_ui.font_in_use["仿宋"].text(), timeout=20000)
+    assert ".ttc" in settings_ui.font_in_use["仿宋"].text()
+    assert settings_ui.font_warnings["仿宋"].isVisible()
+    assert "不是仿宋" in settings_ui.font_warnings["仿宋"].text()
+    assert "不是小标宋" in settings_ui.font_warnings["小标宋"].text()
+    assert not settings_ui.font_warnings["楷体"].isVisible()
+
+    noto = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc")
+    if noto.exists():  # an OpenType-CFF face is accepted for a role
+        settings_ui.set_font_file("小标宋", noto)
+        qtbot.waitUntil(lambda: "Noto Serif CJK" in settings_ui.font_in_use["小标宋"].text(),
+                        timeout=30000)
+        assert not settings_ui.font_messages["小标宋"].isVisible()

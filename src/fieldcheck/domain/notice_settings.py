@@ -23,6 +23,27 @@ class BureauSettings:
     notice: NoticeSettings
     reply_days: int = 15
     copies: int = 2
+    demo: bool = False  # a demonstration store: the fictional issuer may print numbers
+
+    def unconfigured(self, kind: NoticeType) -> list[str]:
+        """What still stands at the shipped placeholder (the fictional 清河市监察局 and its
+        代字) for issuing `kind`; a real store issues no numbered notice under them."""
+        if self.demo:
+            return []
+        shipped = placeholder_settings()
+        problems = []
+        name = self.notice.issuer_name.strip()
+        if not name or name == shipped.issuer_name:
+            problems.append(tr("文书设置中的发文机关还是示例“{name}”。请在“文书设置”中填写本机关的"
+                               "名称后再签发。", name=name or shipped.issuer_name))
+        elif self.notice.issuer_mark.strip() == shipped.issuer_mark:
+            problems.append(tr("发文机关标志（红头）还是示例“{mark}”。请在“文书设置”中改为本机关的"
+                               "标志或留空后再签发。", mark=shipped.issuer_mark))
+        prefix = self.notice.prefixes.get(kind, "").strip()
+        if prefix and prefix == shipped.prefixes.get(kind, ""):
+            problems.append(tr("机关代字还是示例“{prefix}”。请在“文书设置”中填写本机关的机关代字后"
+                               "再签发。", prefix=prefix))
+        return problems
 
 
 def _defaults() -> dict[str, Any]:
@@ -30,6 +51,11 @@ def _defaults() -> dict[str, Any]:
         data: dict[str, Any] = json.load(f)
     data.pop("_comment", None)
     return data
+
+
+def placeholder_settings() -> NoticeSettings:
+    """The shipped example issuer (resources/bureau.json): for demonstrations only."""
+    return _from_dict(_defaults()).notice
 
 
 def _from_dict(data: dict[str, Any]) -> BureauSettings:
@@ -46,7 +72,8 @@ def _from_dict(data: dict[str, Any]) -> BureauSettings:
             font_paths=fonts,
             verify_url_base=data.get("verify_url_base"),
         )
-        return BureauSettings(notice, int(data.get("reply_days", 15)), int(data.get("copies", 2)))
+        return BureauSettings(notice, int(data.get("reply_days", 15)), int(data.get("copies", 2)),
+                              bool(data.get("demo", False)))
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
         raise ValidationError(tr("文书设置文件有误：{error}", error=exc)) from exc
 
@@ -98,6 +125,7 @@ def settings_dict(settings: BureauSettings) -> dict[str, Any]:
         "verify_url_base": n.verify_url_base,
         "reply_days": settings.reply_days,
         "copies": settings.copies,
+        "demo": settings.demo,
     }
 
 
@@ -111,6 +139,14 @@ def save_settings(data_dir: Path, settings: BureauSettings) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
+
+
+def mark_demo_store(data_dir: Path) -> None:
+    """A demonstration store keeps the fictional issuer and may print numbers under it."""
+    settings = load_settings(data_dir)
+    if not settings.demo:
+        settings.demo = True
+        save_settings(data_dir, settings)
 
 
 def record_settings_saved(session: Any, before: BureauSettings, after: BureauSettings) -> None:

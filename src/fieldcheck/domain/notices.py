@@ -38,11 +38,13 @@ from fieldcheck.notices import (
     SignatureEntry,
     build_notice,
     default_paragraphs,
+    default_title,
     format_date,
     format_number,
     render_notice,
     verification_payload,
 )
+from fieldcheck.notices.model import format_time
 from fieldcheck.photos.durable import write_durably
 from fieldcheck.store.database import Store
 
@@ -133,6 +135,9 @@ def prefill_content(session: Session, visit_id: str, notice_type: NoticeType, se
     fields: dict[str, str] = {}
     if notice_type == NoticeType.SERVICE:
         fields = _service_fields(session, visit_id)
+        place = visit.place or ""
+        fields["service_address"] = unit.address + place if place not in unit.address else \
+            unit.address or place
     elif notice_type == NoticeType.RECORD:
         fields = record_facts(session, visit, unit)
     return NoticeContent(
@@ -157,7 +162,8 @@ def record_facts(session: Session, visit: Visit, unit: Unit) -> dict[str, str]:
     """检查方式 and 被检查单位负责人 of the 现场检查记录, from the checklist answers the template
     marks with `prefill` (a 暗访 visit's kind, and the unit's contact, when none says)."""
     facts = {"check_kind": KIND_NAMES.get(VisitKind(visit.kind), "") if visit.kind in set(VisitKind) else "",
-             "unit_contact": unit.contact}
+             "unit_contact": unit.contact, "unit_code": unit.code, "unit_address": unit.address,
+             "unit_phone": unit.phone}
     if visit.template_version_id is None:
         return facts
     template = template_of(session, visit)
@@ -175,9 +181,11 @@ def _service_fields(session: Session, visit_id: str) -> dict[str, str]:
     served.sort(key=lambda n: n.issued_at or utcnow(), reverse=True)  # newest first
     served.sort(key=lambda n: n.type not in (NoticeType.RECTIFICATION, NoticeType.RECOMMENDATION))
     # Printed on the Chinese document whatever the UI language: record text, not UI text.
-    fields = {"method": "直接送达", "served_at": format_date(date.today()), "remarks": ""}
+    now = datetime.now()
+    fields = {"method": "直接送达", "served_at": f"{format_date(now.date())}{format_time(now)}",
+              "remarks": "", "copies": "一式一份，共　页", "proxy": ""}
     if served:
-        fields["document_name"] = TYPE_NAMES.get(NoticeType(served[0].type), "")
+        fields["document_name"] = default_title(NoticeType(served[0].type))
         fields["document_number"] = served[0].number or ""
     return fields
 
@@ -296,6 +304,7 @@ def issue_problems(session: Session, notice_id: str, settings: BureauSettings) -
         problems.append(tr("现场检查记录和送达回证须有签字（或拒绝签字的记录）后才能签发。"))
     if not settings.notice.prefixes.get(kind, "").strip():
         problems.append(tr("未配置“{name}”的机关代字，请在文书设置中填写。", name=TYPE_NAMES.get(kind, kind)))
+    problems += settings.unconfigured(kind)
     return problems
 
 

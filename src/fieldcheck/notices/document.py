@@ -41,7 +41,14 @@ from fieldcheck.notices.model import (
 )
 from fieldcheck.notices.tables import Cell, Row, Table, TableStyle, TableWriter
 from fieldcheck.notices.texts import NoticeTexts
-from fieldcheck.notices.typeset import Shaped, Spans, Typesetter, heading_spans, justified_space
+from fieldcheck.notices.typeset import (
+    Shaped,
+    Spans,
+    Typesetter,
+    heading_spans,
+    is_heading_only,
+    justified_space,
+)
 
 
 @dataclass
@@ -68,6 +75,10 @@ class TextStyle:
         return CHAR_PITCH if self.size == BODY_SIZE else self.size
 
 
+# Columns printed again on each page a long finding runs over: which item, and by when.
+REPEATED_COLUMNS = frozenset({"seq", "deadline", "unit_name"})
+MAX_KEEP_WITH_TABLE = 12
+
 BODY = TextStyle()
 FLUSH = TextStyle(indent_cells=0.0)
 NOTE = TextStyle(size=SIZE_WUHAO, pitch=SIZE_WUHAO * 1.6)  # 说明 in small print, off the grid
@@ -84,6 +95,7 @@ class NoticeDocument:
         self.content, self.settings, self.texts = content, settings, texts
         self.common = texts.common
         self._last_page = False
+        self.total_pages: int | None = None  # known on the second pass of a paged form
 
     # -- text on the grid -------------------------------------------------------------
     def write(self, spans: Spans | str, style: TextStyle = BODY, keep_with_next: int = 0) -> None:
@@ -97,9 +109,9 @@ class NoticeDocument:
         indent = style.indent_cells * style.cell
         lines = self.ts.break_lines(shaped, width, indent, style.base_space, style.balanced)
         on_grid = style.pitch == LINE_PITCH
-        break_after = self._widow_break(len(lines), keep_with_next) if on_grid else None
+        breaks = self._page_breaks(len(lines), keep_with_next) if on_grid else set()
         for number, line in enumerate(lines):
-            if number == break_after and not self.flow.at_page_top():
+            if number in breaks and not self.flow.at_page_top():
                 self.flow.new_page()
             self.flow.need(style.pitch)
             self._draw(shaped, line, style, width, indent if line.start == 0 else 0.0)
@@ -120,22 +132,35 @@ class NoticeDocument:
             if piece.strip():
                 self.write(piece.strip(), style)
 
-    def _widow_break(self, count: int, keep: int) -> int | None:
-        """Line index before which to start a new page, or None to let the page fill.
+    def _page_breaks(self, count: int, keep: int) -> set[int]:
+        """Line indexes before which a new page starts (none: the page simply fills).
 
-        A paragraph split by a page keeps two lines on each side (no orphan, no widow), and
-        its last two lines stay with the `keep` lines that must follow them.
+        No lone line: a paragraph split by a page keeps at least two lines on each side, or
+        moves whole; its last two lines stay with the `keep` lines that must follow them.
         """
-        left = self.flow.lines_left()
-        if count + keep <= left or left == 0:
-            return None
-        if count <= left:
-            return max(0, count - 2) if keep > 0 else None
-        if left < 2:
-            return 0
-        if count - left < 2 and count >= 3:
-            return left - 1
-        return None
+        breaks: set[int] = set()
+        pos, room, top = 0, self.flow.lines_left(), self.flow.at_page_top()
+        while True:
+            rest = count - pos
+            if rest + keep <= room:
+                return breaks
+            if rest <= room:
+                if keep > 0:
+                    cut = max(pos, count - 2)
+                    if cut - pos == 1:
+                        cut = pos  # one line alone would stay behind: move them all
+                    if cut > pos or not top:
+                        breaks.add(cut)
+                return breaks
+            take = room
+            if rest - take < 2:
+                take = rest - 2  # leave two lines for the next page
+            if take < 2 and not top:
+                take = 0  # not even two lines fit here: the paragraph starts on the next page
+            take = max(take, 0 if not top else 1)
+            breaks.add(pos + take)
+            pos += take
+            room, top = self.flow.lines_per_page(), True
 
     def _draw(self, shaped: Shaped, line: Line, style: TextStyle, width: float,
               indent: float) -> None:
@@ -164,25 +189,48 @@ class NoticeDocument:
         shows_findings = FINDINGS_PLACEHOLDER in self.texts.paragraphs
         if shows_findings and FINDINGS_PLACEHOLDER not in paragraphs and self.content.findings:
             paragraphs = [*paragraphs, FINDINGS_PLACEHOLDER]
+        table = self.findings_table()
         for k, text in enumerate(paragraphs):
             if text.strip() == FINDINGS_PLACEHOLDER:
-                self.write_findings()
+                self.write_findings(table)
                 continue
             keep = keep_last_with if k == len(paragraphs) - 1 else 0
-            for piece in text.splitlines() or [""]:
-                self.write(heading_spans(piece.strip()), style or BODY, keep)
+            if k == len(paragraphs) - 2 and keep_last_with and self.count_lines(
+                    paragraphs[-1], style or BODY) == 1:
+                keep = keep_last_with + 1  # a one-line close (特此通知。) never goes alone
+            following = paragraphs[k + 1].strip() if k + 1 < len(paragraphs) else ""
+            if following == FINDINGS_PLACEHOLDER and table is not None:
+                # The sentence announcing the table stays with its header and first row.
+                first = TableWriter(self.ts, self.flow, table).first_height()
+                keep = min(MAX_KEEP_WITH_TABLE, lines_needed(first + LINE_PITCH * 0.25))
+            pieces = [p.strip() for p in text.splitlines()] or [""]
+            for n, piece in enumerate(pieces):
+                spans = heading_spans(piece)
+                last = n == len(pieces) - 1
+                if is_heading_only(spans) and not last:
+                    self.write(spans, style or BODY, 2)
+                elif is_heading_only(spans) and k + 1 < len(paragraphs):
+                    self.write(spans, style or BODY, max(keep, 2))  # a heading keeps its text
+                else:
+                    self.write(spans, style or BODY, keep if last else 0)
 
-    def write_findings(self) -> None:
+    def findings_table(self) -> Table | None:
         findings = self.content.findings
         if not findings:
-            self.write(str(self.common["findings_empty"]))
-            return
+            return None
         columns = self.texts.columns
         header = Row([Cell(c.label, FontRole.HEITI, "center") for c in columns], header=True)
-        rows = [Row([Cell(self._finding_value(f, c.key), align=c.align) for c in columns])
+        rows = [Row([Cell(self._finding_value(f, c.key), align=c.align,
+                          repeat=c.key in REPEATED_COLUMNS) for c in columns])
                 for f in findings]
-        table = Table([c.width_mm * mm for c in columns], rows, header,
-                      TableStyle(size=SIZE_XIAOSI))
+        return Table([c.width_mm * mm for c in columns], rows, header,
+                     TableStyle(size=SIZE_XIAOSI))
+
+    def write_findings(self, table: Table | None = None) -> None:
+        table = table or self.findings_table()
+        if table is None:
+            self.write(str(self.common["findings_empty"]))
+            return
         self.write_table(table)
 
     @staticmethod
@@ -208,17 +256,27 @@ class NoticeDocument:
 
     def _end_page(self, page: int) -> None:
         draw_page_number(self.ts, page, str(self.common["page_number"]))
+        if self.texts.page_footer:
+            from fieldcheck.notices.forms import draw_page_footer  # forms build on this module
+
+            draw_page_footer(self, page, self.total_pages)
         if self.content.is_draft:
             draw_watermark(self.ts, str(self.common["draft_watermark"]))
         elif self._last_page and self.content.qr_payload:
-            caption = [str(self.common["qr_caption"])]
+            # Only a code that opens the bureau's verification page may promise 扫码核验.
+            online = "://" in self.content.qr_payload
+            caption = [str(self.common["qr_caption" if online else "qr_caption_offline"])]
             if self.content.notice_id:
                 caption.append(str(self.common["qr_id"]).format(notice_id=self.content.notice_id))
             draw_qr(self.ts, self.content.qr_payload, page, caption)
 
 
-def form_style() -> TableStyle:
-    """Form tables (现场检查记录, 送达回证): 四号 text, rows at least 9 mm high."""
+def form_style(compact: bool = False) -> TableStyle:
+    """Form tables (现场检查记录): 四号 text, rows at least 9 mm high; compact (a one-page
+    送达回证): 小四, rows at least 8 mm."""
+    if compact:
+        return TableStyle(size=SIZE_XIAOSI, leading_ratio=1.5, pad_y=1.6 * mm,
+                          min_row_height=8 * mm)
     return TableStyle(size=SIZE_SIHAO, leading_ratio=1.5, pad_y=2 * mm, min_row_height=9 * mm)
 
 

@@ -19,14 +19,21 @@ class PageFlow:
         self.canvas = canvas
         self.page = 1
         self.y = TEXT_TOP
+        self.bottom = TEXT_BOTTOM  # a form keeps a per-page signature footer below this
         self._on_page_end = on_page_end
 
     def space_left(self) -> float:
-        return TEXT_BOTTOM - self.y
+        return self.bottom - self.y
+
+    def page_height(self) -> float:
+        return self.bottom - TEXT_TOP
+
+    def lines_per_page(self) -> int:
+        return math.floor(self.page_height() / LINE_PITCH + _EPS)
 
     def lines_left(self) -> int:
         """Whole grid lines still free on this page."""
-        return max(0, math.floor((TEXT_BOTTOM - self.y) / LINE_PITCH + _EPS))
+        return max(0, math.floor((self.bottom - self.y) / LINE_PITCH + _EPS))
 
     def at_page_top(self) -> bool:
         return self.y <= TEXT_TOP + _EPS
@@ -51,16 +58,15 @@ class PageFlow:
     def snap_to_grid(self) -> None:
         """Move down to the next grid line, so body text after a table stays on the grid."""
         lines = (self.y - TEXT_TOP) / LINE_PITCH
-        self.y = TEXT_TOP + math.ceil(lines - _EPS) * LINE_PITCH
-        if self.y > TEXT_BOTTOM - _EPS:
-            self.new_page()
+        # At the foot of the page the next writer starts the new page (none: no blank page).
+        self.y = min(TEXT_TOP + math.ceil(lines - _EPS) * LINE_PITCH, self.bottom)
 
     def skip_lines(self, count: int) -> None:
         """Blank grid lines; they are dropped at the top of a page rather than carried over."""
         if self.at_page_top():
             return
-        self.y = min(self.y + count * LINE_PITCH, TEXT_BOTTOM)
+        self.y = min(self.y + count * LINE_PITCH, self.bottom)
 
     def skip(self, height: float) -> None:
         if not self.at_page_top():
-            self.y = min(self.y + height, TEXT_BOTTOM)
+            self.y = min(self.y + height, self.bottom)

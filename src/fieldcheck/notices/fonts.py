@@ -1,12 +1,14 @@
 """Chinese fonts for notices: loading (cached per process), role resolution and glyph checks.
 
-reportlab embeds only TrueType outlines; a CFF font (Noto CJK, Source Han) raises TTFError
-and is skipped with a recorded reason. A character missing from a font would print as an empty
-box, so every character is looked up in the font's cmap and, when absent, in the other fonts.
+reportlab embeds only TrueType outlines; a CFF face (Noto CJK, Source Han) is served through
+cff.py, which converts the characters a notice uses to TrueType outlines. A character missing
+from a font would print as an empty box, so every character is looked up in the font's cmap
+and, when absent, in the other fonts.
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import threading
 from collections.abc import Iterator, Mapping
@@ -17,6 +19,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from fieldcheck.i18n import tr
+from fieldcheck.notices.cff import CffOutlines, face_name, is_cff, preferred_face
 from fieldcheck.notices.errors import FontError
 from fieldcheck.notices.fontfiles import (
     GLYPH_FALLBACKS,
@@ -32,24 +35,47 @@ from fieldcheck.notices.fontfiles import (
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class LoadedFont:
-    """A parsed TrueType face registered with reportlab under `name`."""
+    """A parsed TrueType face registered with reportlab under `name`.
+
+    For a CFF face `cff` holds the source and `ttf`/`name` the converted TrueType font of
+    the characters seen so far; `prepare` grows it (a superset each time, so text shaped
+    earlier still draws from the newer font).
+    """
 
     name: str
     path: Path
     index: int
     family: str
-    cmap: Mapping[int, int]
+    cmap: Mapping[int, object]
     ascent: float  # per 1 pt of font size
     descent: float  # negative
     ttf: TTFont
+    cff: CffOutlines | None = None
+    _generation: int = 0
 
     def has(self, ch: str) -> bool:
         return ord(ch) in self.cmap
 
     def width(self, text: str, size: float) -> float:
+        if self.cff is not None:
+            self.prepare(text)
         return pdfmetrics.stringWidth(text, self.name, size)
+
+    def prepare(self, text: str) -> None:
+        """Convert the characters of `text` this CFF face has but has not converted yet."""
+        if self.cff is None or not self.cff.missing(text):
+            return
+        with _load_lock:
+            if not self.cff.missing(text):
+                return
+            data = self.cff.build(text)
+            self._generation += 1
+            name = f"{self.name.split('~')[0]}~{self._generation}"
+            font = TTFont(name, io.BytesIO(data))
+            pdfmetrics.registerFont(font)
+            self.name, self.ttf = name, font
 
 
 Glyph = tuple[LoadedFont | None, float]  # the face that draws a character, and its advance
@@ -75,20 +101,37 @@ def _parse(path: Path, index: int, serial: int) -> LoadedFont | str:
     try:
         font = TTFont(name, str(path), subfontIndex=index)
     except (TTFError, OSError, IndexError, KeyError, ValueError) as exc:
+        if "postscript" in str(exc).lower() or is_cff(path, index):
+            return _parse_cff(path, index, name)
         reason = tr("{path}：无法使用（{reason}）", path=path, reason=exc)
-        if "postscript" in str(exc).lower():
-            reason = tr("{path}：是 PostScript(CFF) 轮廓字体，无法嵌入 PDF", path=path)
         log.info("font skipped: %s", reason)
         return reason
     pdfmetrics.registerFont(font)
     face = font.face
     scale = 1000.0
-    family = face.name.decode("latin-1") if isinstance(face.name, bytes) else str(face.name)
+    family = face_name(path, index) or (
+        face.name.decode("latin-1") if isinstance(face.name, bytes) else str(face.name))
     return LoadedFont(
         name=name, path=path, index=index, family=family,
         cmap=face.charToGlyph, ascent=face.ascent / scale, descent=face.descent / scale,
         ttf=font,
     )
+
+
+def _parse_cff(path: Path, index: int, name: str) -> LoadedFont | str:
+    """A CFF face: read lazily, converted to TrueType outlines character by character."""
+    try:
+        source = CffOutlines(path, index)
+        font = TTFont(name, io.BytesIO(source.build("中")))
+    except Exception as exc:  # a damaged font file: any parser error means "cannot use"  # noqa: BLE001
+        reason = tr("{path}：无法使用（{reason}）", path=path, reason=exc)
+        log.info("font skipped: %s", reason, exc_info=True)
+        return reason
+    pdfmetrics.registerFont(font)
+    face = font.face
+    return LoadedFont(name=name, path=path, index=index, family=source.family,
+                      cmap=source.cmap, ascent=face.ascent / 1000.0,
+                      descent=face.descent / 1000.0, ttf=font, cff=source)
 
 
 class FontBook:
@@ -121,6 +164,18 @@ class FontBook:
             result = primary if primary.has(ch) else self._fallback(ch)
             self._resolved[key] = result
             return result
+
+    def prepare(self, text: str, role: FontRole | None = None) -> None:
+        """Convert, in one batch, the characters of `text` a CFF face will draw (no-op for
+        TrueType faces); without a role, for every role."""
+        roles = [role] if role is not None else list(FontRole)
+        for r in roles:
+            try:
+                font = self.font(r)
+            except FontError:
+                continue
+            if font.cff is not None:
+                font.prepare(text)
 
     def glyph_table(self, role: FontRole, size: float) -> dict[str, Glyph]:
         """Character → (face, advance) already resolved for a role and size (read-only)."""
@@ -155,7 +210,8 @@ class FontBook:
 
     def _paths(self, role: FontRole) -> Iterator[tuple[Path, int]]:
         if role in self.configured:
-            yield self.configured[role], 0
+            path = self.configured[role]
+            yield path, preferred_face(path)
         index = font_index(self.dirs)
         for cand in role_candidates(role):
             path = index.get(cand.file.lower())

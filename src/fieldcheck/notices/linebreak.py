@@ -5,7 +5,10 @@ Rules, applied to a paragraph measured char by char (see `break_lines`):
 * 。，、；：？！ and closing brackets and quotes (）》」』】〕” …) never start a line;
 * opening brackets and quotes (（《「『【〔“ …) never end a line;
 * a 破折号 —— or 省略号 …… is never split, nor is a Latin word or a number;
-* a space stays at the end of the line before the break, never starts one.
+* a space stays at the end of the line before the break, never starts one;
+* a date (2026年11月27日), a time (9时30分), a number with its unit (7个工作日, 30件), an article
+  (第四十二条) and a document number (衡监整改〔2026〕7号) are kept on one line; when one is wider
+  than a whole line it is split only between its parts (after 年, after 月, before 〔).
 
 Strategy when a forbidden character would start a line: 推出 (push out). The character that
 may not start a line is bound to the one before it, so both move to the next line and the line
@@ -21,6 +24,7 @@ the input exactly.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -41,6 +45,37 @@ NO_LINE_END = frozenset("（《「『【〔〖〘〚〈｛［“‘([{")
 UNSPLITTABLE_RUNS = frozenset("—―…⋯")
 
 _EPSILON = 1e-6
+
+_DIGITS = r"[0-9０-９]"
+_CN_NUMERAL = "一二三四五六七八九十百千零〇两"
+# Runs that read as one item: never broken inside, except after 年/月 and before 〔 when a
+# run alone is wider than a line.
+_KEEP_TOGETHER = re.compile(
+    rf"{_DIGITS}{{4}}年(?:{_DIGITS}{{1,2}}月(?:{_DIGITS}{{1,2}}日)?)?"  # 2026年11月27日
+    rf"|{_DIGITS}{{1,2}}月{_DIGITS}{{1,2}}日"  # 11月27日
+    rf"|{_DIGITS}{{1,2}}时(?:{_DIGITS}{{1,2}}分)?"  # 9时30分
+    rf"|[\u4e00-\u9fff]{{1,4}}〔{_DIGITS}{{4}}〕{_DIGITS}+号"  # 衡监整改〔2026〕7号
+    rf"|第(?:{_DIGITS}+|[{_CN_NUMERAL}]+)[条款项章节页号次批]"  # 第四十二条
+    rf"|{_DIGITS}+(?:\.{_DIGITS}+)?"
+    rf"(?:个工作日|个月|个|件|卷|项|日|天|年|月|时|分钟|分|秒|号|份|页|次|名|人|元|万元|%|％)"
+)
+_SOFT_AFTER = frozenset("年月")
+_SOFT_BEFORE = frozenset("〔")
+
+
+def _glued(text: str) -> tuple[frozenset[int], frozenset[int]]:
+    """Positions a line may not start at (inside a kept run), and those of them that may
+    still take a break when the run alone is wider than a line."""
+    if "第" not in text and not any(ch.isdigit() for ch in text):
+        return frozenset(), frozenset()
+    glued: set[int] = set()
+    soft: set[int] = set()
+    for match in _KEEP_TOGETHER.finditer(text):
+        for i in range(match.start() + 1, match.end()):
+            glued.add(i)
+            if text[i - 1] in _SOFT_AFTER or text[i] in _SOFT_BEFORE:
+                soft.add(i)
+    return frozenset(glued), frozenset(soft)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,11 +127,11 @@ def can_break_before(text: str, i: int) -> bool:
     return not (is_word_char(before) and is_word_char(after))
 
 
-def _groups(text: str) -> list[list[tuple[int, int]]]:
+def _groups(text: str, glued: frozenset[int]) -> list[list[tuple[int, int]]]:
     """Chains of atoms with no legal break between them."""
     groups: list[list[tuple[int, int]]] = []
     for atom in _atoms(text):
-        if groups and not can_break_before(text, atom[0]):
+        if groups and (atom[0] in glued or not can_break_before(text, atom[0])):
             groups[-1].append(atom)
         else:
             groups.append([atom])
@@ -142,8 +177,30 @@ class _LineBuilder:
         return self.lines
 
 
-def _force(builder: _LineBuilder, group: list[tuple[int, int]]) -> None:
-    """Place a group wider than a whole line: split between atoms, then inside an atom."""
+def _force(builder: _LineBuilder, group: list[tuple[int, int]],
+           levels: Sequence[frozenset[int]]) -> None:
+    """Place a group wider than a whole line, splitting it at the weakest bonds first: the
+    soft points of a kept run (after 年), then inside a kept run where punctuation allows,
+    then between any atoms, then inside an atom."""
+    if levels:
+        parts: list[list[tuple[int, int]]] = []
+        for atom in group:
+            if parts and atom[0] not in levels[0]:
+                parts[-1].append(atom)
+            else:
+                parts.append([atom])
+        if len(parts) == 1:
+            _force(builder, group, levels[1:])
+            return
+        for part in parts:
+            start, end = part[0][0], part[-1][1]
+            if not builder.fits(start, end) and not builder.empty():
+                builder.emit()
+            if builder.fits(start, end):
+                builder.add(start, end)
+            else:
+                _force(builder, part, levels[1:])
+        return
     for start, end in group:
         if builder.fits(start, end):
             builder.add(start, end)
@@ -171,7 +228,9 @@ def break_lines(
     if len(advances) != len(text):
         raise ValueError("one advance per character is required")
     builder = _LineBuilder(text, advances, width, indent)
-    for group in _groups(text):
+    glued, soft = _glued(text)
+    weak = frozenset(i for i in glued if can_break_before(text, i))
+    for group in _groups(text, glued):
         start, end = group[0][0], group[-1][1]
         if builder.fits(start, end):
             builder.add(start, end)
@@ -181,7 +240,7 @@ def break_lines(
         if builder.fits(start, end):
             builder.add(start, end)
         else:
-            _force(builder, group)
+            _force(builder, group, (soft, weak))
     return builder.finish()
 
 

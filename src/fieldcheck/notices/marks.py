@@ -28,6 +28,10 @@ WATERMARK_SIZE = 150.0
 WATERMARK_GREY = Color(0.5, 0.5, 0.5, alpha=0.2)  # the alpha travels with the colour
 QR_SIZE = 20 * mm
 QR_CAPTION_SIZE = 7.0
+# The code sits in the bottom margin 4 mm under the 版心, so its foot stays 11 mm above the
+# paper's edge (office printers clip the outer 4–5 mm), on the side away from the page number.
+QR_TOP_GAP = 4 * mm
+MIN_EDGE_DISTANCE = 10 * mm
 
 
 def draw_page_number(ts: Typesetter, page: int, template: str) -> None:
@@ -86,10 +90,11 @@ def _qr_path(modules: list[list[bool]], box: float, left: float, top: float) -> 
 
 
 def draw_qr(ts: Typesetter, payload: str, page: int, caption: list[str]) -> None:
-    """The verification QR in the bottom margin, on the side away from the page number."""
+    """The verification QR in the bottom margin, on the side away from the page number, at
+    least MIN_EDGE_DISTANCE from every edge of the paper."""
     modules = qr_modules(payload)
     box = QR_SIZE / len(modules)
-    top = TEXT_BOTTOM + 12 * mm
+    top = TEXT_BOTTOM + QR_TOP_GAP
     left = TEXT_LEFT if page % 2 else TEXT_RIGHT - QR_SIZE
     ts.canvas.addLiteral(_qr_path(modules, box, left, pdf_y(top)))
     text_left = left + QR_SIZE + 2 * mm if page % 2 else None

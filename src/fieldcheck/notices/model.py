@@ -52,6 +52,8 @@ class FindingEntry:
     deadline: date | None = None
     responsible: str = ""
     severity: str = ""
+    unit_name: str = ""  # the unit it was found at (a 通报 lists several units)
+    status: str = ""  # what a 复查 found (责任追究建议: still not rectified …)
 
 
 @dataclass

@@ -14,12 +14,12 @@ from fieldcheck.i18n import tr
 from fieldcheck.notices.document import NoticeDocument
 from fieldcheck.notices.errors import MissingGlyphError
 from fieldcheck.notices.fontfiles import FontRole
-from fieldcheck.notices.fonts import font_book
+from fieldcheck.notices.fonts import FontBook, font_book
 from fieldcheck.notices.forms import signature_table, write_form
 from fieldcheck.notices.imprint import write_imprint
 from fieldcheck.notices.model import NoticeContent, NoticeSettings, NoticeType
 from fieldcheck.notices.official import write_official
-from fieldcheck.notices.texts import load_texts
+from fieldcheck.notices.texts import NoticeTexts, load_texts
 
 # Binary (Flate only) streams: ~20 % smaller files and no pure-Python ASCII85 pass on every save.
 # reportlab is used by nothing else in FieldCheck, so the process-wide switch is safe.
@@ -43,8 +43,18 @@ def build_notice(content: NoticeContent, settings: NoticeSettings) -> RenderedNo
 def _build(content: NoticeContent, settings: NoticeSettings) -> RenderedNotice:
     texts = load_texts(NoticeType(content.type))
     book = font_book(settings.font_paths, settings.font_dirs)
-    body = book.font(FontRole.FANGSONG)  # no body font: FontError before anything else
+    book.font(FontRole.FANGSONG)  # no body font: FontError before anything else
+    total = None
+    if texts.page_footer:  # 第X页 共Y页: lay the form out once to count its pages
+        total = _write(io.BytesIO(), content, settings, texts, book, None).flow.page
     buffer = io.BytesIO()
+    doc = _write(buffer, content, settings, texts, book, total)
+    return RenderedNotice(buffer.getvalue(), doc.flow.page, list(doc.ts.missing))
+
+
+def _write(buffer: io.BytesIO, content: NoticeContent, settings: NoticeSettings,
+           texts: NoticeTexts, book: FontBook, total: int | None) -> NoticeDocument:
+    body = book.font(FontRole.FANGSONG)
     # An embedded initial font keeps the non-embedded Helvetica out of the file.
     canvas = Canvas(buffer, pagesize=A4, invariant=True, pageCompression=1,
                     initialFontName=body.name, initialFontSize=16)
@@ -57,7 +67,10 @@ def _build(content: NoticeContent, settings: NoticeSettings) -> RenderedNotice:
     # file 2000-01-01: the notice's own date is its creation date, with no time or zone.
     issued = content.issued_on
     canvas.setDateFormatter(lambda *_now: f"D:{issued.year:04d}{issued.month:02d}{issued.day:02d}")
+    if book.configured:  # convert a CFF face's characters in one batch, not paragraph by paragraph
+        book.prepare(notice_text(content, texts, settings))
     doc = NoticeDocument(canvas, book, content, settings, texts)
+    doc.total_pages = total
     if texts.layout == "form":
         write_form(doc)
     else:
@@ -67,7 +80,32 @@ def _build(content: NoticeContent, settings: NoticeSettings) -> RenderedNotice:
         write_imprint(doc)
     doc.finish()
     canvas.save()
-    return RenderedNotice(buffer.getvalue(), doc.flow.page, list(doc.ts.missing))
+    return doc
+
+
+def notice_text(content: NoticeContent, texts: NoticeTexts, settings: NoticeSettings) -> str:
+    """Every character the notice is likely to print (a superset is harmless)."""
+    parts: list[str] = [settings.issuer_name, settings.mark, settings.contact_line or "",
+                        "0123456789年月日时分第页共〔〕（）：，。、；—"]
+    for value in vars(content).values():
+        parts.append(_flatten(value))
+    parts.append(_flatten(texts.common))
+    parts += [texts.title, texts.recipient, *texts.paragraphs]
+    parts += [f.label for f in texts.fields] + [label for _role, label in texts.signatures]
+    parts += [c.label for c in texts.columns]
+    return "".join(sorted(set("".join(parts))))
+
+
+def _flatten(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return "".join(_flatten(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return "".join(_flatten(v) for v in value)
+    if hasattr(value, "__dataclass_fields__"):
+        return _flatten(list(vars(value).values()))
+    return ""
 
 
 def render_notice(content: NoticeContent, settings: NoticeSettings) -> bytes:

@@ -6,12 +6,21 @@ import io
 import json
 import math
 import random
+from dataclasses import replace
 from datetime import date, datetime
 from functools import cache
 from typing import Any
 
 from PIL import Image, ImageDraw
 
+from fieldcheck.notices.drafting import (
+    AccountabilityFacts,
+    CircularFacts,
+    CircularUnit,
+    ResponsiblePerson,
+    accountability_content,
+    circular_content,
+)
 from fieldcheck.notices.model import (
     FindingEntry,
     NoticeContent,
@@ -43,6 +52,10 @@ def sample_settings() -> NoticeSettings:
 def sample_content(notice_type: NoticeType | str) -> NoticeContent:
     """A numbered, issued-looking notice: long paragraphs, 10 findings, two pages or more."""
     kind = NoticeType(notice_type)
+    if kind == NoticeType.ACCOUNTABILITY:
+        return _accountability()
+    if kind == NoticeType.CIRCULAR:
+        return _circular()
     data, settings = _data(), sample_settings()
     started = datetime.fromisoformat(data["started_at"])
     context = {
@@ -69,6 +82,50 @@ def sample_content(notice_type: NoticeType | str) -> NoticeContent:
         qr_payload=f"FC1:{data['notice_id']}:{data['hash_prefix']}",
         cc=list(data.get("cc", [])) if load_texts(kind).layout == "official" else [],
     )
+
+
+def _with_marks(content: NoticeContent) -> NoticeContent:
+    data = _data()
+    content.notice_id = data["notice_id"]
+    content.qr_payload = f"FC1:{data['notice_id']}:{data['hash_prefix']}"
+    return content
+
+
+def _accountability() -> NoticeContent:
+    """Weeks after the 整改通知书 of the sample visit: three items still not rectified."""
+    data, settings = _data(), sample_settings()
+    raw = data["accountability"]
+    every = _findings(data["findings"])
+    findings = [replace(every[k - 1], status=raw["status"][str(k)]) for k in raw["findings"]]
+    issued = date.fromisoformat(raw["issued_on"])
+    facts = AccountabilityFacts(
+        unit_name=data["unit_name"], addressee=raw["addressee"],
+        inspection_date=datetime.fromisoformat(data["started_at"]).date(),
+        earlier_number=raw["earlier_number"],
+        earlier_issued_on=date.fromisoformat(raw["earlier_issued_on"]),
+        recheck_date=date.fromisoformat(raw["recheck_date"]), findings=findings,
+        responsible=[ResponsiblePerson(*person) for person in raw["responsible"]],
+        measure=raw["measure"], basis=raw["basis"],
+        reply_deadline=date.fromisoformat(raw["reply_deadline"]), issued_on=issued,
+        number=format_number(settings.prefixes[NoticeType.ACCOUNTABILITY], issued.year, 1),
+        cc=list(raw["cc"]),
+    )
+    return _with_marks(accountability_content(facts, settings))
+
+
+def _circular() -> NoticeContent:
+    """A month of unannounced checks: four units named with what was found at each."""
+    data, settings = _data(), sample_settings()
+    raw = data["circular"]
+    every = _findings(data["findings"])
+    issued = date.fromisoformat(raw["issued_on"])
+    facts = CircularFacts(
+        period=data["period"], issued_on=issued,
+        units=[CircularUnit(name, [every[k - 1] for k in items]) for name, items in raw["units"]],
+        number=format_number(settings.prefixes[NoticeType.CIRCULAR], issued.year, data["serial"]),
+        cc=list(raw["cc"]),
+    )
+    return _with_marks(circular_content(facts, settings))
 
 
 def _findings(raw: list[dict[str, Any]]) -> list[FindingEntry]:

@@ -1,8 +1,11 @@
-"""Ruled tables whose cells wrap with the CJK line breaker and whose rows split across pages.
+"""Ruled tables whose cells wrap with the CJK line breaker; rows kept whole on a page.
 
-A row that does not fit on the page is split between lines (at least two lines stay on each
-side, or the row moves whole); the header row is repeated on the new page. Rows with an
-image (a signature) never split.
+A row that does not fit under the text above moves whole to the next page, where the header
+row is repeated. Only a row taller than a whole page is split, between lines (at least two
+lines on each side), and its `repeat` cells (the 序号, the deadline) are printed again on
+every fragment so a continued row still says which item it is. Rows with an image (a
+signature) never split. Cell text is set ragged, never letter-spaced: text extracted from a
+cell reads back as written ("超时限办理", not "超 时 限 办").
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ class Cell:
     align: str = "left"  # left, center, right
     image: ImageReader | None = None
     image_size: tuple[float, float] = (0.0, 0.0)  # drawn width, height in points
+    repeat: bool = False  # printed again on each fragment of a row split over pages
 
 
 @dataclass
@@ -39,7 +43,7 @@ class TableStyle:
     pad_y: float = 1.4 * mm
     rule: float = 0.5
     min_row_height: float = 0.0
-    justify: bool = True
+    justify: bool = False  # letter-spaced cells read back spaced out ("超 时 限 办")
     max_stretch: float = 0.2  # justify only if the gaps grow by at most this many ems
 
     @property
@@ -84,14 +88,38 @@ class TableWriter:
         header = self._lay(self.table.header) if self.table.header else None
         rows = [(row, self._lay(row)) for row in self.table.rows]
         head = self._height(self.table.header, header)
-        first = min(self._height(*rows[0]), self._min_chunk(rows[0][1])) if rows else 0.0
+        first = self._first_chunk(*rows[0], head) if rows else 0.0
         self.flow.need(head + first)
         if header is not None:
             self._draw_header(header)
         for row, laid in rows:
-            if self.flow.space_left() + 0.01 < min(self._height(row, laid), self._min_chunk(laid)):
+            if self.flow.space_left() + 0.01 < self._first_chunk(row, laid, head):
                 self._continue(header)
             self._draw_row(row, laid, header)
+
+    def height(self) -> float:
+        """The whole table's height, header included (nothing is drawn)."""
+        header = self._lay(self.table.header) if self.table.header else None
+        total = self._height(self.table.header, header)
+        return total + sum(self._height(row, self._lay(row)) for row in self.table.rows)
+
+    def first_height(self) -> float:
+        """Height of the header and the first row (or its first fragment): what must fit
+        under a paragraph introducing the table for the two to stay together."""
+        header = self._lay(self.table.header) if self.table.header else None
+        head = self._height(self.table.header, header)
+        if not self.table.rows:
+            return head
+        row = self.table.rows[0]
+        return head + self._first_chunk(row, self._lay(row), head)
+
+    def _first_chunk(self, row: Row, laid: list[_LaidCell], head: float) -> float:
+        """The room a row needs on the current page: all of it, unless it is taller than a
+        page under the header (then its first fragment)."""
+        height = self._height(row, laid)
+        if height <= self.flow.page_height() - head + 0.01:
+            return height
+        return self._min_chunk(laid)
 
     def _lay(self, row: Row) -> list[_LaidCell]:
         out = []
@@ -155,14 +183,20 @@ class TableWriter:
             self._draw_header(header)
 
     def _rest_height(self, laid: list[_LaidCell], offsets: list[int]) -> float:
-        rest = max(len(c.lines) - o for c, o in zip(laid, offsets, strict=True))
+        rest = max(len(c.lines) - (0 if c.cell.repeat else o)
+                   for c, o in zip(laid, offsets, strict=True))
         return 2 * self.style.pad_y + rest * self.style.leading
 
     def _draw_cells(self, laid: list[_LaidCell], offsets: list[int], count: int | None,
                     top: float, height: float) -> None:
         for col, (cell, offset) in enumerate(zip(laid, offsets, strict=True)):
-            lines = cell.lines[offset:] if count is None else cell.lines[offset:offset + count]
-            whole = offset == 0 and count is None
+            take = count
+            if cell.cell.repeat:
+                offset = 0
+                fits = max(1, int((height - 2 * self.style.pad_y + 0.01) // self.style.leading))
+                take = None if len(cell.lines) <= fits else fits
+            lines = cell.lines[offset:] if take is None else cell.lines[offset:offset + take]
+            whole = offset == 0 and take is None
             self._draw_cell(cell, lines, col, top, height, whole)
         self._rules(top, height)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -53,6 +53,11 @@ class NoticeTexts:
     signatures: tuple[tuple[str, str], ...]  # (role, label)
     columns: tuple[Column, ...]
     common: Mapping[str, Any]
+    compact: bool = False  # a one-page form in 小四 (送达回证)
+    page_footer: bool = False  # forms signed page by page (笔录): signature line, 第X页 共Y页
+    closing: Mapping[str, str] = field(default_factory=dict)  # 记录结论 by what happened
+    heading: str = ""  # a form's issuing body line above the title (送达回证)
+    seal: Mapping[str, str] = field(default_factory=dict)  # the issuing body's seal space
 
 
 def notices_dir() -> Path:
@@ -96,6 +101,11 @@ def load_texts(notice_type: NoticeType) -> NoticeTexts:
             signatures=tuple((str(s["role"]), str(s["label"])) for s in data.get("signatures", [])),
             columns=tuple(Column(**c) for c in columns),
             common=common,
+            compact=bool(data.get("compact", False)),
+            page_footer=bool(data.get("page_footer", False)),
+            closing={str(k): str(v) for k, v in data.get("closing", {}).items()},
+            heading=str(data.get("heading", "")),
+            seal={str(k): str(v) for k, v in data.get("seal", {}).items()},
         )
     except (KeyError, TypeError) as exc:
         path = notices_dir() / f"{notice_type.value}.json"

@@ -46,6 +46,11 @@ def heading_spans(paragraph: str) -> list[tuple[str, FontRole]]:
     return spans
 
 
+def is_heading_only(spans: Spans) -> bool:
+    """A 一、/（一） heading standing as its own paragraph (no body text after it)."""
+    return len(spans) == 1 and spans[0][1] in (FontRole.HEITI, FontRole.KAITI)
+
+
 def clean_text(text: str) -> str:
     """Whitespace becomes a plain space (ideographic space kept); invisible controls and
     format characters (zero-width space, BOM) are dropped, since no font draws them."""
@@ -89,6 +94,8 @@ class Typesetter:
         fonts: list[LoadedFont | None] = []
         advances: list[float] = []
         for chunk, chunk_role in spans:
+            if self.book.configured:  # only a configured face can be CFF
+                self.book.prepare(chunk, chunk_role)
             table = self.book.glyph_table(chunk_role, size)
             for ch in clean_text(chunk):
                 glyph = table.get(ch)

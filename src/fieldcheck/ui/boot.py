@@ -104,6 +104,9 @@ def open_and_prepare(data_dir: Path, demo: bool) -> Opened:
         warnings.append(exc)
     if demo:
         from fieldcheck.domain.demo import ensure_demo_store
+        from fieldcheck.domain.notice_settings import mark_demo_store
+
+        mark_demo_store(data_dir)  # the fictional issuer may print numbers here
 
         with store.write() as s:
             added = ensure_demo_store(s)

@@ -23,6 +23,9 @@ from fieldcheck.notices import (
     format_number,
     format_period,
 )
+from fieldcheck.notices.fonts import font_book
+from fieldcheck.notices.fontstyle import stand_in_warnings
+from fieldcheck.notices.forms import document_text
 from fieldcheck.notices.texts import load_texts
 
 if TYPE_CHECKING:
@@ -35,7 +38,8 @@ VISIT_TYPES = (NoticeType.RECORD, NoticeType.RECTIFICATION, NoticeType.RECOMMEND
 STATUS_NAMES = {"draft": "草稿", "issued": "已签发", "voided": "已作废"}
 ROLE_NAMES = {"inspector": "检查人员", "recipient": "被检查单位负责人", "witness": "见证人"}
 # Form fields the renderer fills from the notice itself when left empty.
-AUTOMATIC_FIELDS = {"unit_name", "place", "period", "served_at", "inspectors", "number", "issued_on"}
+AUTOMATIC_FIELDS = {"unit_name", "place", "period", "served_at", "inspectors", "number", "issued_on",
+                    "document"}
 
 
 def type_name(notice_type: str) -> str:
@@ -174,6 +178,7 @@ def _automatic_values(content: Any) -> dict[str, str]:
         "issued_on": format_date(content.issued_on),
         "inspectors": names,
         "number": content.number or tr("签发时自动编号"),
+        "document": document_text(content.fields),
     }
 
 
@@ -239,6 +244,12 @@ def remove_signature(store: Store, signature_id: str) -> str:
 def render(store: Store, notice_id: str, settings: BureauSettings) -> bytes:
     """The PDF as it prints now: the frozen PDF once issued, else the watermarked draft."""
     return notices.render_draft(store, notice_id, settings)
+
+
+def font_warnings(settings: BureauSettings) -> list[str]:
+    """Plain warnings for roles printed in a face of another style (e.g. a 宋体 for 仿宋)."""
+    book = font_book(settings.notice.font_paths, settings.notice.font_dirs)
+    return stand_in_warnings(book)
 
 
 def authority_kind(authority: numbering.NumberAuthority | None) -> str:

@@ -179,6 +179,10 @@ class NoticesDialog(NoticeActions, QDialog):
         preview_column.setSpacing(6)
         self.preview_status = label("", "muted")
         preview_column.addWidget(self.preview_status)
+        self.font_warning = label("", "fieldWarning", wrap=True)
+        self.font_warning.setStyleSheet("color: #8a6100;")
+        self.font_warning.hide()
+        preview_column.addWidget(self.font_warning)
         self.pages = PageView()
         preview_column.addWidget(self.pages, 1)
         split.addWidget(preview)
@@ -315,6 +319,8 @@ class NoticesDialog(NoticeActions, QDialog):
             return  # a newer render is on its way
         self.rendered = rendered
         self.pages.show_pages(rendered.pages)
+        self.font_warning.setText("\n".join(rendered.font_warnings))
+        self.font_warning.setVisible(bool(rendered.font_warnings))
         n = len(rendered.pages)
         if self.detail is not None and self.detail.editable:
             self.preview_status.setText(tr("打印预览 · 共 {n} 页 · 草稿带“草稿”水印，签发后印正式文号",

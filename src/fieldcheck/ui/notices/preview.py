@@ -38,12 +38,15 @@ class RenderedNotice:
     notice_id: str
     pdf: bytes
     pages: tuple[QImage, ...]
+    font_warnings: tuple[str, ...] = ()  # a role printed in a stand-in of another style
 
 
 def render_notice_pages(store: Store, notice_id: str, settings: BureauSettings) -> RenderedNotice:
-    """Worker: the PDF as it prints now, and each of its pages as an image."""
+    """Worker: the PDF as it prints now, each of its pages as an image, and what the fonts
+    used are standing in for."""
     pdf = data.render(store, notice_id, settings)
-    return RenderedNotice(notice_id, pdf, tuple(render_pages(pdf, PREVIEW_DPI)))
+    warnings = tuple(data.font_warnings(settings))
+    return RenderedNotice(notice_id, pdf, tuple(render_pages(pdf, PREVIEW_DPI)), warnings)
 
 
 class PageView(QScrollArea):

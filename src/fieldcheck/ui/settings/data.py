@@ -15,6 +15,7 @@ from PIL import Image
 from fieldcheck.domain.notice_settings import (
     BureauSettings,
     load_settings,
+    placeholder_settings,
     record_settings_saved,
     save_settings,
 )
@@ -22,8 +23,10 @@ from fieldcheck.domain.notices import TYPE_NAMES
 from fieldcheck.errors import ValidationError, os_error_text
 from fieldcheck.i18n import tr
 from fieldcheck.notices import NoticeError, NoticeType
+from fieldcheck.notices.cff import preferred_face
 from fieldcheck.notices.fontfiles import FONT_SUFFIXES, parse_role
-from fieldcheck.notices.fonts import LoadedFont, load_font
+from fieldcheck.notices.fonts import LoadedFont, font_book, load_font
+from fieldcheck.notices.fontstyle import role_faces
 from fieldcheck.notices.images import read_png
 from fieldcheck.store import Store
 
@@ -62,13 +65,32 @@ def check_seal(path: Path) -> SealCheck:
     return SealCheck()
 
 
+@dataclass(frozen=True)
+class FaceInUse:
+    face: str  # 仿宋
+    line: str  # AR PL UMing CN（/usr/share/fonts/…/uming.ttc）
+    warning: str  # a stand-in of another style, or no face at all
+
+
+def faces_in_use(fonts: dict[str, str]) -> list[FaceInUse]:
+    """Which file fills each role with the paths in the form (empty: found automatically),
+    and a plain warning for a stand-in of another style. Parses fonts: run off the GUI."""
+    configured = {face: Path(path) for face, path in fonts.items()
+                  if path.strip() and Path(path).is_file()}
+    book = font_book(configured)
+    return [FaceInUse(face.role_name,
+                      tr("{family}（{path}）", family=face.family, path=face.path)
+                      if face.family else tr("未找到字体"), face.warning)
+            for face in role_faces(book)]
+
+
 def check_font(path: Path) -> str:
     """Why the file cannot be a notice font, or "" when it can (parses the font: ~0.2 s)."""
     if not path.is_file():
         return tr("找不到字体文件 {path}。", path=path)
     if path.suffix.lower() not in FONT_SUFFIXES:
         return tr("{name} 不是字体文件（应为 .ttf、.ttc 或 .otf）。", name=path.name)
-    result = load_font(path)
+    result = load_font(path, preferred_face(path))
     return "" if isinstance(result, LoadedFont) else result
 
 
@@ -94,10 +116,19 @@ def form_of(settings: BureauSettings) -> SettingsForm:
         face = next((f for f in FONT_FACES if parse_role(f) == role), None)
         if face is not None:
             fonts[face] = str(path)
+    shipped = placeholder_settings()
+
+    def own(value: str, example: str) -> str:
+        """A real store shows the shipped example as empty, to be filled with its own."""
+        return value if settings.demo or value != example else ""
+
     return SettingsForm(
-        issuer_name=n.issuer_name, issuer_mark=n.issuer_mark,
-        prefixes={str(t): n.prefixes.get(t, "") for t in PREFIX_TYPES},
-        seal_png=str(n.seal_png) if n.seal_png else "", contact_line=n.contact_line or "",
+        issuer_name=own(n.issuer_name, shipped.issuer_name),
+        issuer_mark=own(n.issuer_mark, shipped.issuer_mark),
+        prefixes={str(t): own(n.prefixes.get(t, ""), shipped.prefixes.get(t, ""))
+                  for t in PREFIX_TYPES},
+        seal_png=str(n.seal_png) if n.seal_png else "",
+        contact_line=own(n.contact_line or "", shipped.contact_line or ""),
         fonts=fonts, reply_days=settings.reply_days, copies=settings.copies,
     )
 
@@ -134,7 +165,7 @@ def settings_of(form: SettingsForm, old: BureauSettings) -> BureauSettings:
         prefixes=prefixes, seal_png=Path(form.seal_png) if form.seal_png else None,
         contact_line=form.contact_line.strip() or None, font_paths=fonts,
     )
-    return BureauSettings(notice, form.reply_days, form.copies)
+    return BureauSettings(notice, form.reply_days, form.copies, old.demo)
 
 
 def save_form(data_dir: Path, form: SettingsForm, store: Store | None = None) -> BureauSettings:

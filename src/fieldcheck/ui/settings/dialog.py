@@ -210,11 +210,13 @@ class SettingsDialog(GuardedDialog):
     def _fonts(self) -> QWidget:
         box, frame = _section(tr("字体（可选）"), tr(
             "留空则自动查找：先找 Windows 自带的仿宋、黑体、楷体，再找已安装的免费中文字体。"
-            "只能使用 TrueType 字体（.ttf/.ttc）。"))
+            "可以使用 TrueType 或 OpenType 字体（.ttf/.ttc/.otf，含思源、Noto 等 CFF 字体）。"))
         grid = QGridLayout(frame)
         grid.setContentsMargins(14, 12, 14, 12)
         self.font_edits: dict[str, QLineEdit] = {}
         self.font_messages: dict[str, QLabel] = {}
+        self.font_in_use: dict[str, QLabel] = {}
+        self.font_warnings: dict[str, QLabel] = {}
         for row, face in enumerate(FONT_FACES):
             edit = QLineEdit(self.form.fonts.get(face, ""))
             edit.setPlaceholderText(tr("自动"))
@@ -222,13 +224,35 @@ class SettingsDialog(GuardedDialog):
             choose.clicked.connect(lambda _=False, f=face: self.choose_font(f))
             message = label("", "fieldError", wrap=True)
             message.hide()
+            in_use = label(tr("正在查找字体…"), "muted", wrap=True)
+            in_use.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            warning = label("", "fieldWarning", wrap=True)
+            warning.hide()
             self.font_edits[face], self.font_messages[face] = edit, message
-            grid.addWidget(label(tr(face)), row * 2, 0)
-            grid.addWidget(edit, row * 2, 1)
-            grid.addWidget(choose, row * 2, 2)
-            grid.addWidget(message, row * 2 + 1, 1, 1, 2)
+            self.font_in_use[face], self.font_warnings[face] = in_use, warning
+            grid.addWidget(label(tr(face)), row * 4, 0)
+            grid.addWidget(edit, row * 4, 1)
+            grid.addWidget(choose, row * 4, 2)
+            grid.addWidget(message, row * 4 + 1, 1, 1, 2)
+            grid.addWidget(in_use, row * 4 + 2, 1, 1, 2)
+            grid.addWidget(warning, row * 4 + 3, 1, 1, 2)
+            edit.editingFinished.connect(self.refresh_faces)
         grid.setColumnStretch(1, 1)
+        self.refresh_faces()
         return box
+
+    def refresh_faces(self) -> None:
+        """Show which file fills each role now (fonts are parsed on a worker)."""
+        fonts = {face: e.text().strip() for face, e in self.font_edits.items()}
+        self.tasks.run(data.faces_in_use, fonts, owner=self, on_done=self._show_faces)
+
+    def _show_faces(self, faces: list[data.FaceInUse]) -> None:
+        for face in faces:
+            if face.face not in self.font_in_use:
+                continue
+            self.font_in_use[face.face].setText(tr("当前使用：{line}", line=face.line))
+            self.font_warnings[face.face].setText(face.warning)
+            self.font_warnings[face.face].setVisible(bool(face.warning))
 
     def _printing(self) -> QWidget:
         box, frame = _section(tr("期限与打印"))
@@ -313,7 +337,7 @@ class SettingsDialog(GuardedDialog):
 
     def choose_font(self, face: str) -> None:
         path = ask_open_path(self, tr("选择{face}字体文件", face=tr(face)),
-                             tr("TrueType 字体") + " (*.ttf *.ttc *.otf)")
+                             tr("字体文件") + " (*.ttf *.ttc *.otf *.otc)")
         if path is not None:
             self.set_font_file(face, path)
 
@@ -326,6 +350,7 @@ class SettingsDialog(GuardedDialog):
         def checked(problem: str) -> None:
             message.setText(problem)
             message.setVisible(bool(problem))
+            self.refresh_faces()
 
         self.tasks.run(data.check_font, path, owner=self, on_done=checked)
 
