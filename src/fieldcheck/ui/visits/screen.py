@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # the context holds the store, which pulls in SQLAlchemy
 CARD_WIDTH = 300
 PLAN_HEIGHT = 96  # the plan strip with no cards (its hint)
 CARD_MARGIN = 12
-PLAN_CARDS = 12  # more than a day's work; the rest are in the list (filter 计划, today)
+PLAN_CARDS = 8  # more than a day's work; the rest are in the list (filter 计划, today)
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
 
