@@ -48,6 +48,7 @@ class MainWindow(QMainWindow):
         self.sync: SyncMount | None = None
         self.followup: FollowupScreen | None = None
         self.pending: Callable[[], object] | None = None  # asked for before the store was open
+        self.closed = False
         self.show_title(tr("检查列表"))
         self.setMinimumSize(1200, 720)
         body = QWidget()
@@ -144,6 +145,8 @@ class MainWindow(QMainWindow):
     def _mount_sync(self, ctx: AppContext) -> None:
         from fieldcheck.ui.sync.mount import SyncMount
 
+        if self.closed:
+            return  # closed while the modules loaded: no sync may start on a closing window
         self.sync = SyncMount(self, ctx, start=not ctx.demo)
         if self.workspace is not None:
             self.sync.attach_visit(self.workspace, self.workspace.visit_id)
@@ -235,6 +238,7 @@ class MainWindow(QMainWindow):
             self.resize(1440, 900)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.closed = True
         if self.workspace is not None:
             self.workspace.close_workspace()
         QSettings("FieldCheck", "FieldCheck").setValue("main_window/geometry", self.saveGeometry())

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # the context holds the store, which pulls in SQLAlchemy
 CARD_WIDTH = 300
 PLAN_HEIGHT = 96  # the plan strip with no cards (its hint)
 CARD_MARGIN = 12
-PLAN_CARDS = 12  # more than a day's work; the rest are in the list (filter 计划, today)
+PLAN_CARDS = 8  # more than a day's work; the rest are in the list (filter 计划, today)
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
 
@@ -248,24 +248,31 @@ class VisitsScreen(QWidget):
         self.tasks.run(self.lister.todays_plan, date.today(), owner=self, on_done=self._show_plan)
         self.tasks.run(self.lister.in_progress, owner=self, on_done=self.continue_banner.show_rows)
 
+    def _fit_plan_strip(self) -> None:
+        """As tall as the tallest card (and its scroll bar), so no card is cut off."""
+        cards = self.findChildren(PlanCard)
+        tallest = max((max(card.sizeHint().height(), card.heightForWidth(CARD_WIDTH))
+                       for card in cards if not card.isHidden()), default=0)
+        bar = self.plan_scroll.horizontalScrollBar().sizeHint().height()
+        self.plan_scroll.setFixedHeight(max(PLAN_HEIGHT, tallest + bar + 6) if tallest else PLAN_HEIGHT)
+
     def _show_plan(self, rows: list[VisitRow]) -> None:
         while self.plan_row.count():
             item = self.plan_row.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
+                widget.hide()  # out of _fit_plan_strip's measure until it is deleted
                 widget.deleteLater()
         self.plan_title.setText(tr("今日计划（{n}）", n=len(rows)))
-        tallest = 0
         for row in rows[:PLAN_CARDS]:
-            card = PlanCard(row, self.open_visit.emit)
-            tallest = max(tallest, card.sizeHint().height())
-            self.plan_row.addWidget(card)
+            self.plan_row.addWidget(PlanCard(row, self.open_visit.emit))
         if len(rows) > PLAN_CARDS:
             self.plan_row.addWidget(label(tr("另有 {n} 项今日计划，可在下方列表中筛选“计划”查看。",
-                                             n=len(rows) - PLAN_CARDS), "emptyHint", wrap=True))
-        # As tall as the tallest card (and its scroll bar), so no card is cut off.
-        bar = self.plan_scroll.horizontalScrollBar().sizeHint().height()
-        self.plan_scroll.setFixedHeight(max(PLAN_HEIGHT, tallest + bar + 6) if rows else PLAN_HEIGHT)
+                                             n=len(rows) - PLAN_CARDS), "emptyHint"))
+        self._fit_plan_strip()
+        # Again once laid out: a screen shown straight after it was built (start-up's first
+        # screen) measures its cards before the style has reached every label.
+        QTimer.singleShot(0, self._fit_plan_strip)
         if not rows:
             self.plan_row.addWidget(label(tr("今天没有计划中的检查。可点击右侧“开始检查…”进行临时检查。"), "emptyHint"))
         self.plan_row.addStretch(1)
