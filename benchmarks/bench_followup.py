@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import median_ms, result  # noqa: E402
 from sqlalchemy import func, insert, select  # noqa: E402
 
+from fieldcheck.domain import followup_sql  # noqa: E402
 from fieldcheck.domain.changes import untracked  # noqa: E402
 from fieldcheck.domain.followup_board import (  # noqa: E402
     BoardFilter,
@@ -49,7 +50,7 @@ def _fill(store, findings: int) -> None:  # type: ignore[no-untyped-def]
                              "name": f"清河市第{n}办事单位", "kind": "department", "code": "", "address": "",
                              "contact": "", "phone": "", "predecessor_ids": []})
     visit_rows = []
-    for n in range(visits_n):
+    for _ in range(visits_n):
         start = base + timedelta(days=rng.randint(0, 1000), hours=rng.randint(0, 8))
         visit_rows.append((_id(rng), rng.choice(units), start, rng.choice(KINDS), rng.choice(TEAMS)))
     for vid, uid, start, kind, team in visit_rows:
@@ -138,15 +139,25 @@ def run(quick: bool) -> list[dict]:
                 s.execute(select(Finding.category, func.count()).where(Finding.deleted.is_(False))
                           .group_by(Finding.category)).all()
 
+        today = now.astimezone(tz).date()
+
+        def in_sql() -> None:
+            """The SQL route: every statistic as a GROUP BY and the board's first page."""
+            with store.read() as s:
+                followup_sql.statistics(s, BoardFilter())
+                followup_sql.board_page(s, BoardFilter(), today, 0, 200)
+
         one_group_by()
         everything()  # warm the page cache, as a running app has
         base = median_ms(one_group_by, 7)
         full = median_ms(everything, 3)
+        sql = median_ms(in_sql, 5)
         with store.read() as s:
             started = time.perf_counter()
-            records = load_records(s)
+            load_records(s)
             load = (time.perf_counter() - started) * 1000
         out = [result(f"followup_stats_{findings}", full, "ms", base),
+               result(f"followup_stats_sql_{findings}", sql, "ms", base),
                result(f"followup_load_records_{findings}", load, "ms", base)]
         store.close()
     return out

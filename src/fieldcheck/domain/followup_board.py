@@ -46,7 +46,19 @@ class Records:
     notice_numbers: dict[str, str] = field(default_factory=dict)  # notice id → 文号
 
 
-def load_records(session: Session) -> Records:
+# The findings the flags can name: every circulated one, and those overdue on a given day.
+_FLAGGABLE = (
+    "SELECT f.id FROM findings f WHERE f.deleted = 0 AND (f.id IN (SELECT finding_id FROM"
+    " followup_events WHERE kind = 'circulated' AND deleted = 0) OR (f.deadline IS NOT NULL AND"
+    " f.deadline < ? AND f.status NOT IN ('open', 'verified')))"
+)
+
+
+def load_records(session: Session, *, flaggable_on: date | None = None) -> Records:
+    """Every finding; or, with `flaggable_on`, only those the flags of that day can name (the
+    repeat rule reads circulated findings, the overdue rule overdue ones): far fewer rows."""
+    only, params = ("", ()) if flaggable_on is None else (
+        f" AND f.id IN ({_FLAGGABLE})", (flaggable_on.isoformat(),))
     units = {
         u.id: rules.UnitFacts(u.id, u.name, tuple(u.predecessor_ids or ()))
         for u in session.scalars(select(Unit))
@@ -62,7 +74,8 @@ def load_records(session: Session) -> Records:
     conn = session.connection()
     for fid, kind, notice_id, deadline, previous in conn.exec_driver_sql(
         "SELECT finding_id, kind, notice_id, deadline, previous_deadline FROM followup_events"
-        " WHERE deleted = 0 ORDER BY at, created_at"
+        " WHERE deleted = 0" + (f" AND finding_id IN ({_FLAGGABLE})" if params else "")
+        + " ORDER BY at, created_at", params
     ).all():
         if kind == "notified" and notice_id in numbers:
             notified.setdefault(fid, []).append(numbers[notice_id])
@@ -78,7 +91,7 @@ def load_records(session: Session) -> Records:
         "SELECT f.id, f.unit_id, f.category, f.description, f.status, f.deadline, v.kind, v.team,"
         " v.started_at, f.notified_at, f.rectified_at, f.verified_at, f.requirement, f.responsible,"
         " f.created_at FROM findings f JOIN visits v ON v.id = f.visit_id"
-        " WHERE f.deleted = 0 AND v.deleted = 0"
+        " WHERE f.deleted = 0 AND v.deleted = 0" + only, params
     ).all()
     facts = rules.FindingFacts
     for (fid, unit_id, category, text, status, deadline, kind, team, started,
