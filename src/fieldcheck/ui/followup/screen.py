@@ -124,8 +124,10 @@ class FollowupScreen(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)  # long category names
-        header.resizeSection(1, 150)
+        for column, width in ((0, 200), (1, 130)):  # long unit and category names: tooltips
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
+        header.setMinimumSectionSize(60)
         self.table.setWordWrap(False)
         col.addWidget(self.table, 1)
         actions = QHBoxLayout()
