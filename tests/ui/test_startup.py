@@ -79,9 +79,17 @@ def test_first_start_asks_who_uses_the_laptop_then_shows_the_list(qtbot: QtBot, 
 def test_demo_start_fills_the_demo_store(qtbot: QtBot, tmp_path: Path) -> None:
     window, boot, tasks = build(tmp_path / "demo", demo=True)
     qtbot.addWidget(window)
-    qtbot.waitUntil(lambda: window.visits is not None, timeout=20_000)
+    # A new demo store also tells its last quarter (notices issued and printed): allow for it.
+    qtbot.waitUntil(lambda: window.visits is not None, timeout=180_000)
     assert window.visits is not None
     qtbot.waitUntil(lambda: window.visits.model.total > 0, timeout=10_000)
+    from sqlalchemy import select
+
+    from fieldcheck.models import Notice
+
+    with window.ctx.store.read() as s:  # type: ignore[union-attr]
+        assert {n.type for n in s.scalars(select(Notice).where(Notice.status == "issued"))} == {
+            "rectification", "circular"}
     assert window.ctx is not None and window.ctx.identity.is_set
     tasks.wait()
     window.ctx.store.close()

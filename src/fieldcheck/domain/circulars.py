@@ -55,6 +55,13 @@ def _ordinal(n: int) -> str:
 
 
 def period_text(day_from: date, day_to: date) -> str:
+    """2026年11月 for a whole month, 2026年第四季度 for a whole quarter, else from–to."""
+    month_end = (day_to + timedelta(days=1)).day == 1
+    if day_from.day == 1 and month_end and day_from.year == day_to.year:
+        if day_from.month == day_to.month:
+            return f"{day_from.year}年{day_from.month}月"
+        if day_from.month % 3 == 1 and day_to.month == day_from.month + 2:
+            return f"{day_from.year}年第{'一二三四'[day_from.month // 3]}季度"
     return f"{format_date(day_from)}至{format_date(day_to)}"
 
 

@@ -43,7 +43,12 @@ def categories() -> tuple[Category, ...]:
 
 
 def category_name(key: str) -> str:
-    return next((c.name for c in categories() if c.key == key), key)
+    return _category_names().get(key, key)
+
+
+@cache
+def _category_names() -> dict[str, str]:
+    return {c.key: c.name for c in categories()}
 
 
 def _check(fields: dict[str, object]) -> None:

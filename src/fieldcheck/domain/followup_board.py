@@ -10,7 +10,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -20,7 +20,7 @@ from fieldcheck.domain import followup_rules as rules
 from fieldcheck.domain.findings import category_name
 from fieldcheck.domain.followup import STATUS_NAMES
 from fieldcheck.domain.visits import KIND_NAMES
-from fieldcheck.models import Finding, FollowupEvent, Notice, Unit, Visit, VisitKind
+from fieldcheck.models import Notice, Unit
 from fieldcheck.paths import resources_dir
 
 
@@ -46,7 +46,19 @@ class Records:
     notice_numbers: dict[str, str] = field(default_factory=dict)  # notice id → 文号
 
 
-def load_records(session: Session) -> Records:
+# The findings the flags can name: every circulated one, and those overdue on a given day.
+_FLAGGABLE = (
+    "SELECT f.id FROM findings f WHERE f.deleted = 0 AND (f.id IN (SELECT finding_id FROM"
+    " followup_events WHERE kind = 'circulated' AND deleted = 0) OR (f.deadline IS NOT NULL AND"
+    " f.deadline < ? AND f.status NOT IN ('open', 'verified')))"
+)
+
+
+def load_records(session: Session, *, flaggable_on: date | None = None) -> Records:
+    """Every finding; or, with `flaggable_on`, only those the flags of that day can name (the
+    repeat rule reads circulated findings, the overdue rule overdue ones): far fewer rows."""
+    only, params = ("", ()) if flaggable_on is None else (
+        f" AND f.id IN ({_FLAGGABLE})", (flaggable_on.isoformat(),))
     units = {
         u.id: rules.UnitFacts(u.id, u.name, tuple(u.predecessor_ids or ()))
         for u in session.scalars(select(Unit))
@@ -56,39 +68,39 @@ def load_records(session: Session) -> Records:
     notified: dict[str, list[str]] = {}
     deadlines: dict[str, list[date]] = {}
     circulated: dict[str, list[str]] = {}
-    for fid, kind, notice_id, deadline, previous in session.execute(
-        select(FollowupEvent.finding_id, FollowupEvent.kind, FollowupEvent.notice_id,
-               FollowupEvent.deadline, FollowupEvent.previous_deadline)
-        .where(FollowupEvent.deleted.is_(False))
-        .order_by(FollowupEvent.at, FollowupEvent.created_at)
-    ):
+    day = _parser(date.fromisoformat)
+    moment = _parser(_utc)
+    # Plain driver rows: at 100 000 findings the ORM's per-value conversion is most of the time.
+    conn = session.connection()
+    for fid, kind, notice_id, deadline, previous in conn.exec_driver_sql(
+        "SELECT finding_id, kind, notice_id, deadline, previous_deadline FROM followup_events"
+        " WHERE deleted = 0" + (f" AND finding_id IN ({_FLAGGABLE})" if params else "")
+        + " ORDER BY at, created_at", params
+    ).all():
         if kind == "notified" and notice_id in numbers:
             notified.setdefault(fid, []).append(numbers[notice_id])
         elif kind == "circulated" and notice_id:
             circulated.setdefault(notice_id, []).append(fid)
         if deadline is not None and kind in ("notified", "extended", "reopened"):
             seen = deadlines.setdefault(fid, [])
-            for day in (previous, deadline):
-                if day is not None and day not in seen:
-                    seen.append(day)
+            for d in (day(previous), day(deadline)):
+                if d is not None and d not in seen:
+                    seen.append(d)
     findings: dict[str, rules.FindingFacts] = {}
-    rows = session.execute(
-        select(Finding.id, Finding.unit_id, Finding.category, Finding.description, Finding.status,
-               Finding.deadline, Visit.kind, Visit.team, Visit.started_at,
-               Finding.notified_at, Finding.rectified_at, Finding.verified_at,
-               Finding.requirement, Finding.responsible, Finding.created_at)
-        .join(Visit, Visit.id == Finding.visit_id)
-        .where(Finding.deleted.is_(False), Visit.deleted.is_(False))
-    )
+    rows = conn.exec_driver_sql(
+        "SELECT f.id, f.unit_id, f.category, f.description, f.status, f.deadline, v.kind, v.team,"
+        " v.started_at, f.notified_at, f.rectified_at, f.verified_at, f.requirement, f.responsible,"
+        " f.created_at FROM findings f JOIN visits v ON v.id = f.visit_id"
+        " WHERE f.deleted = 0 AND v.deleted = 0" + only, params
+    ).all()
+    facts = rules.FindingFacts
     for (fid, unit_id, category, text, status, deadline, kind, team, started,
          n_at, r_at, v_at, requirement, responsible, created) in rows:
-        found = started or created
-        findings[fid] = rules.FindingFacts(
-            id=fid, unit_id=unit_id, category=category, description=text, status=status,
-            deadline=deadline, visit_kind=kind, team=team, found_at=found, notified_at=n_at,
-            rectified_at=r_at, verified_at=v_at, requirement=requirement, responsible=responsible,
-            notice_numbers=tuple(notified.get(fid, ())),
-            deadlines=tuple(deadlines.get(fid, ())) or ((deadline,) if deadline else ()),
+        due = day(deadline)
+        findings[fid] = facts(
+            fid, unit_id, category, text, status, due, kind, team, moment(started or created),
+            moment(n_at), moment(r_at), moment(v_at), requirement, responsible,
+            tuple(notified.get(fid, ())), tuple(deadlines.get(fid, ())) or ((due,) if due else ()),
         )
     circulars = [
         rules.CircularFacts(n.id, n.number or "", n.issued_at or datetime.min.replace(tzinfo=UTC),
@@ -97,6 +109,26 @@ def load_records(session: Session) -> Records:
             Notice.type == "circular", Notice.status == "issued", Notice.deleted.is_(False)))
     ]
     return Records(findings, circulars, units, numbers)
+
+
+def _utc(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def _parser(parse: Any) -> Any:
+    """Stored text → value, each distinct text parsed once (a visit's findings share a time)."""
+    cache: dict[str, Any] = {}
+
+    def convert(text: str | None) -> Any:
+        if text is None:
+            return None
+        value = cache.get(text)
+        if value is None:
+            value = cache[text] = parse(text)
+        return value
+
+    return convert
 
 
 # --- the board ------------------------------------------------------------------------------
@@ -126,10 +158,16 @@ class BoardFilter:
 
 
 def found_day(f: rules.FindingFacts, tz: tzinfo) -> date | None:
-    return f.found_at.astimezone(tz).date() if f.found_at else None
+    return _local_day(f.found_at, tz) if f.found_at else None
 
 
-@dataclass(frozen=True)
+@lru_cache(maxsize=65536)
+def _local_day(moment: datetime, tz: tzinfo) -> date:
+    # Visits hold several findings found at the same moment: one conversion serves them all.
+    return moment.astimezone(tz).date()
+
+
+@dataclass(frozen=True, slots=True)
 class BoardRow:
     finding_id: str
     unit_id: str
@@ -151,6 +189,7 @@ class BoardRow:
 def board(records: Records, flt: BoardFilter, now: datetime, tz: tzinfo) -> list[BoardRow]:
     """Every finding the filter admits: overdue first (longest overdue on top), then by deadline."""
     out = []
+    today = now.astimezone(tz).date()
     for f in records.findings.values():
         if not flt.admits(f, tz):
             continue
@@ -158,7 +197,7 @@ def board(records: Records, flt: BoardFilter, now: datetime, tz: tzinfo) -> list
         out.append(BoardRow(
             f.id, f.unit_id, unit.name if unit else "", f.category, category_name(f.category),
             f.description, f.requirement, f.team, f.visit_kind, found_day(f, tz), f.deadline,
-            rules.deadline_state(f.deadline, f.status, now, tz), f.status,
+            rules.deadline_state_on(f.deadline, f.status, today), f.status,
             STATUS_NAMES.get(f.status, f.status), f.notice_numbers,
         ))
     out.sort(key=lambda r: (not r.state.overdue, r.status == rules.VERIFIED,
@@ -193,7 +232,7 @@ def statistics(records: Records, flt: BoardFilter, tz: tzinfo) -> Statistics:
         unit = records.units.get(f.unit_id)
         units[unit.name if unit else f.unit_id] += 1
         cats[category_name(f.category)] += 1
-        kinds[KIND_NAMES.get(VisitKind(f.visit_kind), f.visit_kind) if f.visit_kind in set(VisitKind) else f.visit_kind] += 1
+        kinds[_KIND_TEXT.get(f.visit_kind, f.visit_kind)] += 1
         day = found_day(f, tz)
         if day is not None:
             months[f"{day.year:04d}-{day.month:02d}"] += 1
@@ -212,6 +251,9 @@ def statistics(records: Records, flt: BoardFilter, tz: tzinfo) -> Statistics:
         rectification_rate=verified / notified if notified else None,
         mean_days_to_rectify=sum(spans) / len(spans) if spans else None,
     )
+
+
+_KIND_TEXT = {str(k): v for k, v in KIND_NAMES.items()}
 
 
 def _ranked(counter: Counter[str]) -> list[tuple[str, int]]:

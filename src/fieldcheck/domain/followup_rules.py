@@ -85,13 +85,20 @@ def deadline_state(deadline: date | None, status: str, now: datetime, tz: tzinfo
         return NO_DEADLINE
     if now.tzinfo is None:
         raise ValueError("now must carry its time zone")
-    today = now.astimezone(tz).date()
-    return DeadlineState((deadline - today).days, now >= due_moment(deadline, tz))
+    return deadline_state_on(deadline, status, now.astimezone(tz).date())
+
+
+def deadline_state_on(deadline: date | None, status: str, today: date) -> DeadlineState:
+    """The same on the local calendar day `today` (past the due moment ⇔ past the deadline day)."""
+    if deadline is None or status in (VERIFIED, OPEN):
+        return NO_DEADLINE
+    left = (deadline - today).days
+    return DeadlineState(left, left < 0)
 
 
 # --- facts the rules read -------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FindingFacts:
     id: str
     unit_id: str
@@ -181,30 +188,31 @@ def repeat_offences(
             f = findings.get(fid)
             if f is not None:
                 before.setdefault((f.unit_id, _canonical(f.category, aliases)), []).append(fid)
+        after: dict[tuple[str, str], list[str]] = {}
         for fid in later.finding_ids:
             f = findings.get(fid)
-            if f is None:
-                continue
-            category = _canonical(f.category, aliases)
-            for ancestor in sorted(lineage(f.unit_id, units)):
+            if f is not None:
+                after.setdefault((f.unit_id, _canonical(f.category, aliases)), []).append(fid)
+        for (unit_id, category), later_ids in after.items():
+            for ancestor in sorted(lineage(unit_id, units)):
                 earlier_ids = before.get((ancestor, category))
                 if not earlier_ids:
                     continue
-                key = (f.unit_id, category)
-                later_ids = [i for i in later.finding_ids if i in findings
-                             and findings[i].unit_id == f.unit_id
-                             and _canonical(findings[i].category, aliases) == category]
+                key = (unit_id, category)
                 flags[key] = _merge(flags.get(key), Flag(
-                    unit_id=f.unit_id, reason="repeat", category=category,
+                    unit_id=unit_id, reason="repeat", category=category,
                     evidence=_evidence([earlier, later], [*earlier_ids, *later_ids], findings),
-                    units_in_evidence=tuple(sorted({ancestor, f.unit_id})),
+                    units_in_evidence=tuple(sorted({ancestor, unit_id})),
                 ))
     return list(flags.values())
 
 
 def overdue_findings(findings: Iterable[FindingFacts], now: datetime, tz: tzinfo) -> list[FindingFacts]:
     """Findings past their deadline without verified rectification (oldest deadline first)."""
-    late = [f for f in findings if deadline_state(f.deadline, f.status, now, tz).overdue]
+    if now.tzinfo is None:
+        raise ValueError("now must carry its time zone")
+    today = now.astimezone(tz).date()
+    late = [f for f in findings if deadline_state_on(f.deadline, f.status, today).overdue]
     return sorted(late, key=lambda f: (f.deadline or date.max, f.id))
 
 

@@ -9,19 +9,17 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from fieldcheck.domain import circulars, followup, notices, numbering, recurring
+from fieldcheck.domain import circulars, followup, followup_sql, notices, numbering, recurring
 from fieldcheck.domain import followup_rules as rules
 from fieldcheck.domain.findings import categories
 from fieldcheck.domain.followup_board import (
     BoardFilter,
     BoardRow,
     Statistics,
-    board,
     current_flags,
     flag_json,
     load_records,
     local_zone,
-    statistics,
 )
 from fieldcheck.domain.notice_settings import load_settings
 from fieldcheck.domain.visits import start_visit
@@ -69,21 +67,31 @@ class BoardData:
     teams: list[str]
     categories: list[tuple[str, str]]
     reinspections: list[PlannedReinspection]
+    total: int  # findings the filter admits (the board shows the first BOARD_PAGE)
+
+
+BOARD_PAGE = 1000  # rows shown; the count, the statistics and the XLSX cover them all
 
 
 def load_board(store: Store, flt: BoardFilter) -> BoardData:
+    """Statistics and the board's first page from SQL; the flags from the findings they can
+    name (circulated or overdue), so a store of 100 000 findings is not read whole."""
     tz, now = local_zone(), utcnow()
+    today = now.astimezone(tz).date()
     with store.read() as s:
-        records = load_records(s)
+        records = load_records(s, flaggable_on=today)
+        total, rows = followup_sql.board_page(s, flt, today, 0, BOARD_PAGE)
+        stats = followup_sql.statistics(s, flt)
         planned = _reinspections(s)
-    rows = board(records, flt, now, tz)
+        units = [(u, n) for u, n in s.execute(
+            select(Unit.id, Unit.name).where(Unit.id.in_(select(Finding.unit_id).where(
+                Finding.deleted.is_(False)).distinct())).order_by(Unit.name))]
+        teams = [t for t in s.scalars(select(Visit.team).where(Visit.id.in_(
+            select(Finding.visit_id).where(Finding.deleted.is_(False)))).distinct().order_by(Visit.team)) if t]
     flags = [_flag_view(f, records) for f in current_flags(records, now, tz, flt)
              if not flt.unit_id or f.unit_id == flt.unit_id]
-    unit_ids = {f.unit_id for f in records.findings.values()}
-    units = sorted(((u, records.units[u].name) for u in unit_ids if u in records.units), key=lambda x: x[1])
-    teams = sorted({f.team for f in records.findings.values() if f.team})
-    return BoardData(rows, statistics(records, flt, tz), flags, units, teams,
-                     [(c.key, c.name) for c in categories()], planned)
+    return BoardData(rows, stats, flags, units, teams, [(c.key, c.name) for c in categories()],
+                     planned, total)
 
 
 def _flag_view(flag: rules.Flag, records: Any) -> FlagView:

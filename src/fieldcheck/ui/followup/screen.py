@@ -124,8 +124,10 @@ class FollowupScreen(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)  # long category names
-        header.resizeSection(1, 150)
+        for column, width in ((0, 200), (1, 130)):  # long unit and category names: tooltips
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
+        header.setMinimumSectionSize(60)
         self.table.setWordWrap(False)
         col.addWidget(self.table, 1)
         actions = QHBoxLayout()
@@ -200,9 +202,13 @@ class FollowupScreen(QWidget):
                 elif row.status == "verified":
                     item.setForeground(QBrush(VERIFIED_FG))
                 self.table.setItem(r, c, item)
-        overdue = sum(r.state.overdue for r in rows)
-        self.counts.setText(tr("共 {n} 个问题，其中逾期 {late} 个（红色）；追责提示 {flags} 条",
-                               n=len(rows), late=overdue, flags=len(board.flags)))
+        # Every overdue finding the filter admits is in an overdue flag's evidence (the page may not hold them all).
+        overdue = sum(len(f.finding_ids) for f in board.flags if f.reason == "overdue")
+        text = tr("共 {n} 个问题，其中逾期 {late} 个（红色）；追责提示 {flags} 条",
+                  n=board.total, late=overdue, flags=len(board.flags))
+        if board.total > len(rows):
+            text += tr("（列出前 {shown} 个，可按单位、类别、期间筛选）", shown=len(rows))
+        self.counts.setText(text)
         self.flags.clear()
         for flag in board.flags:
             item = QListWidgetItem(flag.summary)
