@@ -21,6 +21,9 @@ from fieldcheck.domain.visits import start_new_visit
 from fieldcheck.models import Finding
 from fieldcheck.store import Store
 
+# A real store issues numbered notices only under the bureau's own issuer (文书设置).
+pytestmark = pytest.mark.usefixtures("own_issuer")
+
 
 def _visit_with_finding(store: Store, unit_id: str, template_version_id: str, category: str,
                         text: str, responsible: str = "") -> str:
@@ -121,7 +124,7 @@ def test_report_cli_json_csv_xlsx_agree(store: Store, history: dict[str, str], t
     data = json.loads(out.stdout)
     assert data["totals"]["findings"] == 2
     assert data["repeat_offenders"][0]["circulars"] == [history["c1"], history["c2"]]
-    assert data["repeat_offenders"][0]["notices"][0].startswith("清监整改〔")
+    assert data["repeat_offenders"][0]["notices"][0].startswith("衡监整改〔")
     assert {o["finding_id"] for o in data["overdue"]} == {history["first"], history["second"]}
     csv_out = _cli("report", "--data-dir", d, "--from", "2020-01-01", "--to", today, "--format", "csv")
     assert csv_out.stdout.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
@@ -151,12 +154,12 @@ def test_circular_cli_draft_is_watermarked_and_issue_numbers_it(store: Store, hi
     res = _cli("circular", "--data-dir", d, "--from", "2020-01-01", "--to", today, "--out", str(draft))
     assert res.returncode == 0, res.stderr.decode()
     text = _text(draft.read_bytes())
-    assert "特此通报。" in text and "清监通〔" not in text  # a draft: no number (草稿 watermark)
+    assert "特此通报。" in text and "衡监通〔" not in text  # a draft: no number (草稿 watermark)
     issued = tmp_path / "issued.pdf"
     res = _cli("circular", "--data-dir", d, "--from", "2020-01-01", "--to", today, "--out", str(issued),
                "--issue")
     assert res.returncode == 0, res.stderr.decode()
-    assert "清监通〔" in _text(issued.read_bytes())
+    assert "衡监通〔" in _text(issued.read_bytes())
 
 
 def test_a_merged_unit_answers_for_its_predecessors_record(store: Store, unit_id: str,

@@ -26,6 +26,9 @@ from fieldcheck.models import AuditEvent, Finding, FollowupEvent, OutboxOp
 from fieldcheck.models.coltypes import utcnow
 from fieldcheck.store import Store
 
+# A real store issues numbered notices only under the bureau's own issuer (文书设置).
+pytestmark = pytest.mark.usefixtures("own_issuer")
+
 
 @pytest.fixture
 def notified(store: Store, visit_id: str, template_version_id: str) -> list[str]:
@@ -61,7 +64,7 @@ def test_issuing_a_rectification_notice_notifies_its_findings_with_the_deadline(
         actions = s.scalars(select(AuditEvent.action).where(AuditEvent.entity_id == b.id)).all()
         assert "finding.notified" in actions
         records = load_records(s)
-    assert records.findings[notified[0]].notice_numbers[0].startswith("清监整改〔")
+    assert records.findings[notified[0]].notice_numbers[0].startswith("衡监整改〔")
 
 
 def test_report_then_reinspection_verifies_with_after_photos(

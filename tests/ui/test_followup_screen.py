@@ -1,3 +1,4 @@
+
 """跟踪问效 clicked through: a re-inspection from the board (before and after photos, a result
 per finding, 结束复查) and a circular drafted from the records, edited and issued."""
 
@@ -7,6 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pdfplumber
+import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -22,6 +24,9 @@ from fieldcheck.store import Store
 from fieldcheck.ui.common.context import AppContext
 from fieldcheck.ui.followup.dialogs import DocumentDialog, ReinspectionDialog
 from fieldcheck.ui.followup.screen import FollowupScreen
+
+# A real store issues numbered notices only under the bureau's own issuer (文书设置).
+pytestmark = pytest.mark.usefixtures("own_issuer")
 
 
 def _photo(path: Path, colour: tuple[int, int, int]) -> Path:
@@ -73,7 +78,7 @@ def test_a_reinspection_from_the_board(qtbot: QtBot, ctx: AppContext, store: Sto
     late = _row_of(screen, ids[0])
     assert "逾期 2 天" in screen.table.item(late, 7).text()  # overdue, and it stands out
     assert screen.table.item(late, 0).background().color().name() == "#fde2e1"
-    assert screen.table.item(late, 9).text().startswith("清监整改〔")
+    assert screen.table.item(late, 9).text().startswith("衡监整改〔")
     # Select both findings and plan the 复查 for tomorrow.
     screen.table.selectAll()
     ask = screen.plan_reinspection()
@@ -132,7 +137,7 @@ def test_issuing_a_circular_from_the_board(qtbot: QtBot, ctx: AppContext, store:
     dialog.body.setPlainText(text.replace("特此通报。", "请各单位引以为戒。\n特此通报。"))
     with qtbot.waitSignal(dialog.issued, timeout=60_000):
         dialog.issue.click()
-    assert dialog.number.startswith("清监通〔")
+    assert dialog.number.startswith("衡监通〔")
     assert dialog.body.isReadOnly()
     with store.read() as s:
         circular = s.scalars(select(Notice).where(Notice.type == "circular")).one()
