@@ -10,6 +10,7 @@ from sqlalchemy import select
 from fieldcheck.domain.demo import seed_demo
 from fieldcheck.domain.demo_quarter import tell_quarter
 from fieldcheck.domain.followup_board import current_flags, load_records, local_zone
+from fieldcheck.domain.notice_settings import mark_demo_store
 from fieldcheck.models import Finding, FollowupEvent, Notice, OutboxOp
 from fieldcheck.store import open_store
 
@@ -17,6 +18,7 @@ from fieldcheck.store import open_store
 def test_the_quarter_is_told_by_the_rules_with_a_repeat_offender_and_an_overdue_deadline(
         tmp_path: Path) -> None:
     store = open_store(tmp_path)
+    mark_demo_store(tmp_path)  # the demo's fictional bureau issues its notices
     store.set_identity("王建国", "清监字第2026001号")
     with store.write() as s:
         seed_demo(s, visits=20, seed=5)
