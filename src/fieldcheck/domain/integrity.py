@@ -23,7 +23,7 @@ from fieldcheck.domain.chain_anchor import read_head
 from fieldcheck.domain.changes import state_hash, verify_chain
 from fieldcheck.domain.records import record_dict
 from fieldcheck.i18n import tr
-from fieldcheck.models import REPLICATED, AuditEvent, Notice, Photo
+from fieldcheck.models import REPLICATED, AuditEvent, Notice, Photo, Unit, Visit
 from fieldcheck.store.database import Store
 
 
@@ -116,12 +116,25 @@ def _photos(session: Session, store: Store, full: bool) -> list[Problem]:
     for photo in session.scalars(select(Photo).where(Photo.deleted.is_(False))):
         name = photo.original_name or photo.id
         if not store.blobs.has(photo.sha256):
-            problems.append(Problem("photo", tr("照片“{name}”（检查 {visit}）的原件不见了。",
-                                                name=name, visit=photo.visit_id)))
+            problems.append(Problem("photo", tr(
+                "照片“{name}”（{visit}）的原件不见了。请找回原图，在这次检查中重新导入即可恢复。",
+                name=name, visit=_visit_label(session, photo.visit_id))))
         elif full and not store.blobs.verify(photo.sha256):
-            problems.append(Problem("photo", tr("照片“{name}”（检查 {visit}）的原件已被改动，与导入时的哈希不符。",
-                                                name=name, visit=photo.visit_id)))
+            problems.append(Problem("photo", tr(
+                "照片“{name}”（{visit}）的原件已被改动，与导入时的哈希不符。请在这次检查中重新导入原图以修复。",
+                name=name, visit=_visit_label(session, photo.visit_id))))
     return problems
+
+
+def _visit_label(session: Session, visit_id: str) -> str:
+    """A visit as a person knows it: the unit and the day, then its id."""
+    row = session.execute(select(Unit.name, Visit.started_at, Visit.planned_for)
+                          .join(Unit, Unit.id == Visit.unit_id).where(Visit.id == visit_id)).first()
+    if row is None:
+        return tr("检查 {id}", id=visit_id)
+    name, started, planned = row
+    day = started.astimezone().date() if started else planned
+    return tr("{unit} {day} 的检查，{id}", unit=name, day=day or "", id=visit_id)
 
 
 def _notices(session: Session, store: Store) -> list[Problem]:

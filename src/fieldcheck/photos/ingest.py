@@ -47,6 +47,7 @@ class IngestedPhoto:
     gps_lon: float | None  # decimal degrees, west negative
     orientation: int  # EXIF orientation 1..8 (1 if absent)
     duplicate: bool  # the same bytes were already stored; nothing new was written
+    repaired: bool = False  # the stored original had been altered; these bytes replaced it
 
 
 def ingest_photo(source: Path, store: BlobStore) -> IngestedPhoto:
@@ -63,6 +64,12 @@ def ingest_photo(source: Path, store: BlobStore) -> IngestedPhoto:
         width, height = img.size
         mime = mime_of(img)
         duplicate = store.has(sha256)
+        repaired = False
+        if duplicate and not store.verify(sha256):
+            # The stored original was altered (its bytes no longer hash to its name): these
+            # are the true bytes, so they replace it, and its previews are made again.
+            store.forget_previews(sha256)
+            duplicate, repaired = False, True
         if duplicate and store.thumbnail_path(sha256).is_file():
             exif = read_photo_exif(img)  # checked at its first import; header only (bar PNG)
         else:
@@ -96,6 +103,7 @@ def ingest_photo(source: Path, store: BlobStore) -> IngestedPhoto:
         gps_lon=exif.gps_lon,
         orientation=exif.orientation,
         duplicate=duplicate,
+        repaired=repaired,
     )
 
 
