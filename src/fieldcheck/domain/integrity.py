@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from fieldcheck.domain.chain_anchor import FILE_NAME as CHAIN_HEAD_FILE
 from fieldcheck.domain.chain_anchor import read_head
-from fieldcheck.domain.changes import state_hash, verify_chain
+from fieldcheck.domain.changes import audit_fields, state_hash, verify_chain
+from fieldcheck.hashing import GENESIS, event_hash
 from fieldcheck.domain.records import record_dict
 from fieldcheck.i18n import tr
 from fieldcheck.models import REPLICATED, AuditEvent, Notice, Photo, Unit, Visit
@@ -33,17 +34,40 @@ class Problem:
     message: str
 
 
-def verify_store(store: Store, *, full: bool = False) -> list[Problem]:
+def verify_store(store: Store, *, full: bool = False, tail: int | None = None,
+                 database: bool = True) -> list[Problem]:
+    """Everything, or with `tail` the start-up form: the last `tail` audit events (their links,
+    the recorded head, the records they wrote), photo originals there, issued PDFs there —
+    bounded work however large the store. `database=False` skips SQLite's check when the
+    caller has just run it (open_store does)."""
     problems: list[Problem] = []
     with store.read() as s:
-        problems += _database(s, full)
+        if database or full:
+            problems += _database(s, full)
         if problems:
             return problems  # a damaged file: nothing else read from it can be trusted
-        problems += [Problem("audit", tr("审计链：{problem}", problem=p)) for p in verify_chain(s)]
+        chain = verify_chain(s) if tail is None else verify_chain_tail(s, tail)
+        problems += [Problem("audit", tr("审计链：{problem}", problem=p)) for p in chain]
         problems += _chain_head(s, store)
-        problems += _records(s)
+        problems += _records(s, tail)
         problems += _photos(s, store, full)
-        problems += _notices(s, store)
+        problems += _notices(s, store, hash_pdfs=tail is None)
+    return problems
+
+
+def verify_chain_tail(session: Session, count: int) -> list[str]:
+    """The last `count` events: each links to the one before it and matches its own hash."""
+    events = list(session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(count + 1)))
+    events.reverse()
+    problems: list[str] = []
+    for before, ev in zip(events, events[1:], strict=False):
+        if ev.prev_hash != before.hash:
+            problems.append(f"event {ev.seq}: previous hash does not match (an event was removed)")
+    for ev in events[1:] if len(events) > count else events:
+        if event_hash(ev.prev_hash, audit_fields(ev)) != ev.hash:
+            problems.append(f"event {ev.seq}: content does not match its hash (edited)")
+    if len(events) <= count and events and events[0].prev_hash != GENESIS:
+        problems.append(f"event {events[0].seq}: previous hash does not match (an event was removed)")
     return problems
 
 
@@ -79,14 +103,17 @@ def _chain_head(session: Session, store: Store) -> list[Problem]:
 REMOVED = ".remove"  # an action that takes a record out of the store on purpose
 
 
-def _records(session: Session) -> list[Problem]:
+def _records(session: Session, tail: int | None = None) -> list[Problem]:
+    query = (select(AuditEvent.entity, AuditEvent.entity_id, AuditEvent.record_hash, AuditEvent.action)
+             .where(AuditEvent.entity.in_(tuple(REPLICATED)))
+             .where((AuditEvent.record_hash != "") | AuditEvent.action.endswith(REMOVED)))
+    if tail is not None:
+        first = session.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc())
+                               .offset(tail - 1).limit(1)) or 0
+        recent = select(AuditEvent.entity_id).where(AuditEvent.seq >= first)
+        query = query.where(AuditEvent.entity_id.in_(recent))
     last: dict[tuple[str, str], str] = {}
-    for entity, entity_id, digest, action in session.execute(
-        select(AuditEvent.entity, AuditEvent.entity_id, AuditEvent.record_hash, AuditEvent.action)
-        .where(AuditEvent.entity.in_(tuple(REPLICATED)))
-        .where((AuditEvent.record_hash != "") | AuditEvent.action.endswith(REMOVED))
-        .order_by(AuditEvent.seq)
-    ):
+    for entity, entity_id, digest, action in session.execute(query.order_by(AuditEvent.seq)):
         if digest:
             last[(entity, entity_id)] = digest
         else:
@@ -97,7 +124,8 @@ def _records(session: Session) -> list[Problem]:
         if not ids:
             continue
         seen: set[str] = set()
-        for row in session.scalars(select(cls)):
+        rows = select(cls) if tail is None else select(cls).where(cls.id.in_(ids))  # type: ignore[attr-defined]
+        for row in session.scalars(rows):
             rid = row.id  # type: ignore[attr-defined]
             seen.add(rid)
             if rid in ids and state_hash(name, record_dict(row)) != last[(name, rid)]:
@@ -137,7 +165,7 @@ def _visit_label(session: Session, visit_id: str) -> str:
     return tr("{unit} {day} 的检查，{id}", unit=name, day=day or "", id=visit_id)
 
 
-def _notices(session: Session, store: Store) -> list[Problem]:
+def _notices(session: Session, store: Store, *, hash_pdfs: bool = True) -> list[Problem]:
     problems = []
     for notice in session.scalars(select(Notice).where(Notice.status != "draft")):
         path = store.data_dir / "notices" / f"{notice.id}.pdf"
@@ -146,7 +174,7 @@ def _notices(session: Session, store: Store) -> list[Problem]:
             problems.append(Problem("notice", tr("文书 {label} 标记为已签发，却没有文号或 PDF 哈希。", label=label)))
         elif not path.is_file():
             problems.append(Problem("notice", tr("文书 {label} 的 PDF 文件不见了。", label=label)))
-        elif _sha256(path) != notice.pdf_sha256:
+        elif hash_pdfs and _sha256(path) != notice.pdf_sha256:
             problems.append(Problem("notice", tr("文书 {label} 的 PDF 与签发时的哈希不符：文件被替换或改动过。", label=label)))
     return problems
 

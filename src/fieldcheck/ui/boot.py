@@ -20,6 +20,7 @@ from fieldcheck.ui.common.tasks import Tasks
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
+    from fieldcheck.domain.startup_check import CheckedStore
     from fieldcheck.store import Store
     from fieldcheck.store.database import Identity
 
@@ -34,15 +35,20 @@ class Opened:
     store: Store
     identity: Identity
     warnings: list[BaseException] = field(default_factory=list)
+    checked: CheckedStore | None = None  # what the start-up check found
 
 
 def open_and_prepare(data_dir: Path, demo: bool) -> Opened:
     """Worker: the slow part of start-up (SQLAlchemy import, migrations, template publishing)."""
     from fieldcheck.domain.shipped import shipped_templates_published
     from fieldcheck.errors import FieldCheckError
-    from fieldcheck.store import open_store
 
-    store = open_store(data_dir)
+    from fieldcheck.domain.startup_check import open_checked
+
+    checked = open_checked(data_dir)  # quick check; the full one after an unclean end
+    store = checked.store
+    if checked.damaged:  # opened read-only: nothing below may write to it
+        return Opened(store, store.identity(), checked=checked)
     warnings: list[BaseException] = []
     from fieldcheck.domain.numbering import recover_interrupted
 
@@ -98,7 +104,10 @@ class Boot(QObject):
 
     def _opened(self, opened: Opened) -> None:
         from fieldcheck.ui.common.errors import show_exception
+        from fieldcheck.ui.integrity_gate import stops_start
 
+        if stops_start(self, opened):  # a damaged store: the person chooses what happens
+            return
         for warning in opened.warnings:
             show_exception(self.window, warning)
         if opened.identity.is_set:

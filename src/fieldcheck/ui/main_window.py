@@ -68,6 +68,10 @@ class MainWindow(QMainWindow):
         self.settings.clicked.connect(self.open_settings)
         self.settings.setVisible(False)
         row.addWidget(self.settings)
+        self.verify = button(tr("核验数据…"), tip=tr("逐一核对数据库、审计链、照片原件和已签发文书"))
+        self.verify.clicked.connect(self.verify_data)
+        self.verify.setVisible(False)
+        row.addWidget(self.verify)
         self.home = button(tr("检查列表"))
         self.home.clicked.connect(self.show_list)
         self.home.setEnabled(False)
@@ -88,6 +92,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.visits)
         self.home.setEnabled(True)
         self.settings.setVisible(find_spec("fieldcheck.ui.settings") is not None)
+        self.verify.setVisible(True)
         self.visits.load()
         from fieldcheck.ui.sync.mount import SyncMount
 
@@ -135,6 +140,12 @@ class MainWindow(QMainWindow):
         self.start_dialog.started.connect(self.open_visit)
         self.start_dialog.open()
         return self.start_dialog
+
+    def verify_data(self) -> None:
+        from fieldcheck.ui.integrity_gate import verify_on_demand
+
+        if self.ctx is not None:
+            verify_on_demand(self, self.ctx)
 
     def open_settings(self) -> None:
         from fieldcheck.ui.settings import open_settings_dialog
