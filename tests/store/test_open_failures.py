@@ -3,7 +3,6 @@ full disk: each said in words naming the file, nothing written to it, no traceba
 
 from __future__ import annotations
 
-import os
 import random
 import shutil
 import sqlite3

@@ -219,7 +219,8 @@ def _forget_head(session: Session) -> None:
     ev = session.info.pop(_HEAD_EVENT, None)
     if ev is None:
         return
-    url = session.get_bind().url  # the laptop's store: a SQLite file (never the server's)
+    bind = session.get_bind()
+    url = bind.engine.url  # the laptop's store: a SQLite file (never the server's)
     database = url.database if url.get_backend_name() == "sqlite" else None
     if database and database != ":memory:" and ev.seq is not None:
         record_head(Path(database), ChainHead(ev.seq, ev.hash))

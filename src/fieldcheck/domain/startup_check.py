@@ -28,7 +28,7 @@ from fieldcheck.store.database import DB_NAME, Store, StoreDamaged, open_store
 log = logging.getLogger(__name__)
 
 RUNNING_MARK = "session-open"  # present while the app runs; left behind by a crash
-START_TAIL = 2000  # audit events the start-up check covers (bounded work at any size)
+START_TAIL = 500  # audit events the start-up check covers: bounded work at any store size
 
 
 @dataclass

@@ -49,7 +49,7 @@ class LoadedFont:
         return ord(ch) in self.cmap
 
     def width(self, text: str, size: float) -> float:
-        return pdfmetrics.stringWidth(text, self.name, size)
+        return float(pdfmetrics.stringWidth(text, self.name, size))
 
 
 Glyph = tuple[LoadedFont | None, float]  # the face that draws a character, and its advance
@@ -202,8 +202,8 @@ def font_book(font_paths: Mapping[str, Path] | None = None,
               font_dirs: list[Path] | tuple[Path, ...] | None = None) -> FontBook:
     """The cached FontBook for a configuration, so a second notice parses no font again."""
     configured: dict[FontRole, Path] = {}
-    for key, path in (font_paths or {}).items():
-        role = parse_role(str(key))
+    for name, path in (font_paths or {}).items():
+        role = parse_role(str(name))
         if role is not None:
             configured[role] = Path(path)
     dirs = tuple(font_dirs) if font_dirs is not None else default_font_dirs()

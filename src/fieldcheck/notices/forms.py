@@ -101,7 +101,7 @@ def field_table(doc: NoticeDocument) -> Table:
 def signature_table(doc: NoticeDocument) -> Table:
     rows = []
     for role, label in signature_roles(doc):
-        entries = [s for s in doc.content.signatures if s.role == role] or [None]
+        entries: list[SignatureEntry | None] = [s for s in doc.content.signatures if s.role == role] or [None]
         for entry in entries:
             rows.append(Row([Cell(label, FontRole.HEITI, "center"), signature_cell(doc, entry)],
                             min_height=SIGNATURE_ROW))

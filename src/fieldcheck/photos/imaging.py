@@ -100,12 +100,12 @@ def open_image(data: bytes, name: str) -> Image.Image:
 
 def bytes_per_pixel(img: Image.Image) -> int:
     """What one pixel costs once decoded, at the file's own depth (a 16-bit RGBA PNG: 8)."""
-    bands = len(img.getbands())
-    rawmodes = [t[3][0] if isinstance(t[3], tuple) else t[3] for t in (img.tile or [])
-                if len(t) > 3 and t[3]]
-    deep = img.mode.startswith("I;16") or img.mode in ("I", "F") or any(
-        "16" in str(r) for r in rawmodes)
-    return bands * (2 if deep else 1) if img.mode not in ("I", "F") else 4
+    if img.mode in ("I", "F"):
+        return 4
+    # The decoder's raw mode tells the file's depth ("RGBA;16B"); the mode alone ("RGBA") hides it.
+    raw = " ".join(str(tile[3]) for tile in getattr(img, "tile", None) or [] if len(tile) > 3)
+    deep = img.mode.startswith("I;16") or ";16" in raw
+    return len(img.getbands()) * (2 if deep else 1)
 
 
 def decoded_bytes(img: Image.Image) -> int:

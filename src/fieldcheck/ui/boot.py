@@ -41,9 +41,8 @@ class Opened:
 def open_and_prepare(data_dir: Path, demo: bool) -> Opened:
     """Worker: the slow part of start-up (SQLAlchemy import, migrations, template publishing)."""
     from fieldcheck.domain.shipped import shipped_templates_published
-    from fieldcheck.errors import FieldCheckError
-
     from fieldcheck.domain.startup_check import open_checked
+    from fieldcheck.errors import FieldCheckError
 
     checked = open_checked(data_dir)  # quick check; the full one after an unclean end
     store = checked.store
