@@ -78,7 +78,7 @@ def test_shipped_template_check_sees_what_is_published(tmp_path: Path) -> None:
 
 def test_demo_records_never_queue_for_the_server_even_after_a_real_edit(tmp_path: Path) -> None:
     """A demo visit started, a finding recorded in it, its details edited: all audited, none
-    queued (tests/domain/test_audit.py shows the same edits on a real visit queued)."""
+    queued (tests/domain/test_visit_workflow.py shows edits of a real visit queued)."""
     from datetime import date as day
 
     from sqlalchemy import func, select
