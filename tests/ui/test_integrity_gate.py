@@ -149,3 +149,28 @@ def test_after_an_unclean_end_the_full_check_finds_an_altered_photo(qtbot: QtBot
         gate.quit_button.click()
     tasks.wait()
     gate.checked.store.close()
+
+
+def test_a_corrupt_database_file_opens_the_gate_not_a_crash(qtbot: QtBot, tmp_path: Path) -> None:
+    import random
+
+    data_dir = tmp_path / "data"
+    _worked_store(data_dir, tmp_path)
+    db = data_dir / DB_NAME
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(db.read_bytes())
+    middle = len(data) // 2 // 4096 * 4096
+    data[middle:middle + 8192] = random.Random(3).randbytes(8192)
+    db.write_bytes(bytes(data))
+
+    window, boot, tasks = build(data_dir, demo=False)
+    qtbot.addWidget(window)
+    gate = _gate(qtbot, boot)
+    assert "损坏" in gate.box.informativeText() and gate.checked.store.read_only
+    gate.box.hide()
+    with qtbot.waitSignal(boot.quit_requested, timeout=5000):
+        gate.quit_button.click()
+    tasks.wait()
+    gate.checked.store.close()
+    assert db.read_bytes() == bytes(data)

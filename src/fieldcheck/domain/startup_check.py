@@ -22,8 +22,9 @@ from datetime import datetime
 from pathlib import Path
 
 from fieldcheck.domain.integrity import Problem, verify_store
+from fieldcheck.errors import StoreError
 from fieldcheck.i18n import tr
-from fieldcheck.store.database import DB_NAME, Store, StoreDamaged, open_store
+from fieldcheck.store.database import DB_NAME, Identity, Store, StoreDamaged, open_store
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,14 @@ class CheckedStore:
     @property
     def damaged(self) -> bool:
         return bool(self.problems)
+
+    def identity(self) -> Identity:
+        """The laptop's user, or a blank one when a damaged file cannot even give that."""
+        try:
+            return self.store.identity()
+        except StoreError as exc:
+            log.error("identity unreadable: %s", exc)
+            return Identity("", "", "", None)
 
 
 def open_checked(data_dir: Path) -> CheckedStore:

@@ -47,7 +47,7 @@ def open_and_prepare(data_dir: Path, demo: bool) -> Opened:
     checked = open_checked(data_dir)  # quick check; the full one after an unclean end
     store = checked.store
     if checked.damaged:  # opened read-only: nothing below may write to it
-        return Opened(store, store.identity(), checked=checked)
+        return Opened(store, checked.identity(), checked=checked)
     warnings: list[BaseException] = []
     from fieldcheck.domain.numbering import recover_interrupted
 
