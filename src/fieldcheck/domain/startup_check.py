@@ -75,7 +75,9 @@ def open_checked(data_dir: Path) -> CheckedStore:
 
 def mark_running(data_dir: Path) -> None:
     with contextlib.suppress(OSError):
-        (data_dir / RUNNING_MARK).write_text(str(os.getpid()), encoding="ascii")
+        fd = os.open(data_dir / RUNNING_MARK, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(str(os.getpid()))
 
 
 def mark_clean_exit(data_dir: Path) -> None:
