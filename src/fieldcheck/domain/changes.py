@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import Connection, event, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
@@ -219,8 +219,8 @@ def _forget_head(session: Session) -> None:
     ev = session.info.pop(_HEAD_EVENT, None)
     if ev is None:
         return
-    bind = session.get_bind()
-    url = bind.engine.url  # the laptop's store: a SQLite file (never the server's)
+    bind = session.get_bind()  # an Engine, or a Connection (sync applies pages on one)
+    url = (bind.engine if isinstance(bind, Connection) else bind).url  # the laptop's SQLite file
     database = url.database if url.get_backend_name() == "sqlite" else None
     if database and database != ":memory:" and ev.seq is not None:
         record_head(Path(database), ChainHead(ev.seq, ev.hash))
