@@ -14,8 +14,8 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TextIO
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from fieldcheck.datadir import DataDirBusy, holds_store, writing
 from fieldcheck.errors import FieldCheckError, os_error_text

@@ -74,3 +74,35 @@ def test_shipped_template_check_sees_what_is_published(tmp_path: Path) -> None:
         publish_shipped_templates(s)
     with store.read() as s:
         assert shipped_templates_published(s)
+
+
+def test_demo_records_never_queue_for_the_server_even_after_a_real_edit(tmp_path: Path) -> None:
+    """A demo visit started, a finding recorded in it, its details edited: all audited, none
+    queued (tests/domain/test_visit_workflow.py shows edits of a real visit queued)."""
+    from datetime import date as day
+
+    from sqlalchemy import func, select
+
+    from fieldcheck.domain import findings, visits
+    from fieldcheck.domain.demo import seed_demo
+    from fieldcheck.ids import is_demo_id
+    from fieldcheck.models import AuditEvent, OutboxOp, Visit
+    from fieldcheck.store import open_store
+
+    store = open_store(tmp_path / "d")
+    store.set_identity("王建国", "清监字第2026001号")
+    with store.write() as s:
+        seed_demo(s, visits=30, seed=5)
+    with store.read() as s:
+        planned = s.scalars(select(Visit.id).where(Visit.status == "planned")).first()
+        before = s.scalar(select(func.count()).select_from(OutboxOp))
+    assert planned is not None and is_demo_id(planned)
+    with store.write() as s:
+        visits.start_visit(s, planned)
+        findings.record_finding(s, planned, category="overtime", description="演示中的问题",
+                                requirement="整改", deadline=day(2026, 12, 31))
+        visits.update_visit_details(s, planned, place="演示大厅")
+    with store.read() as s:
+        assert s.scalar(select(func.count()).select_from(OutboxOp)) == before
+        assert s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.entity_id == planned)) >= 2
+    store.close()

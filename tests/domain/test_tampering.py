@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from fieldcheck import templates as tpl
 from fieldcheck.domain import checklist, findings
-from fieldcheck.domain.changes import _audit_fields
+from fieldcheck.domain.changes import audit_fields
 from fieldcheck.domain.checklist import publish_template
 from fieldcheck.domain.integrity import verify_store
 from fieldcheck.domain.people import add_unit
@@ -47,7 +47,7 @@ def _rechain(store: Store, edit_seq: int | None = None, drop_seq: int | None = N
             if ev.seq == edit_seq:
                 ev.actor = "别人"
             ev.prev_hash = prev
-            ev.hash = event_hash(prev, _audit_fields(ev))
+            ev.hash = event_hash(prev, audit_fields(ev))
             prev = ev.hash
         s.commit()
 

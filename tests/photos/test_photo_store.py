@@ -71,8 +71,8 @@ def test_small_photo_is_not_enlarged_for_display(make_jpeg: MakeJpeg, store: Blo
 
 
 def test_display_of_a_missing_original_is_a_photo_error(store: BlobStore) -> None:
-    with pytest.raises(PhotoError, match=SHA):
-        store.ensure_display(SHA)
+    with pytest.raises(PhotoError, match="大厅.jpg"):  # named by the photo, not its hash
+        store.ensure_display(SHA, "大厅.jpg")
 
 
 def test_cleanup_removes_only_stale_temps(store: BlobStore, make_jpeg: MakeJpeg) -> None:

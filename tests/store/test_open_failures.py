@@ -170,13 +170,14 @@ def test_a_full_disk_is_said_in_words_and_the_store_keeps_what_it_had(tiny_disk:
     data = tiny_disk / "data"
     assert fieldcheck("demo", "--data-dir", str(data), "--visits", "3").returncode == 0
     filler = tiny_disk / "filler"
-    with filler.open("wb") as f:
-        try:
-            while True:
-                f.write(b"\0" * 65536)
-                f.flush()
-        except OSError:
-            pass
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:  # unbuffered: nothing left to flush (and fail) at close
+        while True:
+            os.write(fd, bytes(65536))
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
     result = fieldcheck("demo", "--data-dir", str(data), "--visits", "400", "--seed", "3")
     no_traceback(result)
     assert result.returncode == 2 and "磁盘空间已满" in result.stderr, result.stderr

@@ -46,7 +46,7 @@ class _Pending:
     base: dict[str, Any]  # field → plain value before the first change in this transaction
 
 
-def _audit_fields(ev: AuditEvent) -> dict[str, Any]:
+def audit_fields(ev: AuditEvent) -> dict[str, Any]:
     return {
         "id": ev.id,
         "at": record_dict(ev)["at"],
@@ -88,7 +88,7 @@ def audit(
         record_hash=state_hash,
         prev_hash=last_hash(session),
     )
-    ev.hash = event_hash(ev.prev_hash, _audit_fields(ev))
+    ev.hash = event_hash(ev.prev_hash, audit_fields(ev))
     session.add(ev)
     session.info[_HEAD_EVENT] = ev
     # Write sessions hold the database's write lock (BEGIN IMMEDIATE): no other writer can
@@ -236,7 +236,7 @@ def verify_chain(session: Session) -> list[str]:
     for ev in session.scalars(select(AuditEvent).order_by(AuditEvent.seq)):
         if ev.prev_hash != prev:
             problems.append(f"event {ev.seq}: previous hash does not match (an event was removed)")
-        if event_hash(ev.prev_hash, _audit_fields(ev)) != ev.hash:
+        if event_hash(ev.prev_hash, audit_fields(ev)) != ev.hash:
             problems.append(f"event {ev.seq}: content does not match its hash (edited)")
         prev = ev.hash
     return problems

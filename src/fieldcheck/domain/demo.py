@@ -21,7 +21,7 @@ from fieldcheck import templates as tpl
 from fieldcheck.domain.changes import audit, untracked
 from fieldcheck.domain.checklist import latest_template_versions, publish_shipped_templates
 from fieldcheck.domain.people import actor_of
-from fieldcheck.ids import answer_id
+from fieldcheck.ids import DEMO_ID_BASE_MS, answer_id
 from fieldcheck.models import (
     Answer,
     Finding,
@@ -33,7 +33,6 @@ from fieldcheck.models import (
     VisitKind,
     VisitStatus,
 )
-from fieldcheck.ids import DEMO_ID_BASE_MS
 from fieldcheck.paths import resources_dir
 
 BASE_TIME = datetime(2026, 1, 1, tzinfo=UTC)  # when the city's units and inspectors "joined"

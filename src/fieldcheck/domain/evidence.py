@@ -40,12 +40,17 @@ class ImportReport:
     added: list[str] = field(default_factory=list)  # photo ids
     duplicates: list[str] = field(default_factory=list)  # file names already in this visit
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (file name, message)
+    repaired: list[str] = field(default_factory=list)  # file names whose altered original they restored
 
     def summary(self) -> str:
-        return tr(
+        text = tr(
             "导入 {added} 张，重复 {dup} 张，拒绝 {bad} 张。",
             added=len(self.added), dup=len(self.duplicates), bad=len(self.rejected),
         )
+        if self.repaired:
+            text += tr("已用导入的原图修复被改动的原件 {n} 张：{names}。", n=len(self.repaired),
+                       names="、".join(self.repaired))
+        return text
 
 
 def _exif_time_to_utc(taken: datetime | None) -> datetime | None:
@@ -118,6 +123,8 @@ def import_photos(
                     photo, added = _link_row(s, visit_id, info, finding_id, item_key)
                 if added:
                     report.added.append(photo.id)
+                elif info.repaired:
+                    report.repaired.append(info.original_name)
                 else:
                     report.duplicates.append(info.original_name)
             except FieldCheckError as exc:

@@ -13,7 +13,6 @@ from fieldcheck.domain.records import record_dict
 from fieldcheck.ids import mentions_demo
 from fieldcheck.models import REPLICATED
 
-
 DEMO_MARK = "demo"  # the key export adds (true) to demo records and records inside demo visits
 
 

@@ -12,18 +12,21 @@ Checks, each naming what it found in words a person can act on:
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from fieldcheck.domain.chain_anchor import FILE_NAME as CHAIN_HEAD_FILE
 from fieldcheck.domain.chain_anchor import read_head
-from fieldcheck.domain.changes import state_hash, verify_chain
+from fieldcheck.domain.changes import audit_fields, state_hash, verify_chain
 from fieldcheck.domain.records import record_dict
+from fieldcheck.hashing import GENESIS, event_hash
 from fieldcheck.i18n import tr
-from fieldcheck.models import REPLICATED, AuditEvent, Notice, Photo
+from fieldcheck.models import REPLICATED, AuditEvent, Notice, Photo, Unit, Visit
 from fieldcheck.store.database import Store
 
 
@@ -33,17 +36,40 @@ class Problem:
     message: str
 
 
-def verify_store(store: Store, *, full: bool = False) -> list[Problem]:
+def verify_store(store: Store, *, full: bool = False, tail: int | None = None,
+                 database: bool = True) -> list[Problem]:
+    """Everything, or with `tail` the start-up form: the last `tail` audit events (their links,
+    the recorded head, the records they wrote), photo originals there, issued PDFs there —
+    bounded work however large the store. `database=False` skips SQLite's check when the
+    caller has just run it (open_store does)."""
     problems: list[Problem] = []
     with store.read() as s:
-        problems += _database(s, full)
+        if database or full:
+            problems += _database(s, full)
         if problems:
             return problems  # a damaged file: nothing else read from it can be trusted
-        problems += [Problem("audit", tr("审计链：{problem}", problem=p)) for p in verify_chain(s)]
+        chain = verify_chain(s) if tail is None else verify_chain_tail(s, tail)
+        problems += [Problem("audit", tr("审计链：{problem}", problem=p)) for p in chain]
         problems += _chain_head(s, store)
-        problems += _records(s)
+        problems += _records(s, tail)
         problems += _photos(s, store, full)
-        problems += _notices(s, store)
+        problems += _notices(s, store, hash_pdfs=tail is None)
+    return problems
+
+
+def verify_chain_tail(session: Session, count: int) -> list[str]:
+    """The last `count` events: each links to the one before it and matches its own hash."""
+    events = list(session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(count + 1)))
+    events.reverse()
+    problems: list[str] = []
+    for before, ev in zip(events, events[1:], strict=False):
+        if ev.prev_hash != before.hash:
+            problems.append(f"event {ev.seq}: previous hash does not match (an event was removed)")
+    for ev in events[1:] if len(events) > count else events:
+        if event_hash(ev.prev_hash, audit_fields(ev)) != ev.hash:
+            problems.append(f"event {ev.seq}: content does not match its hash (edited)")
+    if len(events) <= count and events and events[0].prev_hash != GENESIS:
+        problems.append(f"event {events[0].seq}: previous hash does not match (an event was removed)")
     return problems
 
 
@@ -79,14 +105,17 @@ def _chain_head(session: Session, store: Store) -> list[Problem]:
 REMOVED = ".remove"  # an action that takes a record out of the store on purpose
 
 
-def _records(session: Session) -> list[Problem]:
+def _records(session: Session, tail: int | None = None) -> list[Problem]:
+    query = (select(AuditEvent.entity, AuditEvent.entity_id, AuditEvent.record_hash, AuditEvent.action)
+             .where(AuditEvent.entity.in_(tuple(REPLICATED)))
+             .where((AuditEvent.record_hash != "") | AuditEvent.action.endswith(REMOVED)))
+    if tail is not None:
+        first = session.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc())
+                               .offset(tail - 1).limit(1)) or 0
+        recent = select(AuditEvent.entity_id).where(AuditEvent.seq >= first)
+        query = query.where(AuditEvent.entity_id.in_(recent))
     last: dict[tuple[str, str], str] = {}
-    for entity, entity_id, digest, action in session.execute(
-        select(AuditEvent.entity, AuditEvent.entity_id, AuditEvent.record_hash, AuditEvent.action)
-        .where(AuditEvent.entity.in_(tuple(REPLICATED)))
-        .where((AuditEvent.record_hash != "") | AuditEvent.action.endswith(REMOVED))
-        .order_by(AuditEvent.seq)
-    ):
+    for entity, entity_id, digest, _action in session.execute(query.order_by(AuditEvent.seq)):
         if digest:
             last[(entity, entity_id)] = digest
         else:
@@ -97,8 +126,8 @@ def _records(session: Session) -> list[Problem]:
         if not ids:
             continue
         seen: set[str] = set()
-        for row in session.scalars(select(cls)):
-            rid = row.id  # type: ignore[attr-defined]
+        for row in _rows(session, cls, sorted(ids)):
+            rid = row.id
             seen.add(rid)
             if rid in ids and state_hash(name, record_dict(row)) != last[(name, rid)]:
                 problems.append(Problem("record", tr(
@@ -111,20 +140,39 @@ def _records(session: Session) -> list[Problem]:
     return problems
 
 
+def _rows(session: Session, cls: Any, ids: list[str]) -> Iterator[Any]:
+    """The rows with these ids only (records no event wrote, such as demo rows, are skipped)."""
+    for start in range(0, len(ids), 500):
+        yield from session.scalars(select(cls).where(cls.id.in_(ids[start:start + 500])))
+
+
 def _photos(session: Session, store: Store, full: bool) -> list[Problem]:
     problems = []
     for photo in session.scalars(select(Photo).where(Photo.deleted.is_(False))):
         name = photo.original_name or photo.id
         if not store.blobs.has(photo.sha256):
-            problems.append(Problem("photo", tr("照片“{name}”（检查 {visit}）的原件不见了。",
-                                                name=name, visit=photo.visit_id)))
+            problems.append(Problem("photo", tr(
+                "照片“{name}”（{visit}）的原件不见了。请找回原图，在这次检查中重新导入即可恢复。",
+                name=name, visit=_visit_label(session, photo.visit_id))))
         elif full and not store.blobs.verify(photo.sha256):
-            problems.append(Problem("photo", tr("照片“{name}”（检查 {visit}）的原件已被改动，与导入时的哈希不符。",
-                                                name=name, visit=photo.visit_id)))
+            problems.append(Problem("photo", tr(
+                "照片“{name}”（{visit}）的原件已被改动，与导入时的哈希不符。请在这次检查中重新导入原图以修复。",
+                name=name, visit=_visit_label(session, photo.visit_id))))
     return problems
 
 
-def _notices(session: Session, store: Store) -> list[Problem]:
+def _visit_label(session: Session, visit_id: str) -> str:
+    """A visit as a person knows it: the unit and the day, then its id."""
+    row = session.execute(select(Unit.name, Visit.started_at, Visit.planned_for)
+                          .join(Unit, Unit.id == Visit.unit_id).where(Visit.id == visit_id)).first()
+    if row is None:
+        return tr("检查 {id}", id=visit_id)
+    name, started, planned = row
+    day = started.astimezone().date() if started else planned
+    return tr("{unit} {day} 的检查，{id}", unit=name, day=day or "", id=visit_id)
+
+
+def _notices(session: Session, store: Store, *, hash_pdfs: bool = True) -> list[Problem]:
     problems = []
     for notice in session.scalars(select(Notice).where(Notice.status != "draft")):
         path = store.data_dir / "notices" / f"{notice.id}.pdf"
@@ -133,7 +181,7 @@ def _notices(session: Session, store: Store) -> list[Problem]:
             problems.append(Problem("notice", tr("文书 {label} 标记为已签发，却没有文号或 PDF 哈希。", label=label)))
         elif not path.is_file():
             problems.append(Problem("notice", tr("文书 {label} 的 PDF 文件不见了。", label=label)))
-        elif _sha256(path) != notice.pdf_sha256:
+        elif hash_pdfs and _sha256(path) != notice.pdf_sha256:
             problems.append(Problem("notice", tr("文书 {label} 的 PDF 与签发时的哈希不符：文件被替换或改动过。", label=label)))
     return problems
 

@@ -39,7 +39,7 @@ def from_plain(cls: type[Base], field: str, value: Any) -> Any:
     """A plain-JSON value back into the Python type of `cls.field`'s column."""
     if value is None:
         return None
-    coltype = cls.__table__.columns[field].type  # type: ignore[attr-defined]
+    coltype = cls.__table__.columns[field].type
     if isinstance(coltype, UTCDateTime):
         return coltype.process_result_value(value, None)  # type: ignore[arg-type]
     if isinstance(coltype, Date):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from reportlab.lib.colors import Color
 from reportlab.lib.units import mm
@@ -237,7 +238,7 @@ class NoticeDocument:
     def _finding_value(finding: FindingEntry, key: str) -> str:
         value = getattr(finding, key, "")
         if key == "deadline":
-            return format_date(value) if value else ""
+            return format_date(value) if isinstance(value, date) else str(value or "")
         return "" if value is None else str(value)
 
     def write_table(self, table: Table, gap_before: bool = True, gap_after: bool = True) -> None:

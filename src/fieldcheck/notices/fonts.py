@@ -61,7 +61,7 @@ class LoadedFont:
     def width(self, text: str, size: float) -> float:
         if self.cff is not None:
             self.prepare(text)
-        return pdfmetrics.stringWidth(text, self.name, size)
+        return float(pdfmetrics.stringWidth(text, self.name, size))
 
     def prepare(self, text: str) -> None:
         """Convert the characters of `text` this CFF face has but has not converted yet."""
@@ -258,8 +258,8 @@ def font_book(font_paths: Mapping[str, Path] | None = None,
               font_dirs: list[Path] | tuple[Path, ...] | None = None) -> FontBook:
     """The cached FontBook for a configuration, so a second notice parses no font again."""
     configured: dict[FontRole, Path] = {}
-    for key, path in (font_paths or {}).items():
-        role = parse_role(str(key))
+    for name, path in (font_paths or {}).items():
+        role = parse_role(str(name))
         if role is not None:
             configured[role] = Path(path)
     dirs = tuple(font_dirs) if font_dirs is not None else default_font_dirs()

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
+from reportlab.lib.units import mm as _mm
 
-PAGE_WIDTH, PAGE_HEIGHT = A4
+# reportlab has no type hints: its constants are given their types here, once.
+mm: float = float(_mm)
+PAGE_WIDTH: float = float(A4[0])
+PAGE_HEIGHT: float = float(A4[1])
 MARGIN_TOP = 37 * mm
 MARGIN_LEFT = 28 * mm
 MARGIN_RIGHT = 26 * mm

@@ -22,6 +22,9 @@ from fieldcheck.i18n import tr
 # crafted headers such as 30000×30000 (900 MP, 2.7 GB of RGB). JPEGs are decoded at 1/8 or 1/2
 # scale, so the real ceiling on memory is set by the non-JPEG formats: ~360 MB for a 120 MP PNG.
 MAX_PIXELS: Final = 120_000_000
+# Pixels alone understate what a deep image costs: a 16-bit RGBA PNG of 119 MP is 0.95 GB
+# decoded. 400 MB admits a 100 MP RGB frame (300 MB) and refuses such files at the header.
+MAX_DECODED_BYTES: Final = 400_000_000
 
 THUMBNAIL_SIDE: Final = 256
 DISPLAY_SIDE: Final = 1600
@@ -86,7 +89,30 @@ def open_image(data: bytes, name: str) -> Image.Image:
     if width <= 0 or height <= 0 or width * height > MAX_PIXELS:
         img.close()
         raise _too_large(name)
+    if decoded_bytes(img) > MAX_DECODED_BYTES:
+        img.close()
+        raise PhotoError(tr("照片 {name} 解码后需要约 {mb} MB 内存（{w}×{h} 像素，每像素 {bpp} 字节），"
+                            "超过了 {limit} MB 的上限，未导入。请导出为普通的 JPEG 照片后再导入。",
+                            name=name, mb=decoded_bytes(img) // 1_000_000, w=width, h=height,
+                            bpp=bytes_per_pixel(img), limit=MAX_DECODED_BYTES // 1_000_000))
     return img
+
+
+def bytes_per_pixel(img: Image.Image) -> int:
+    """What one pixel costs once decoded, at the file's own depth (a 16-bit RGBA PNG: 8)."""
+    if img.mode in ("I", "F"):
+        return 4
+    # The decoder's raw mode tells the file's depth ("RGBA;16B"); the mode alone ("RGBA") hides it.
+    raw = " ".join(str(tile[3]) for tile in getattr(img, "tile", None) or [] if len(tile) > 3)
+    deep = img.mode.startswith("I;16") or ";16" in raw
+    return len(img.getbands()) * (2 if deep else 1)
+
+
+def decoded_bytes(img: Image.Image) -> int:
+    """Memory the full decode takes: width × height × bytes per pixel (JPEGs decode at a
+    fraction of their size, see decode_reduced, so this is their ceiling, not their cost)."""
+    width, height = img.size
+    return width * height * bytes_per_pixel(img)
 
 
 def open_lazily(source: Path | IO[bytes]) -> Image.Image:

@@ -50,6 +50,7 @@ class IngestedPhoto:
     gps_lon: float | None  # decimal degrees, west negative
     orientation: int  # EXIF orientation 1..8 (1 if absent)
     duplicate: bool  # the same bytes were already stored; nothing new was written
+    repaired: bool = False  # the stored original had been altered; these bytes replaced it
 
 
 def ingest_photo(source: Path, store: BlobStore) -> IngestedPhoto:
@@ -94,6 +95,12 @@ def stage_photo(source: Path, store: BlobStore) -> StagedPhoto:
         width, height = img.size
         mime = mime_of(img)
         stored = store.has(sha256)
+        repaired = False
+        if stored and not store.verify(sha256):
+            # The stored original was altered (its bytes no longer hash to its name): these
+            # are the true bytes, so they replace it, and its previews are made again.
+            store.forget_previews(sha256)
+            stored, repaired = False, True
         if stored and store.thumbnail_path(sha256).is_file():
             exif = read_photo_exif(img)  # checked at its first import; header only (bar PNG)
         else:
@@ -128,6 +135,7 @@ def stage_photo(source: Path, store: BlobStore) -> StagedPhoto:
         gps_lon=exif.gps_lon,
         orientation=exif.orientation,
         duplicate=stored,
+        repaired=repaired,
     )
     return StagedPhoto(photo, original, thumbnail)
 
@@ -137,7 +145,7 @@ def publish_photo(staged: StagedPhoto, store: BlobStore) -> IngestedPhoto:
     original always has one). Call it from one thread at a time, right before committing the
     row that refers to the photo. Raises PhotoError; then nothing of the photo is left."""
     photo = staged.photo
-    if staged.original is not None and store.has(photo.sha256):
+    if staged.original is not None and not photo.repaired and store.has(photo.sha256):
         # The same bytes came twice in one batch and the earlier copy is in place by now.
         staged.discard()
         return replace(photo, duplicate=True)

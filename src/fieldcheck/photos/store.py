@@ -13,6 +13,7 @@ path can be checked against its contents and two imports of one photo can never 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -29,6 +30,8 @@ from fieldcheck.photos.durable import (
 )
 from fieldcheck.photos.exif import read_photo_exif
 from fieldcheck.photos.imaging import DISPLAY_SIDE, decode_reduced, encode_upright_jpeg, open_image
+
+log = logging.getLogger(__name__)
 
 _SHA256_RE: Final = re.compile(r"[0-9a-f]{64}")
 _HASH_CHUNK: Final = 1 << 20
@@ -90,17 +93,32 @@ class BlobStore:
                 self.thumbnail_path(sha256).unlink(missing_ok=True)
             raise write_error(exc, name) from exc
 
-    def ensure_display(self, sha256: str) -> Path:
-        """The ~1600 px display copy, made from the original the first time it is asked for."""
+    def forget_previews(self, sha256: str) -> None:
+        """Drop the thumbnail and display copy (made from an original found altered)."""
+        for path in (self.thumbnail_path(sha256), self.display_path(sha256)):
+            path.unlink(missing_ok=True)
+
+    def ensure_display(self, sha256: str, name: str = "") -> Path:
+        """The ~1600 px display copy, made from the original the first time it is asked for.
+
+        `name` says which photo this is in messages (the file name and visit, not the hash).
+        An original whose bytes no longer match its hash is refused: a display copy must
+        never show an altered original as evidence.
+        """
         target = self.display_path(sha256)
         if target.is_file():
             return target
         source = self.original_path(sha256)
-        name = source.name
+        name = name or sha256[:12]
         try:
             data = source.read_bytes()
         except OSError as exc:
-            raise PhotoError(tr("照片原件 {name} 不存在或无法读取", name=name)) from exc
+            log.warning("original of %s unreadable at %s: %s", name, source, exc)
+            raise PhotoError(tr("照片 {name} 的原件不见了或无法读取。请从相机或备份中找回原图，"
+                                "在这次检查中重新导入即可恢复。", name=name)) from exc
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise PhotoError(tr("照片 {name} 的原件已被改动，与导入时的哈希不符，不再显示。"
+                                "请在这次检查中重新导入原图以恢复。", name=name))
         with open_image(data, name) as img:
             small = decode_reduced(img, DISPLAY_SIDE, name)
             jpeg = encode_upright_jpeg(small, read_photo_exif(img).orientation)

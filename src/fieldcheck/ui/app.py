@@ -117,6 +117,9 @@ def run_app(data_dir: Path, demo: bool) -> int:
         tasks.wait()
         if window.ctx is not None:
             window.ctx.store.close()
+            from fieldcheck.domain.startup_check import mark_clean_exit
+
+            mark_clean_exit(data_dir)  # the next start need not run the full check
         log.info("FieldCheck exits with %s", code)
         return code
     finally:

@@ -4,7 +4,9 @@
    today's plan and visits left in progress, shown at once (`first_screen`) while the rest
    loads. Skipped on a new store or one an older version must migrate first.
 2. `open_and_prepare` (worker): SQLAlchemy and the models are imported, the store is opened
-   (and migrated), then `check_store_before_writes`; only after it do start-up's own writes
+   (and migrated) and checked (`domain.startup_check.open_checked`: the quick form, the full
+   one after a session that did not end cleanly); a damaged store stays read-only and goes to
+   the integrity gate (`ui/integrity_gate.py`). Only after the check do start-up's own writes
    run (interrupted issues, shipped templates, the demo store).
 3. `ready` (GUI thread), once the laptop's user is known: `MainWindow.attach` gives the
    screens the store. Until then nothing can write: a visit opened or 开始检查 clicked
@@ -32,6 +34,7 @@ from fieldcheck.ui.visits.data import FirstScreen, Lister
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
+    from fieldcheck.domain.startup_check import CheckedStore
     from fieldcheck.store import Store
     from fieldcheck.store.database import Identity
 
@@ -46,6 +49,7 @@ class Opened:
     store: Store
     identity: Identity
     warnings: list[BaseException] = field(default_factory=list)
+    checked: CheckedStore | None = None  # what the start-up check found
 
 
 def read_first_screen(data_dir: Path) -> tuple[Lister, FirstScreen] | None:
@@ -63,25 +67,17 @@ def read_first_screen(data_dir: Path) -> tuple[Lister, FirstScreen] | None:
     return lister, first_screen(lister, VisitFilter(), PAGE_SIZE, date.today())
 
 
-def check_store_before_writes(store: Store) -> None:
-    """Step 2, between opening the store and the first write start-up makes.
-
-    The place for checks that must pass before anything is written to the store (an
-    integrity quick-check of the database file, for one): raise a FieldCheckError to stop,
-    and the person sees its message and the app exits as for a store that cannot be opened.
-    The list already on screen was only read. It checks nothing yet.
-    """
-
-
 def open_and_prepare(data_dir: Path, demo: bool) -> Opened:
     """Worker, step 2: the slow part of start-up (SQLAlchemy import, migrations, the check
     before writes, template publishing)."""
     from fieldcheck.domain.shipped import shipped_templates_published
+    from fieldcheck.domain.startup_check import open_checked
     from fieldcheck.errors import FieldCheckError
-    from fieldcheck.store import open_store
 
-    store = open_store(data_dir)
-    check_store_before_writes(store)
+    checked = open_checked(data_dir)  # quick check; the full one after an unclean end
+    store = checked.store
+    if checked.damaged:  # opened read-only: nothing below may write to it
+        return Opened(store, checked.identity(), checked=checked)
     warnings: list[BaseException] = []
     from fieldcheck.domain.numbering import recover_interrupted
 
@@ -159,7 +155,10 @@ class Boot(QObject):
 
     def _opened(self, opened: Opened) -> None:
         from fieldcheck.ui.common.errors import show_exception
+        from fieldcheck.ui.integrity_gate import stops_start
 
+        if stops_start(self, opened):  # a damaged store: the person chooses what happens
+            return
         for warning in opened.warnings:
             show_exception(self.window, warning)
         if opened.identity.is_set:

@@ -91,6 +91,10 @@ class MainWindow(QMainWindow):
         self.about = button(tr("关于"), tip=tr("版本、构建与数据目录"))
         self.about.clicked.connect(self.open_about)
         row.addWidget(self.about)
+        self.verify = button(tr("核验数据…"), tip=tr("逐一核对数据库、审计链、照片原件和已签发文书"))
+        self.verify.clicked.connect(self.verify_data)
+        self.verify.setVisible(False)
+        row.addWidget(self.verify)
         self.home = button(tr("检查列表"))
         self.home.clicked.connect(self.show_list)
         self.home.setEnabled(False)
@@ -134,6 +138,7 @@ class MainWindow(QMainWindow):
         self.home.setEnabled(True)
         self.followup_button.setEnabled(True)
         self.settings.setVisible(find_spec("fieldcheck.ui.settings") is not None)
+        self.verify.setVisible(True)
         self.sync = None
         # The sync bar's modules (HTTP client, notices) load on a worker, off the first paint.
         ctx.tasks.run(_load_sync_modules, owner=self, on_done=lambda _none: self._mount_sync(ctx))
@@ -218,6 +223,12 @@ class MainWindow(QMainWindow):
         self.start_dialog.started.connect(self.open_visit)
         self.start_dialog.open()
         return self.start_dialog
+
+    def verify_data(self) -> None:
+        from fieldcheck.ui.integrity_gate import verify_on_demand
+
+        if self.ctx is not None:
+            verify_on_demand(self, self.ctx)
 
     def open_settings(self) -> None:
         from fieldcheck.ui.settings import open_settings_dialog

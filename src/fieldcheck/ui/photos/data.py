@@ -128,6 +128,7 @@ def remove(store: Store, visit_id: str, photo_id: str) -> list[PhotoRow]:
     return load(store, visit_id)
 
 
-def display_path(store: Store, sha256: str) -> Path:
-    """The display copy, made on first view (may take a few hundred ms for a big original)."""
-    return store.blobs.ensure_display(sha256)
+def display_path(store: Store, sha256: str, name: str = "") -> Path:
+    """The display copy, made on first view (may take a few hundred ms for a big original);
+    `name` names the photo in a message about its original."""
+    return store.blobs.ensure_display(sha256, name)

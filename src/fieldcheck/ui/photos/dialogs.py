@@ -36,9 +36,9 @@ if TYPE_CHECKING:
     from fieldcheck.store import Store
 
 
-def read_display(store: Store, sha256: str) -> QImage:
+def read_display(store: Store, sha256: str, name: str = "") -> QImage:
     """Worker: make (first time) and read the ~1600 px display copy."""
-    path = data.display_path(store, sha256)
+    path = data.display_path(store, sha256, name)
     return QImage(str(path))
 
 
@@ -107,7 +107,8 @@ class PhotoViewer(GuardedDialog):
         self.picture.setText(tr("正在加载…"))
         self.image = QImage()
         sha = row.sha256
-        self.ctx.tasks.run(read_display, self.ctx.store, sha, owner=self,
+        self.ctx.tasks.run(read_display, self.ctx.store, sha, tr("“{name}”", name=row.original_name),
+                           owner=self,
                            on_done=lambda image: self._loaded(sha, image))
 
     def _loaded(self, sha256: str, image: QImage) -> None:
