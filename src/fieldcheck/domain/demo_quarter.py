@@ -141,10 +141,10 @@ def tell_quarter(store: Store, today: date | None = None) -> bool:
         last = _month_start(today, months_back - 1) - timedelta(days=1)
         issued = _at(last + timedelta(days=1), 9)
         with store.write() as s:
-            draft = circulars.circular_content(load_records(s), first, last, issued, tz, settings)
-            if not draft.finding_ids:
+            content = circulars.circular_content(load_records(s), first, last, issued, tz, settings)
+            if not content.finding_ids:
                 continue
-            cid = circulars.create_circular_draft(s, draft).id
+            cid = circulars.create_circular_draft(s, content).id
         circulars.issue_circular(store, cid, settings, authority, issued_at=issued)
     with store.write() as s:
         s.execute(delete(OutboxOp).where(OutboxOp.seq > first_op))  # fictional: never synced

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from fieldcheck import templates as tpl
 from fieldcheck.domain.changes import record_change
 from fieldcheck.domain.checklist import answers_of, template_of
-from fieldcheck.domain.names import SEVERITY_NAMES  # noqa: F401 - re-exported
+from fieldcheck.domain.names import SEVERITY_NAMES as SEVERITY_NAMES  # re-exported
 from fieldcheck.domain.people import actor_of
 from fieldcheck.domain.visits import ensure_editable, get_visit, refresh_search_text
 from fieldcheck.errors import ValidationError

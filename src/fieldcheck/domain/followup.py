@@ -38,7 +38,7 @@ from fieldcheck.models.coltypes import utcnow
 from fieldcheck.photos.durable import write_durably
 from fieldcheck.store.database import Store
 
-STATUS_NAMES = {
+STATUS_NAMES: dict[str, str] = {
     rules.OPEN: "待通知", rules.NOTIFIED: "已通知", rules.RECTIFYING: "整改中",
     rules.RECTIFIED: "已整改待复查", rules.VERIFIED: "已复查销号", rules.ESCALATED: "已提请追责",
 }

@@ -63,8 +63,9 @@ def load_records(session: Session, *, flaggable_on: date | None = None) -> Recor
         u.id: rules.UnitFacts(u.id, u.name, tuple(u.predecessor_ids or ()))
         for u in session.scalars(select(Unit))
     }
-    numbers = dict(session.execute(select(Notice.id, Notice.number).where(
-        Notice.status == "issued", Notice.number.is_not(None))).all())
+    numbers: dict[str, str] = {nid: number for nid, number in session.execute(
+        select(Notice.id, Notice.number).where(Notice.status == "issued", Notice.number.is_not(None)))
+        if number is not None}
     notified: dict[str, list[str]] = {}
     deadlines: dict[str, list[date]] = {}
     circulated: dict[str, list[str]] = {}

@@ -53,7 +53,7 @@ def _grouped(session: Session, key: str, flt: BoardFilter) -> list[tuple[Any, in
 
 
 def statistics(session: Session, flt: BoardFilter) -> Statistics:
-    units = dict(session.connection().exec_driver_sql("SELECT id, name FROM units").all())
+    units: dict[str, str] = dict(session.connection().exec_driver_sql("SELECT id, name FROM units").all())
     by_unit: dict[str, int] = {}
     for uid, n in _grouped(session, "f.unit_id", flt):
         name = units.get(uid, uid)

@@ -99,7 +99,7 @@ def finding_entries(session: Session, visit_id: str) -> list[FindingEntry]:
         FindingEntry(
             seq=n, category_name=category_name(f.category), description=f.description,
             legal_basis=f.legal_basis, requirement=f.requirement, deadline=f.deadline,
-            responsible=f.responsible, severity=SEVERITY_NAMES.get(f.severity, f.severity),  # type: ignore[call-overload]
+            responsible=f.responsible, severity=SEVERITY_NAMES.get(f.severity, f.severity),
         )
         for n, f in enumerate(findings_of(session, visit_id), start=1)
     ]
@@ -426,6 +426,8 @@ def start_correction(session: Session, notice_id: str, reason: str, settings: Bu
         raise ValidationError(tr("只有已签发的文书可以更正。"))
     if not reason.strip():
         raise ValidationError(tr("请填写更正理由。"))
+    if old.visit_id is None:  # a 通报 covers a period: it is drawn again from the records
+        raise ValidationError(tr("通报不在这里更正：请在“跟踪问效”中重新起草该期间的通报。"))
     new = create_draft(session, old.visit_id, old.type, settings, supersedes_id=old.id)
     content = dict(old.content)
     content.update(number=None, notice_id=new.id, qr_payload=None, draft=False,

@@ -37,7 +37,7 @@ def occurrences(plan: RecurringPlan) -> list[date]:
     """The planned days: every `every_months` months from `first`, not past `until`."""
     if plan.every_months < 1:
         raise ValidationError(tr("周期须至少为一个月。"))
-    days = []
+    days: list[date] = []
     year, month = plan.first.year, plan.first.month
     while True:
         last_day = _month_length(year, month)

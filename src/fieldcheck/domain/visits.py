@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldcheck.domain.changes import record_change
-from fieldcheck.domain.names import KIND_NAMES, STATUS_NAMES  # noqa: F401 - re-exported
+from fieldcheck.domain.names import KIND_NAMES as KIND_NAMES  # re-exported
+from fieldcheck.domain.names import STATUS_NAMES as STATUS_NAMES
 from fieldcheck.domain.people import actor_of
 from fieldcheck.errors import ReadOnlyError, ValidationError
 from fieldcheck.i18n import tr

@@ -214,9 +214,9 @@ class FontBook:
             yield path, preferred_face(path)
         index = font_index(self.dirs)
         for cand in role_candidates(role):
-            path = index.get(cand.file.lower())
-            if path is not None:
-                yield path, cand.index
+            found = index.get(cand.file.lower())
+            if found is not None:
+                yield found, cand.index
 
     def _fallback(self, ch: str) -> LoadedFont | None:
         for font in self._fallback_fonts():

@@ -154,7 +154,7 @@ def _style(doc: NoticeDocument) -> TableStyle:
 
 
 def _signature_row(doc: NoticeDocument) -> float:
-    return SIGNATURE_ROW * (0.65 if doc.texts.compact else 1.0)
+    return float(SIGNATURE_ROW * (0.65 if doc.texts.compact else 1.0))
 
 
 def field_table(doc: NoticeDocument) -> Table:

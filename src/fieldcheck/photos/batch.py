@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -42,7 +42,7 @@ def default_workers() -> int:
 
 def ingest_batch(
     sources: Sequence[Path], store: BlobStore, *, workers: int | None = None
-) -> Iterator[tuple[Path, Outcome]]:
+) -> Generator[tuple[Path, Outcome], None, None]:
     """Stage `sources` in parallel and yield each with its StagedPhoto or PhotoError, in order.
 
     The caller must publish (or leave) a staged photo before asking for the next one; close

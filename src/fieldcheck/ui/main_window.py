@@ -28,8 +28,8 @@ from fieldcheck.ui.common.widgets import button, label
 
 if TYPE_CHECKING:
     from fieldcheck.ui.common.context import AppContext
-    from fieldcheck.ui.followup.screen import FollowupScreen
     from fieldcheck.ui.common.tasks import Tasks
+    from fieldcheck.ui.followup.screen import FollowupScreen
     from fieldcheck.ui.start_visit.dialog import StartVisitDialog
     from fieldcheck.ui.sync.mount import SyncMount
     from fieldcheck.ui.visit.workspace import VisitWorkspace
