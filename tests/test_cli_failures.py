@@ -73,7 +73,7 @@ def _png() -> bytes:
 
 
 @pytest.fixture
-def issued(store: Store, visit_id: str) -> dict[str, str]:
+def issued(store: Store, visit_id: str, own_issuer: None) -> dict[str, str]:
     with store.write() as s:
         findings.record_finding(s, visit_id, category="overtime", description="超时限办理",
                                 requirement="立即整改", deadline=date(2026, 12, 31))
