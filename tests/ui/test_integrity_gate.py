@@ -59,7 +59,9 @@ def test_a_clean_store_starts_without_a_word(qtbot: QtBot, tmp_path: Path) -> No
     _worked_store(data_dir, tmp_path)
     window, boot, tasks = build(data_dir, demo=False)
     qtbot.addWidget(window)
-    qtbot.waitUntil(lambda: window.visits is not None, timeout=20_000)
+    # The list may show before the store is open (read with sqlite3); the store is the app's
+    # once the main window is attached to it.
+    qtbot.waitUntil(lambda: window.ctx is not None, timeout=20_000)
     assert getattr(boot, "integrity_gate", None) is None
     assert window.ctx is not None and not window.ctx.store.read_only
     assert (data_dir / RUNNING_MARK).exists()  # until a clean exit removes it
