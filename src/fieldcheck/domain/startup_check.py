@@ -18,7 +18,7 @@ import os
 import shutil
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from fieldcheck.domain.integrity import Problem, verify_store
@@ -70,7 +70,60 @@ def open_checked(data_dir: Path) -> CheckedStore:
         store.close()
         return CheckedStore(open_store(data_dir, read_only=True, check=False), problems, after_crash)
     mark_running(data_dir)
+    keep_daily_backup(data_dir)
     return CheckedStore(store, [], after_crash)
+
+
+DAILY_PREFIX = "daily-"
+KEEP_DAILY = 7
+DAILY_EVERY = timedelta(hours=20)
+
+
+def keep_daily_backup(data_dir: Path, now: datetime | None = None) -> Path | None:
+    """A copy of the store that has just passed the start-up check, at most one a day, the
+    newest seven kept: what 恢复最近的完好备份 offers when the store is later found damaged.
+    A copy that cannot be made (a full disk) is logged and does not stop the start."""
+    folder = data_dir / "backups"
+    now = now or datetime.now()
+    latest = _daily_backups(folder)[-1:] if folder.is_dir() else []
+    if latest and now - _made_at(latest[0]) < DAILY_EVERY:
+        return None
+    target = folder / f"{DAILY_PREFIX}{now:%Y%m%d-%H%M%S}.db"
+    temp = target.with_name(target.name + ".part")
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))  # private from the start
+        src = sqlite3.connect(f"{(data_dir / DB_NAME).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            dst = sqlite3.connect(temp)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        os.replace(temp, target)
+    except (OSError, sqlite3.Error) as exc:
+        log.warning("daily backup not made in %s: %s", folder, exc)
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
+        return None
+    for old in _daily_backups(folder)[:-KEEP_DAILY]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+    return target
+
+
+def _daily_backups(folder: Path) -> list[Path]:
+    """Oldest first (the names carry the time they were made)."""
+    return sorted(p for p in folder.glob(f"{DAILY_PREFIX}*.db") if _made_at(p) != datetime.min)
+
+
+def _made_at(path: Path) -> datetime:
+    try:
+        return datetime.strptime(path.stem[len(DAILY_PREFIX):], "%Y%m%d-%H%M%S")
+    except ValueError:
+        return datetime.min
 
 
 def mark_running(data_dir: Path) -> None:
