@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("FIELDCHECK_LANG", "zh")
@@ -34,6 +35,16 @@ def store(tmp_path: Path) -> Iterator[Store]:
     s.set_identity("王建国", "清监字第2026001号")
     yield s
     s.close()
+
+
+@pytest.fixture(autouse=True)
+def prefs_of_this_test() -> Iterator[None]:
+    """The app's preferences file follows the data folder a test built its app on; the next
+    test starts without one (only where the GUI was loaded at all)."""
+    yield
+    prefs = sys.modules.get("fieldcheck.ui.common.prefs")
+    if prefs is not None:
+        prefs.use_data_dir(None)
 
 
 @pytest.fixture

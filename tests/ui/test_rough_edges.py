@@ -43,9 +43,9 @@ def _started(ctx: AppContext, unit: str = "清河市政务服务中心社保经�
 
 def test_save_pdf_starts_in_documents_and_remembers_the_last_folder(
         qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from PySide6.QtCore import QSettings
+    from fieldcheck.ui.common.prefs import prefs
 
-    QSettings("FieldCheck", "FieldCheck").remove(printing.LAST_FOLDER_KEY)
+    prefs().remove(printing.LAST_FOLDER_KEY)
     offered: list[str] = []
     chosen = tmp_path / "文书"
     chosen.mkdir()

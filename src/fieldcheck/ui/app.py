@@ -76,6 +76,9 @@ def make_application() -> QApplication:
 
 def build(data_dir: Path, demo: bool) -> tuple[MainWindow, Boot, Tasks]:
     """The window, shown, and the start-up that fills it (tests drive this without exec)."""
+    from fieldcheck.ui.common.prefs import use_data_dir
+
+    use_data_dir(data_dir)  # the window's size and the like are kept in the data folder
     tasks = Tasks(QApplication.instance())
     window = MainWindow(demo=demo)
     window.show()

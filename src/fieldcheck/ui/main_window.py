@@ -12,7 +12,7 @@ from collections.abc import Callable
 from importlib.util import find_spec
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldcheck.i18n import tr
+from fieldcheck.ui.common.prefs import prefs
 from fieldcheck.ui.common.widgets import button, label
 
 if TYPE_CHECKING:
@@ -242,7 +243,7 @@ class MainWindow(QMainWindow):
         return open_about(self, self.ctx.store.data_dir if self.ctx is not None else None)
 
     def _restore_geometry(self) -> None:
-        saved = QSettings("FieldCheck", "FieldCheck").value("main_window/geometry")
+        saved = prefs().value("main_window/geometry")
         if isinstance(saved, QByteArray) and not saved.isEmpty():
             self.restoreGeometry(saved)
         else:
@@ -252,7 +253,7 @@ class MainWindow(QMainWindow):
         self.closed = True
         if self.workspace is not None:
             self.workspace.close_workspace()
-        QSettings("FieldCheck", "FieldCheck").setValue("main_window/geometry", self.saveGeometry())
+        prefs().setValue("main_window/geometry", self.saveGeometry())
         if self.sync is not None:
             self.sync.shutdown()  # a running sync stops at its next committed step
         if self.ctx is not None:

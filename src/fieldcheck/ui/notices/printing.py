@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSettings, QStandardPaths
+from PySide6.QtCore import QMarginsF, QRectF, QStandardPaths
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 from fieldcheck.errors import FieldCheckError, os_error_text
 from fieldcheck.i18n import tr
 from fieldcheck.photos.durable import write_durably
+from fieldcheck.ui.common.prefs import prefs
 from fieldcheck.ui.notices.pdfpages import POINTS_PER_INCH, open_pdf, page_pixels, render_strip
 
 MAX_DPI = 600
@@ -135,7 +136,7 @@ LAST_FOLDER_KEY = "notices/last_pdf_folder"
 
 def start_folder() -> Path:
     """Where 保存 PDF opens: the folder used last, else the documents folder, else home."""
-    remembered = QSettings("FieldCheck", "FieldCheck").value(LAST_FOLDER_KEY)
+    remembered = prefs().value(LAST_FOLDER_KEY)
     if isinstance(remembered, str) and remembered and Path(remembered).is_dir():
         return Path(remembered)
     documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
@@ -151,7 +152,7 @@ def ask_save_path(parent: QWidget | None, suggested: str) -> Path | None:
     if not name:
         return None
     path = Path(name)
-    QSettings("FieldCheck", "FieldCheck").setValue(LAST_FOLDER_KEY, str(path.parent))
+    prefs().setValue(LAST_FOLDER_KEY, str(path.parent))
     return path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf")
 
 
