@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from fieldcheck.domain import findings, notices, numbering
 from fieldcheck.domain.notice_settings import load_settings
@@ -104,7 +104,7 @@ def test_crash_between_reserving_and_saving_burns_the_number(store: Store, draft
 
 def test_retry_in_the_same_run_never_reuses_the_number(store: Store, draft_id: str, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     calls = {"n": 0}
-    real = notices.render_notice
+    real = notices.render_checked
 
     def fail_once(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls["n"] += 1
@@ -112,7 +112,7 @@ def test_retry_in_the_same_run_never_reuses_the_number(store: Store, draft_id: s
             raise RuntimeError("printer driver crashed")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(notices, "render_notice", fail_once)
+    monkeypatch.setattr(notices, "render_checked", fail_once)
     with pytest.raises(RuntimeError):
         notices.issue_notice(store, draft_id, settings, numbering.LocalAuthority())
     notice = notices.issue_notice(store, draft_id, settings, numbering.LocalAuthority())
@@ -229,10 +229,33 @@ def test_service_record_serves_the_issued_rectification_notice(store: Store, dra
     with store.write() as s:
         service = notices.create_draft(s, visit_id, NoticeType.SERVICE, settings)
         fields = notices.content_from_json(service.content).fields
+        service_id = service.id
     assert fields["document_name"] == "效能监察整改通知书"
     assert "时" in fields["served_at"] and "分" in fields["served_at"]  # with hour and minute
     assert fields["document_number"] == issued.number
     assert fields["method"] == "直接送达"
+    # It says how many pages were served: those of the issued PDF, read back.
+    issued_path = store.data_dir / "issued.pdf"
+    issued_path.write_bytes(notices.issued_pdf(store, draft_id))
+    info = subprocess.run(["pdfinfo", str(issued_path)], capture_output=True, text=True,
+                          check=True).stdout
+    pages = int(next(line.split()[1] for line in info.splitlines() if line.startswith("Pages:")))
+    assert fields["copies"] == f"一式一份，共{pages}页"
+    path = store.data_dir / "service.pdf"
+    path.write_bytes(notices.render_draft(store, service_id, settings))
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert f"一式一份，共{pages}页" in "".join(text.split())
+
+
+def test_service_record_leaves_the_page_count_blank_when_not_known(store: Store, draft_id: str, visit_id: str, settings) -> None:  # type: ignore[no-untyped-def]
+    notices.issue_notice(store, draft_id, settings, numbering.LocalAuthority())
+    with store.write() as s:  # as a notice issued before the page count was kept with it
+        old = {k: v for k, v in s.get(Notice, draft_id).content.items() if k != "pages"}
+        s.execute(update(Notice).where(Notice.id == draft_id).values(content=old)
+                  .execution_options(synchronize_session="fetch"))
+        service = notices.create_draft(s, visit_id, NoticeType.SERVICE, settings)
+        assert notices.content_from_json(service.content).fields["copies"] == "一式一份，共　页"
 
 
 def test_draft_preview_marks_a_missing_glyph_and_issuing_refuses_it(store: Store, draft_id: str, settings) -> None:  # type: ignore[no-untyped-def]

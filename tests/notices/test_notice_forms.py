@@ -72,6 +72,8 @@ def test_a_refusal_is_recorded_as_a_refusal_not_as_confirmed(record: Pdf) -> Non
     ({}, "其确认无误并签名", "拒绝"),
     ({"read_aloud": "是"}, "已向被检查单位负责人孙立新宣读", "阅看"),
     ({"disputes": "第5项所述无人值守时长"}, "其对以下内容有异议：第5项所述无人值守时长", "拒绝"),
+    ({"disputed_items": "2, 5 5", "dispute_reason": "窗口当日已补派人员。"},
+     "其对以下内容有异议：问题清单第2、5项（理由：窗口当日已补派人员）。对其余内容确认无误", "拒绝"),
 ])
 def test_the_closing_sentence_follows_what_happened(fields, expected, absent) -> None:
     content = sample_content(NoticeType.RECORD)

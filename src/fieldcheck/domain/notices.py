@@ -41,7 +41,7 @@ from fieldcheck.notices import (
     default_title,
     format_date,
     format_number,
-    render_notice,
+    render_checked,
     verification_payload,
 )
 from fieldcheck.notices.model import format_time
@@ -78,6 +78,7 @@ def content_to_json(content: NoticeContent) -> dict[str, Any]:
 
 def content_from_json(data: dict[str, Any]) -> NoticeContent:
     d = dict(data)
+    d.pop("pages", None)  # the issued notice's page count, kept beside its content
     d["type"] = NoticeType(d["type"])
     d["issued_on"] = date.fromisoformat(d["issued_on"])
     d["printed_on"] = date.fromisoformat(d["printed_on"]) if d.get("printed_on") else None
@@ -187,6 +188,9 @@ def _service_fields(session: Session, visit_id: str) -> dict[str, str]:
     if served:
         fields["document_name"] = default_title(NoticeType(served[0].type))
         fields["document_number"] = served[0].number or ""
+        pages = (served[0].content or {}).get("pages")
+        if isinstance(pages, int) and pages > 0:
+            fields["copies"] = f"一式一份，共{pages}页"
     return fields
 
 
@@ -364,7 +368,7 @@ def issue_notice(store: Store, notice_id: str, settings: BureauSettings,
             raise ValidationError(tr("文书还不能签发："), problems)
         preflight = content_for_render(s, _draft(s, notice_id))
     preflight.number, preflight.draft = None, True
-    render_notice(preflight, settings.notice)  # MissingGlyphError names unprintable characters
+    render_checked(preflight, settings.notice)  # MissingGlyphError names unprintable characters
     with store.write() as s:
         notice = _draft(s, notice_id)
         kind, year = NoticeType(notice.type), (issued_at or utcnow()).astimezone().year
@@ -387,7 +391,10 @@ def issue_notice(store: Store, notice_id: str, settings: BureauSettings,
     base = settings.notice.verify_url_base or (f"{server}/verify" if server else None)
     content.qr_payload = verification_payload(notice_id, content_hash(snapshot), base)
     snapshot["qr_payload"] = content.qr_payload
-    pdf = render_notice(content, settings.notice)
+    rendered = render_checked(content, settings.notice)
+    pdf = rendered.pdf
+    # Not part of the hashed wording: how many pages it printed on (a 送达回证 says so).
+    snapshot["pages"] = rendered.pages
     target = pdf_path(store, notice_id)
     target.parent.mkdir(parents=True, exist_ok=True)
     write_durably(target, pdf)
@@ -430,6 +437,7 @@ def start_correction(session: Session, notice_id: str, reason: str, settings: Bu
         raise ValidationError(tr("通报不在这里更正：请在“跟踪问效”中重新起草该期间的通报。"))
     new = create_draft(session, old.visit_id, old.type, settings, supersedes_id=old.id)
     content = dict(old.content)
+    content.pop("pages", None)  # counted again when the correction is issued
     content.update(number=None, notice_id=new.id, qr_payload=None, draft=False,
                    issued_on=date.today().isoformat())
     new.content = content

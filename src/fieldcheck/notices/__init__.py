@@ -21,7 +21,7 @@ from fieldcheck.notices.model import (
     format_period,
     verification_payload,
 )
-from fieldcheck.notices.render import RenderedNotice, build_notice, render_notice
+from fieldcheck.notices.render import RenderedNotice, build_notice, render_checked, render_notice
 from fieldcheck.notices.sample import sample_content, sample_settings
 from fieldcheck.notices.texts import default_paragraphs, default_title
 
@@ -46,6 +46,7 @@ __all__ = [
     "format_date",
     "format_number",
     "format_period",
+    "render_checked",
     "render_notice",
     "sample_content",
     "sample_settings",

@@ -11,6 +11,8 @@ its seal space.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import replace
 
 from reportlab.lib.units import mm
@@ -103,7 +105,7 @@ def closing_sentence(doc: NoticeDocument) -> str:
         return ""
     recipient = next((s for s in content.signatures if s.role == "recipient"), None)
     name = recipient.name if recipient is not None else ""
-    disputes = content.fields.get("disputes", "").strip().rstrip("。")
+    disputes = disputes_text(content.fields, closing)
     if recipient is not None and recipient.refused:
         witness = (fill(closing["refused_witness"], {"witness": recipient.witness_name})
                    if recipient.witness_name else "")
@@ -116,6 +118,29 @@ def closing_sentence(doc: NoticeDocument) -> str:
     key = "read_aloud" if content.fields.get("read_aloud", "").strip() in ("1", "是", "yes") \
         else "confirmed"
     return fill(closing[key], {"name": name})
+
+
+def disputed_numbers(text: str) -> list[int]:
+    """问题清单 numbers as typed: "2、3", "2,3", "第2项 第5项" … in order, each once."""
+    numbers: list[int] = []
+    for digits in re.findall(r"\d+", text):
+        if int(digits) not in numbers:
+            numbers.append(int(digits))
+    return numbers
+
+
+def disputes_text(fields: dict[str, str], closing: Mapping[str, str]) -> str:
+    """What the unit disputes: the typed `disputes`, else the disputed findings and the reason."""
+    explicit = fields.get("disputes", "").strip().rstrip("。")
+    if explicit:
+        return explicit
+    numbers = disputed_numbers(fields.get("disputed_items", ""))
+    reason = fields.get("dispute_reason", "").strip().rstrip("。")
+    if not numbers and not reason:
+        return ""
+    items = (fill(closing.get("disputed_items", "第{items}项"), {"items": "、".join(map(str, numbers))}) if numbers
+             else closing.get("disputed_unspecified", "部分记录内容"))
+    return fill(closing.get("disputed_reason", "{items}（理由：{reason}）"), {"items": items, "reason": reason}) if reason else items
 
 
 def field_value(doc: NoticeDocument, key: str) -> str:

@@ -110,6 +110,11 @@ def _flatten(value: object) -> str:
 
 def render_notice(content: NoticeContent, settings: NoticeSettings) -> bytes:
     """The notice as PDF bytes; MissingGlyphError if any character has no glyph in any font."""
+    return render_checked(content, settings).pdf
+
+
+def render_checked(content: NoticeContent, settings: NoticeSettings) -> RenderedNotice:
+    """The notice with its page count; MissingGlyphError if any character has no glyph."""
     result = build_notice(content, settings)
     if result.missing_glyphs:
         listed = "、".join(f"“{ch}”(U+{ord(ch):04X})" for ch in result.missing_glyphs)
@@ -119,4 +124,4 @@ def render_notice(content: NoticeContent, settings: NoticeSettings) -> bytes:
                "或修改文字后重试。", chars=listed),
             result.missing_glyphs,
         )
-    return result.pdf
+    return result

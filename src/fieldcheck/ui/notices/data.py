@@ -25,7 +25,7 @@ from fieldcheck.notices import (
 )
 from fieldcheck.notices.fonts import font_book
 from fieldcheck.notices.fontstyle import stand_in_warnings
-from fieldcheck.notices.forms import document_text
+from fieldcheck.notices.forms import CLOSING_PLACEHOLDER, document_text
 from fieldcheck.notices.texts import load_texts
 
 if TYPE_CHECKING:
@@ -107,6 +107,15 @@ class FormField:
 
 
 @dataclass(frozen=True)
+class ClosingFacts:
+    """What happened when the record was shown to the unit (the 记录结论 is chosen from it)."""
+
+    read_aloud: bool
+    disputed_items: str  # 问题清单 numbers the unit disputes, as typed
+    dispute_reason: str
+
+
+@dataclass(frozen=True)
 class NoticeDetail:
     row: NoticeRow
     layout: str  # "official" (红头公文) or "form" (表格式记录)
@@ -119,6 +128,7 @@ class NoticeDetail:
     inspectors: tuple[str, ...]
     signatures: tuple[SignatureRow, ...]
     superseded_number: str | None  # the notice this one corrects, if any
+    closing: ClosingFacts | None = None  # for a notice that ends with a 记录结论
 
     @property
     def editable(self) -> bool:
@@ -210,6 +220,11 @@ def load_detail(store: Store, notice_id: str) -> NoticeDetail:
             findings_count=len(content.findings),
             inspectors=tuple(name for name, _cred in content.inspectors),
             signatures=signatures, superseded_number=superseded,
+            closing=ClosingFacts(
+                read_aloud=content.fields.get("read_aloud", "").strip() in ("1", "是", "yes"),
+                disputed_items=content.fields.get("disputed_items", ""),
+                dispute_reason=content.fields.get("dispute_reason", ""),
+            ) if texts.closing else None,
         )
 
 
@@ -301,5 +316,7 @@ def void(store: Store, notice_id: str, reason: str) -> str:
     return notice_id
 
 
-def is_findings_marker(paragraph: str) -> bool:
-    return paragraph.strip() == FINDINGS_PLACEHOLDER
+def marker_of(paragraph: str) -> str:
+    """The fixed block a body paragraph stands for: 〖问题清单〗 or 〖记录结论〗, else ""."""
+    text = paragraph.strip()
+    return text if text in (FINDINGS_PLACEHOLDER, CLOSING_PLACEHOLDER) else ""

@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from fieldcheck.i18n import tr
 from fieldcheck.notices import format_date
+from fieldcheck.notices.forms import disputed_numbers
 from fieldcheck.ui.common.widgets import button, card, label
 from fieldcheck.ui.notices.data import NoticeDetail, SignatureRow
 from fieldcheck.ui.notices.paragraphs import ParagraphList
@@ -98,6 +100,31 @@ class DraftEditor(QScrollArea):
                                "help", wrap=True))
         layout.addWidget(self.paragraphs)
 
+        self.closing_title = label(tr("记录结论"), "sectionTitle")
+        layout.addWidget(self.closing_title)
+        self.closing_card = card()
+        closing = QFormLayout(self.closing_card)
+        closing.setContentsMargins(14, 12, 14, 12)
+        closing.setVerticalSpacing(8)
+        closing.addRow(label(tr("记录末尾的结论按现场情况写出：已阅看确认、已宣读确认、有异议或拒绝签字"
+                                "（拒签在“签名”中记录）。"), "help", wrap=True))
+        self.read_aloud = QCheckBox(tr("记录已向被检查单位负责人宣读"))
+        self.read_aloud.toggled.connect(self._changed)
+        closing.addRow(self.read_aloud)
+        self.disputed_items = QLineEdit()
+        self.disputed_items.setPlaceholderText(tr("有异议的问题序号，如：2、5；无异议不填"))
+        self.disputed_items.textEdited.connect(self._disputes_edited)
+        closing.addRow(tr("有异议的问题"), self.disputed_items)
+        self.dispute_reason = QLineEdit()
+        self.dispute_reason.setPlaceholderText(tr("负责人陈述的异议理由"))
+        self.dispute_reason.textEdited.connect(self._disputes_edited)
+        closing.addRow(tr("异议理由"), self.dispute_reason)
+        self.dispute_note = label("", "help", wrap=True)
+        self.dispute_note.setStyleSheet("color: #9b1c1c;")
+        self.dispute_note.hide()
+        closing.addRow(self.dispute_note)
+        layout.addWidget(self.closing_card)
+
         sign_head = QHBoxLayout()
         sign_head.addWidget(label(tr("签名"), "sectionTitle"))
         sign_head.addStretch(1)
@@ -129,6 +156,7 @@ class DraftEditor(QScrollArea):
             self._show_fields(detail)
             self.paragraphs.set_paragraphs(detail.paragraphs, detail.findings_count)
             self._show_signatures(detail.signatures, detail.editable)
+            self._show_closing(detail)
             note = ""
             if detail.superseded_number:
                 note = tr("这是对 {number} 的更正稿：签发后，原文书将被作废，原 PDF 仍可查阅。",
@@ -153,6 +181,36 @@ class DraftEditor(QScrollArea):
         has_fields = bool(detail.form_fields)
         self.fields_title.setVisible(has_fields)
         self.fields_card.setVisible(has_fields)
+
+    def _show_closing(self, detail: NoticeDetail) -> None:
+        facts = detail.closing
+        self.closing_title.setVisible(facts is not None)
+        self.closing_card.setVisible(facts is not None)
+        self.read_aloud.setChecked(bool(facts and facts.read_aloud))
+        self.disputed_items.setText(facts.disputed_items if facts else "")
+        self.dispute_reason.setText(facts.dispute_reason if facts else "")
+        self._check_disputes()
+
+    def _disputes_edited(self) -> None:
+        self._check_disputes()
+        self._changed()
+
+    def _check_disputes(self) -> None:
+        """Numbers that are not in the 问题清单 are said at once (and kept as typed)."""
+        count = self.detail.findings_count if self.detail is not None else 0
+        typed = self.disputed_items.text()
+        numbers = disputed_numbers(typed)
+        wrong = [n for n in numbers if not 1 <= n <= count]
+        note = ""
+        if typed.strip() and not numbers:
+            note = tr("请填写问题清单中的序号，如：2、5。")
+        elif wrong:
+            note = tr("问题清单共 {count} 项，没有第 {items} 项。", count=count,
+                      items="、".join(map(str, wrong)))
+        elif self.dispute_reason.text().strip() and not numbers:
+            note = tr("请填写有异议的问题序号；不填时记录写作对“部分记录内容”有异议。")
+        self.dispute_note.setText(note)
+        self.dispute_note.setVisible(bool(note))
 
     def _show_signatures(self, signatures: tuple[SignatureRow, ...], editable: bool) -> None:
         while self.signatures_layout.count():
@@ -182,8 +240,10 @@ class DraftEditor(QScrollArea):
             self.signatures_layout.addWidget(row)
 
     def set_read_only(self, read_only: bool) -> None:
-        for edit in (self.title, self.recipient, self.cc, *self.field_edits.values()):
+        for edit in (self.title, self.recipient, self.cc, self.disputed_items, self.dispute_reason,
+                     *self.field_edits.values()):
             edit.setReadOnly(read_only)
+        self.read_aloud.setEnabled(not read_only)
         self.paragraphs.set_read_only(read_only)
         self.add_paragraph.setVisible(not read_only)
         self.sign.setVisible(not read_only)
@@ -203,9 +263,14 @@ class DraftEditor(QScrollArea):
         if self.detail is not None and self.detail.layout == "official":
             changes["recipient"] = self.recipient.text().strip()
             changes["cc"] = split_cc(self.cc.text())
-        if self.field_edits:
-            changes["fields"] = {k: e.text().strip() for k, e in self.field_edits.items()
-                                 if e.text().strip()}
+        if self.field_edits or (self.detail is not None and self.detail.closing is not None):
+            fields = {k: e.text().strip() for k, e in self.field_edits.items() if e.text().strip()}
+            if self.detail is not None and self.detail.closing is not None:
+                closing = {"read_aloud": "1" if self.read_aloud.isChecked() else "",
+                           "disputed_items": self.disputed_items.text().strip(),
+                           "dispute_reason": self.dispute_reason.text().strip()}
+                fields.update({k: v for k, v in closing.items() if v})
+            changes["fields"] = fields
         return changes
 
     def signature_suggestions(self, user_name: str) -> dict[str, list[str]]:

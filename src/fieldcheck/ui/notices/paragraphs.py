@@ -1,7 +1,8 @@
 """The notice's body as a list of paragraphs, one editor per paragraph.
 
-The findings table stands in the body as the marker paragraph 〖问题清单〗: it is shown as a
-fixed block (the table comes from the visit's findings) that can be moved, never edited.
+The findings table stands in the body as the marker paragraph 〖问题清单〗, and the record's
+closing sentence as 〖记录结论〗: each is shown as a fixed block (the table comes from the visit's
+findings, the sentence from what happened on site) that can be moved, never edited or deleted.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from PySide6.QtWidgets import (
 
 from fieldcheck.i18n import tr
 from fieldcheck.notices import FINDINGS_PLACEHOLDER
+from fieldcheck.notices.forms import CLOSING_PLACEHOLDER
 from fieldcheck.ui.common.style import LINE, MUTED, NAVY
-from fieldcheck.ui.notices.data import is_findings_marker
+from fieldcheck.ui.notices.data import marker_of
 
 ROW_STYLE = f"""
 #paragraphRow {{ background: white; border: 1px solid {LINE}; border-radius: 5px; }}
@@ -71,7 +73,8 @@ class ParagraphRow(QFrame):
     def __init__(self, text: str, findings_count: int) -> None:
         super().__init__()
         self.setObjectName("paragraphRow")
-        self.marker = is_findings_marker(text)
+        self.marker_text = marker_of(text)
+        self.marker = bool(self.marker_text)
         self.setProperty("marker", self.marker)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 6, 4, 6)
@@ -83,7 +86,7 @@ class ParagraphRow(QFrame):
         layout.addWidget(self.number)
         self.editor: GrowingTextEdit | None = None
         if self.marker:
-            layout.addWidget(self._marker_text(findings_count), 1, Qt.AlignmentFlag.AlignTop)
+            layout.addWidget(self._marker_block(findings_count), 1, Qt.AlignmentFlag.AlignTop)
         else:
             self.editor = GrowingTextEdit(text)
             self.editor.textChanged.connect(self.edited)
@@ -102,16 +105,21 @@ class ParagraphRow(QFrame):
         tools.setRowStretch(2, 1)
         layout.addLayout(tools)
 
-    def _marker_text(self, findings_count: int) -> QWidget:
+    def _marker_block(self, findings_count: int) -> QWidget:
         box = QWidget()
         inner = QVBoxLayout(box)
         inner.setContentsMargins(0, 2, 0, 2)
         inner.setSpacing(2)
-        title = QLabel(tr("{marker}　此处印出问题表格（{n} 项）", marker=FINDINGS_PLACEHOLDER,
-                          n=findings_count))
+        if self.marker_text == CLOSING_PLACEHOLDER:
+            title = QLabel(tr("{marker}　此处印出记录结论", marker=CLOSING_PLACEHOLDER))
+            hint = QLabel(tr("按下方“记录结论”和“签名”中记下的现场情况写出，不在此处编辑；"
+                             "可上下移动位置。"))
+        else:
+            title = QLabel(tr("{marker}　此处印出问题表格（{n} 项）", marker=FINDINGS_PLACEHOLDER,
+                              n=findings_count))
+            hint = QLabel(tr("问题、依据、整改要求和期限来自检查记录，不在此处编辑；可上下移动位置。"))
         title.setObjectName("markerTitle")
         inner.addWidget(title)
-        hint = QLabel(tr("问题、依据、整改要求和期限来自检查记录，不在此处编辑；可上下移动位置。"))
         hint.setObjectName("help")
         hint.setWordWrap(True)
         inner.addWidget(hint)
@@ -126,7 +134,7 @@ class ParagraphRow(QFrame):
         return tool
 
     def text(self) -> str:
-        return FINDINGS_PLACEHOLDER if self.editor is None else self.editor.toPlainText().strip()
+        return self.marker_text if self.editor is None else self.editor.toPlainText().strip()
 
     def set_read_only(self, read_only: bool) -> None:
         if self.editor is not None:
