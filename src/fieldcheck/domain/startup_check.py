@@ -24,6 +24,7 @@ from pathlib import Path
 from fieldcheck.domain.integrity import Problem, verify_store
 from fieldcheck.errors import StoreError
 from fieldcheck.i18n import tr
+from fieldcheck.store.copy import copy_database
 from fieldcheck.store.database import DB_NAME, Identity, Store, StoreDamaged, open_store
 
 log = logging.getLogger(__name__)
@@ -92,16 +93,7 @@ def keep_daily_backup(data_dir: Path, now: datetime | None = None) -> Path | Non
     temp = target.with_name(target.name + ".part")
     try:
         folder.mkdir(mode=0o700, exist_ok=True)
-        os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))  # private from the start
-        src = sqlite3.connect(f"{(data_dir / DB_NAME).resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            dst = sqlite3.connect(temp)
-            try:
-                src.backup(dst)
-            finally:
-                dst.close()
-        finally:
-            src.close()
+        copy_database(data_dir / DB_NAME, temp)
         os.replace(temp, target)
     except (OSError, sqlite3.Error) as exc:
         log.warning("daily backup not made in %s: %s", folder, exc)
@@ -176,16 +168,7 @@ def restore_backup(data_dir: Path, backup: Path) -> Path:
             shutil.copy2(extra, Path(str(kept) + suffix))
             extra.unlink()
     temp = db.with_name(db.name + ".restoring")
-    src = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        dst = sqlite3.connect(temp)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    temp.chmod(0o600)
+    copy_database(backup, temp)
     os.replace(temp, db)
     # The head recorded for the damaged store does not describe the restored one.
     with contextlib.suppress(OSError):

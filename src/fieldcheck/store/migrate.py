@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 from pathlib import Path
 
@@ -11,6 +10,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
+
+from fieldcheck.store.copy import copy_database
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -46,14 +47,5 @@ def backup_file(db_path: Path, revision: str | None) -> Path:
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     target = folder / f"{db_path.stem}-{stamp}-rev{revision or 'none'}.db"
-    src = sqlite3.connect(db_path)
-    try:
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-        target.chmod(0o600)  # a full copy of the store: as private as the store
-    finally:
-        src.close()
+    copy_database(db_path, target)
     return target
