@@ -24,7 +24,7 @@ import random
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -43,7 +43,7 @@ from fieldcheck.domain.checklist import (
 )
 from fieldcheck.domain.evidence import import_photos
 from fieldcheck.domain.findings import categories, record_finding
-from fieldcheck.domain.notice_settings import load_settings
+from fieldcheck.domain.notice_settings import BureauSettings, load_settings, save_settings
 from fieldcheck.domain.notices import create_draft, issue_notice
 from fieldcheck.domain.observations import add_observation, quick_codes
 from fieldcheck.domain.people import add_unit
@@ -56,6 +56,7 @@ from fieldcheck.domain.visits import (
 )
 from fieldcheck.errors import FieldCheckError
 from fieldcheck.models import Inspector, LocalIdentity, OutboxOp, UnitKind, VisitKind
+from fieldcheck.notices import NoticeType
 from fieldcheck.store.database import Store, open_store
 
 # (visit kind, unit kind, template key): the kinds of work an inspector does.
@@ -76,6 +77,9 @@ UNIT_NAMES = {
 PLACES = ("一楼大厅", "二楼审批区", "项目现场", "办公区", "档案室")
 TEXTS = ("情况正常", "现场查看，符合要求", "已核实相关台账")
 NOTICE_EVERY = 4  # one visit in this many with findings gets an issued 整改通知书
+BUREAU_CODES = {NoticeType.RECORD: "记", NoticeType.RECTIFICATION: "整改",
+                NoticeType.RECOMMENDATION: "建", NoticeType.SERVICE: "送",
+                NoticeType.CIRCULAR: "通", NoticeType.ACCOUNTABILITY: "责"}
 _TIME_PLACEHOLDER = b"2024:05:01 10:00:00"
 
 
@@ -105,7 +109,7 @@ def write_workload(store: Store, visits: int, seed: int, *, photos_per_visit: in
         versions = {v.key: v.id for v in latest_template_versions(s)}
         team = _team(s)
     units = _units(store, rng, max(4, visits // 3))
-    settings = load_settings(store.data_dir)
+    settings = _own_bureau(store)
     with tempfile.TemporaryDirectory(prefix="fieldcheck-workload-") as tmp:
         card = _PhotoCard(Path(tmp), seed, photo_bytes)
         for n in range(visits):
@@ -244,6 +248,18 @@ def _sample(item: tpl.Item, rng: random.Random, when: datetime, env: dict[str, A
     if failing and (rng.random() < 0.08 or not passing):
         return rng.choice(failing)
     return passing[0] if passing else None
+
+
+def _own_bureau(store: Store) -> BureauSettings:
+    """The store's notice settings; one still at the shipped example issuer (which issues no
+    numbered notice) is first given a bureau of its own, as 文书设置 would."""
+    settings = load_settings(store.data_dir)
+    if settings.unconfigured(NoticeType.RECTIFICATION):
+        prefixes = {kind: f"临监{code}" for kind, code in BUREAU_CODES.items()}
+        settings.notice = replace(settings.notice, issuer_name="临江市监察局", issuer_mark="",
+                                  prefixes=prefixes)
+        save_settings(store.data_dir, settings)
+    return settings
 
 
 def _issue(store: Store, visit_id: str, settings: Any) -> bool:

@@ -43,7 +43,8 @@ def test_photo_deferred_until_blob_complete_then_resumed(server: Server) -> None
     assert done["complete"] is True
     assert wang.post("/api/v1/blobs/check", json={"sha256": [sha]}).json()["blobs"][0]["have"]
     assert [r["status"] for r in wang.push(create, caption)] == ["applied", "applied"]
-    assert by_id(wang.pull_all()[0])[photo_id]["data"]["caption"] == "窗口无人"
+    laptop2 = server.enroll("wang")  # the pusher holds it already; its other laptop receives it
+    assert by_id(laptop2.pull_all()[0])[photo_id]["data"]["caption"] == "窗口无人"
     fetched = wang.get(f"/api/v1/blobs/{sha}")
     assert fetched.status_code == 200 and fetched.content == data
     stored = server.settings.blob_dir / sha[:2] / sha

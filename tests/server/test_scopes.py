@@ -23,7 +23,7 @@ def test_confidential_plan_reaches_only_its_team(server: Server) -> None:
     child = op("observation", new_id(), {"visit_id": plan_id, "text": "窗口无人",
                                          "at": "2026-11-27T08:00:00.000000Z"})
     assert zhao.push(child)[0]["status"] == "applied"
-    zhao_sees = by_id(zhao.pull_all()[0])
+    zhao_sees = by_id(server.enroll("zhao").pull_all()[0])  # zhao's other laptop
     assert plan_id in zhao_sees and child["entity_id"] in zhao_sees and open_id in zhao_sees
     for outsider in (wang, other_boss):
         seen = by_id(outsider.pull_all()[0])
@@ -31,7 +31,7 @@ def test_confidential_plan_reaches_only_its_team(server: Server) -> None:
         assert unit_id in seen  # the directory reaches everyone
     assert open_id in by_id(other_boss.pull_all()[0])  # supervisors see ordinary visits
     assert open_id not in by_id(wang.pull_all()[0])
-    assert plan_id in by_id(boss.pull_all()[0])  # whoever planned it
+    assert plan_id in by_id(server.enroll("boss").pull_all()[0])  # whoever planned it
 
 
 def test_changing_team_moves_the_visit_and_its_children(server: Server) -> None:
@@ -67,7 +67,7 @@ def test_inspectors_plan_only_for_their_own_team(server: Server) -> None:
     assert wang.push(sneak)[0]["code"] == "forbidden"
     edit = op("visit", theirs, {"place": "x"}, kind="update", base={"place": "一楼大厅"})
     assert wang.push(edit)[0]["code"] == "forbidden"
-    assert by_id(zhao.pull_all()[0])[theirs]["data"]["place"] == "一楼大厅"
+    assert by_id(server.enroll("zhao").pull_all()[0])[theirs]["data"]["place"] == "一楼大厅"
 
 
 def test_cursor_never_passes_records_and_pages(server: Server) -> None:
@@ -77,14 +77,15 @@ def test_cursor_never_passes_records_and_pages(server: Server) -> None:
     wang.push(unit_op(unit_id))
     visits = [new_id() for _ in range(7)]
     wang.push(*[visit_op(v, unit_id) for v in visits])
+    reader = server.enroll("wang")  # another laptop: the pusher's own writes are settled
     seen: list[int] = []
     cursor = 0
     for _ in range(100):
-        page = wang.get("/api/v1/pull", params={"cursor": cursor, "limit": 3}).json()
+        page = reader.get("/api/v1/pull", params={"cursor": cursor, "limit": 3}).json()
         assert page["cursor"] >= cursor
         seen.extend(r["version"] for r in page["records"])
         cursor = page["cursor"]
         if not page["more"]:
             break
     assert seen == sorted(set(seen))
-    assert set(visits) <= {r["id"] for r in wang.pull_all()[0]}
+    assert set(visits) <= {r["id"] for r in reader.pull_all()[0]}

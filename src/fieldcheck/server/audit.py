@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from fieldcheck.hashing import GENESIS, event_hash
+from fieldcheck.hashing import AUDIT_HASHED, GENESIS, event_hash
+from fieldcheck.models.coltypes import utcnow
 from fieldcheck.server.errors import ApiError
 from fieldcheck.server.tables import AuditHead, ServerAuditEvent
 from fieldcheck.sync.protocol import AuditEventWire, AuditPushResponse
@@ -26,10 +28,13 @@ def append_events(
         head = AuditHead(device_id=device_id, seq=0, hash=GENESIS)
         session.add(head)
     seq, last = head.seq, head.hash
+    received = utcnow()
+    rows: list[dict[str, Any]] = []
     for event in sorted(events, key=lambda e: e.seq):
         if event.device_id != device_id:
             raise ApiError(403, "forbidden", "只能上传本机自己的审计记录。")
-        fields = event.model_dump()
+        fields = {name: getattr(event, name) for name in AUDIT_HASHED}
+        fields["record_hash"] = event.record_hash
         if event_hash(event.prev_hash, fields) != event.hash:
             raise _broken(f"第 {event.seq} 条记录的哈希值与内容不符。")
         if event.seq <= seq:
@@ -39,13 +44,17 @@ def append_events(
             continue
         if event.prev_hash != last:
             raise _broken(f"第 {event.seq} 条记录没有接在服务器保存的第 {seq} 条之后。")
-        session.add(ServerAuditEvent(
-            device_id=device_id, seq=event.seq, id=event.id, at=event.at, actor=event.actor,
-            action=event.action, entity=event.entity, entity_id=event.entity_id,
-            detail=json.dumps(event.detail, ensure_ascii=False, sort_keys=True),
-            record_hash=event.record_hash, prev_hash=event.prev_hash, hash=event.hash,
-        ))
+        rows.append({
+            "device_id": device_id, "seq": event.seq, "id": event.id, "at": event.at,
+            "actor": event.actor, "action": event.action, "entity": event.entity,
+            "entity_id": event.entity_id,
+            "detail": json.dumps(event.detail, ensure_ascii=False, sort_keys=True),
+            "record_hash": event.record_hash, "prev_hash": event.prev_hash, "hash": event.hash,
+            "received_at": received,
+        })
         seq, last = event.seq, event.hash
+    if rows:  # one statement for the lot, not one ORM object per event
+        session.execute(insert(ServerAuditEvent), rows)
     head.seq, head.hash = seq, last
     session.flush()
     return AuditPushResponse(head_seq=seq, head_hash=last)

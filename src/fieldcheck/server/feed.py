@@ -133,9 +133,12 @@ def write_record(
     *,
     meta: dict[str, dict[str, str]] | None = None,
     origin_user_id: str | None = None,
+    settled_device: str | None = None,
+    at: str | None = None,
 ) -> Record:
-    """Store a record's new state at the next feed version, stamped with the server's clock."""
-    data = {**data, "id": record_id, "updated_at": wire_time()}
+    """Store a record's new state at the next feed version, stamped with the server's clock
+    (`at`, or now). `settled_device`: the device known to hold exactly this state."""
+    data = {**data, "id": record_id, "updated_at": at or wire_time()}
     version = next_version(session)
     record = get_record(session, entity, record_id)
     if record is None:
@@ -154,12 +157,14 @@ def write_record(
     elif record.field_meta is None:
         record.field_meta = "{}"
     record.blob_sha256 = data.get("sha256") if entity == "photo" else None
+    record.settled_device = settled_device
     return record  # flushed with the rest of the push: one batch of INSERTs
 
 
 def rescope_visit(session: Session, visit_id: str, placement: Placement) -> int:
     """Move a visit's children to the visit's team (and confidentiality), each at a new
     version so devices newly in scope receive them. Returns how many moved."""
+    session.flush()  # children this push created are rows before they are looked for
     children = session.scalars(
         select(Record).where(Record.visit_id == visit_id, Record.entity != "visit")
         .order_by(Record.version)
@@ -171,6 +176,7 @@ def rescope_visit(session: Session, visit_id: str, placement: Placement) -> int:
         child.scope = placement.scope
         child.confidential = placement.confidential
         child.version = next_version(session)
+        child.settled_device = None  # devices newly in scope receive it, whoever wrote it
         session.flush()
         moved += 1
     return moved
@@ -200,8 +206,18 @@ def can_see(viewer: Viewer, record: Record) -> bool:
     return viewer.role in SEES_ALL_TEAMS and not record.confidential
 
 
-def pull_page(session: Session, viewer: Viewer, cursor: int, limit: int) -> tuple[list[Record], int, bool]:
-    """Records above `cursor` the viewer may see, and the cursor to come back with.
+def reemit(session: Session, record: Record) -> int:
+    """Send a record through the feed again (a new version, settled for nobody): a device
+    that was told it held this state learns that it does not."""
+    record.version = next_version(session)
+    record.settled_device = None
+    return record.version
+
+
+def pull_page(session: Session, viewer: Viewer, cursor: int, limit: int,
+              device_id: str | None = None) -> tuple[list[Record], int, bool]:
+    """Records above `cursor` the viewer may see, and the cursor to come back with; the
+    versions `device_id`'s own pushes settled are left out (it holds them already).
 
     Run in one read snapshot: when the page is not full the cursor is the feed head read in
     that same snapshot, which only ever counts committed records.
@@ -209,7 +225,8 @@ def pull_page(session: Session, viewer: Viewer, cursor: int, limit: int) -> tupl
     head = feed_head(session)
     records = list(
         session.scalars(
-            select(Record).where(Record.version > cursor, visible_to(viewer))
+            select(Record).where(Record.version > cursor, visible_to(viewer),
+                                 Record.settled_device.is_distinct_from(device_id))
             .order_by(Record.version).limit(limit)
         )
     )

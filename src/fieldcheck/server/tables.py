@@ -91,6 +91,9 @@ class Record(ServerBase):
     origin_user_id: Mapped[str | None] = mapped_column(String(36), default=None)
     field_meta: Mapped[str] = mapped_column(Text, default="{}")
     blob_sha256: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
+    # The device whose push wrote this version and whose copy is known to equal it: its
+    # pulls skip the record (the push result already gave it the server's time stamp).
+    settled_device: Mapped[str | None] = mapped_column(String(36), default=None)
 
 
 class NoticeNumber(ServerBase):

@@ -11,10 +11,11 @@ answer may arrive before its visit; the parent comes in the same sync.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import String, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from fieldcheck.domain.changes import Actor, audit, state_hash, untracked
@@ -29,6 +30,7 @@ from fieldcheck.models import (
     Signature,
     Visit,
 )
+from fieldcheck.models.coltypes import UTCDateTime
 from fieldcheck.sync.entities import column_kinds
 from fieldcheck.sync.protocol import FeedRecord
 
@@ -100,6 +102,27 @@ def _is_echo(session: Session, rec: FeedRecord) -> bool:
 
 
 _STAMPS = "fieldcheck.sync.stamps"
+
+
+def take_stamps(session: Session, stamps: Iterable[tuple[str, str, str]]) -> None:
+    """The server's time stamps of records a push settled, (entity, id, updated_at): the
+    records equal the server's copies, which the feed will not send back. The wire form of a
+    time is the stored form, so the text is written as it came (one statement per entity)."""
+    latest: dict[tuple[str, str], str] = {}
+    for entity, record_id, stamp in stamps:
+        latest[(entity, record_id)] = stamp  # in push order: the last write's stamp stands
+    by_table: dict[Any, list[dict[str, Any]]] = {}
+    for (entity, record_id), stamp in latest.items():
+        cls = REPLICATED[entity]
+        if not _STORED_TIME.fullmatch(stamp):
+            stamp = UTCDateTime().process_bind_param(from_plain(cls, "updated_at", stamp), None) or ""
+        by_table.setdefault(cls.__table__, []).append({"b_id": record_id, "b_at": stamp})
+    for table, rows in by_table.items():
+        session.execute(update(table).where(table.c.id == bindparam("b_id"))
+                        .values(updated_at=bindparam("b_at", type_=String)), rows)
+
+
+_STORED_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
 
 
 def _take_stamps(session: Session) -> None:

@@ -14,8 +14,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import String, func, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from fieldcheck.domain import numbering
@@ -25,7 +26,7 @@ from fieldcheck.models.coltypes import UTCDateTime
 from fieldcheck.notices.model import NoticeType
 from fieldcheck.photos import ingest_photo
 from fieldcheck.store.database import Store
-from fieldcheck.sync.apply import apply_page, cursor_of
+from fieldcheck.sync.apply import apply_page, cursor_of, take_stamps
 from fieldcheck.sync.entities import SERVER_OWNED
 from fieldcheck.sync.protocol import (
     MAX_AUDIT_PER_PUSH,
@@ -34,7 +35,6 @@ from fieldcheck.sync.protocol import (
     BlobCheckResponse,
     BlobPutResponse,
     LeaseResponse,
-    Op,
     PullResponse,
     PushResponse,
 )
@@ -147,9 +147,10 @@ class SyncEngine:
         last = 0
         while True:
             with self.store.read() as s:
-                rows = s.scalars(select(OutboxOp).where(
+                rows = s.execute(select(*_OP_COLUMNS).where(
                     OutboxOp.status == "pending", OutboxOp.seq > last,
                 ).order_by(OutboxOp.seq).limit(MAX_OPS_PER_PUSH)).all()
+                cursor = cursor_of(s)
             if not rows:
                 return
             last = rows[-1].seq
@@ -162,14 +163,16 @@ class SyncEngine:
             if not ops:
                 continue
             device_id = self.store.identity().device_id
-            body = {"device_id": device_id, "ops": [op.model_dump() for op in ops]}
+            body = {"device_id": device_id, "cursor": cursor, "ops": ops}
             result = PushResponse(**self.conn.call("POST", "/api/v1/push", json=body))
             acks = [r for r in result.results if r.status != "deferred"]
-            seq_of = {r.op_id: r.seq for r in rows}
+            by_id = {r.op_id: r for r in rows}
             with self.store.write() as s:
                 s.execute(update(OutboxOp), [
-                    {"seq": seq_of[r.op_id], "status": "acked", "acked_version": r.version}
-                    for r in acks if r.op_id in seq_of])
+                    {"seq": by_id[r.op_id].seq, "status": "acked", "acked_version": r.version}
+                    for r in acks if r.op_id in by_id])
+                take_stamps(s, [(by_id[r.op_id].entity, by_id[r.op_id].entity_id, r.updated_at)
+                                for r in acks if r.settled and r.updated_at and r.op_id in by_id])
             self.report.deferred += len(result.results) - len(acks)
             self.report.pushed += len(acks)
             self.report.conflicts += sum(r.status == "conflict" for r in acks)
@@ -186,9 +189,9 @@ class SyncEngine:
         while True:
             with self.store.read() as s:
                 done = _setting(s, AUDIT_KEY, 0)
-                events = s.scalars(select(AuditEvent).where(AuditEvent.seq > done)
-                                   .order_by(AuditEvent.seq).limit(MAX_AUDIT_PER_PUSH)).all()
-                wire = [_wire_event(e) for e in events]
+                wire = [row._asdict() for row in s.execute(
+                    select(*_EVENT_COLUMNS).where(AuditEvent.seq > done)
+                    .order_by(AuditEvent.seq).limit(MAX_AUDIT_PER_PUSH))]
             if not wire:
                 return
             head = AuditPushResponse(**self.conn.call(
@@ -254,25 +257,30 @@ def _setting(session: Session, key: str, default: object) -> object:
     return default if row is None or row.value is None else row.value
 
 
-def _is_demo_op(row: OutboxOp) -> bool:
+def _stored_text(column: Any) -> Any:
+    """A time column as its stored text, which is already the wire form (no parse and
+    reformat per row)."""
+    return type_coerce(column, String).label(column.key)
+
+
+_OP_COLUMNS = (OutboxOp.seq, OutboxOp.op_id, OutboxOp.entity, OutboxOp.entity_id, OutboxOp.kind,
+               OutboxOp.changed, OutboxOp.base, OutboxOp.made_by,
+               _stored_text(OutboxOp.created_at))
+_EVENT_COLUMNS = (AuditEvent.seq, AuditEvent.id, _stored_text(AuditEvent.at), AuditEvent.actor,
+                  AuditEvent.device_id, AuditEvent.action, AuditEvent.entity,
+                  AuditEvent.entity_id, AuditEvent.detail, AuditEvent.record_hash,
+                  AuditEvent.prev_hash, AuditEvent.hash)
+
+
+def _is_demo_op(row: Any) -> bool:
     return is_demo_id(row.entity_id) or mentions_demo(dict(row.changed or {}))
 
 
-def _wire_op(row: OutboxOp) -> Op:
-    made_at = UTCDateTime().process_bind_param(row.created_at, None)  # type: ignore[arg-type]
-    return Op(op_id=row.op_id, entity=row.entity, entity_id=row.entity_id,  # type: ignore[arg-type]
-              kind=row.kind, changed=row.changed, base=row.base or {},  # type: ignore[arg-type]
-              made_at=made_at or "", made_by=row.made_by)
-
-
-def _wire_event(ev: AuditEvent) -> dict[str, object]:
-    return {
-        "seq": ev.seq, "id": ev.id,
-        "at": UTCDateTime().process_bind_param(ev.at, None),  # type: ignore[arg-type]
-        "actor": ev.actor, "device_id": ev.device_id, "action": ev.action, "entity": ev.entity,
-        "entity_id": ev.entity_id, "detail": ev.detail, "record_hash": ev.record_hash,
-        "prev_hash": ev.prev_hash, "hash": ev.hash,
-    }
+def _wire_op(row: Any) -> dict[str, Any]:
+    """An outbox row as the push sends it (protocol.Op; the server validates it)."""
+    return {"op_id": row.op_id, "entity": row.entity, "entity_id": row.entity_id,
+            "kind": row.kind, "changed": row.changed, "base": row.base or {},
+            "made_at": row.created_at or "", "made_by": row.made_by}
 
 
 @contextmanager

@@ -7,6 +7,7 @@ strokes — is rebuilt on each side and never shipped (DESIGN §6).
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -109,19 +110,30 @@ _KINDS = {name: _kinds(name) for name in REPLICATED}
 _MAX_TEXT = 100_000
 
 
+_WIRE_TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{1,6})Z")
+
+
+def _limits(entity: str) -> dict[str, int]:
+    table = REPLICATED[entity].__table__  # type: ignore[attr-defined]
+    return {c.name: getattr(c.type, "length", None) or _MAX_TEXT for c in table.columns}
+
+
+_LIMITS = {name: _limits(name) for name in REPLICATED}
+_WIRE_SETS = {name: frozenset(fields) for name, fields in _WIRE.items()}
+
+
 def check_value(entity: str, field: str, value: Any) -> str | None:
     """Why `value` cannot be stored in `entity.field`, or None when it can."""
     kinds = _KINDS[entity]
-    if field not in kinds or field not in _WIRE[entity]:
+    if field not in kinds or field not in _WIRE_SETS[entity]:
         return f"unknown field {entity}.{field}"
     kind, nullable = kinds[field]
     if value is None:
         return None if nullable else f"{entity}.{field} may not be empty"
-    column = REPLICATED[entity].__table__.columns[field]  # type: ignore[attr-defined]
     if kind == "str":
         if not isinstance(value, str):
             return f"{entity}.{field} must be text"
-        limit = getattr(column.type, "length", None) or _MAX_TEXT
+        limit = _LIMITS[entity][field]
         if len(value) > limit:
             return f"{entity}.{field} is longer than {limit} characters"
     elif kind == "bool":
@@ -134,11 +146,7 @@ def check_value(entity: str, field: str, value: Any) -> str | None:
         if isinstance(value, bool) or not isinstance(value, int | float):
             return f"{entity}.{field} must be a number"
     elif kind == "datetime":
-        try:
-            if not isinstance(value, str):
-                raise ValueError
-            datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ")
-        except ValueError:
+        if not _is_wire_time(value):
             return f"{entity}.{field} must be a UTC time like 2026-11-27T08:00:00.000000Z"
     elif kind == "date":
         try:
@@ -148,6 +156,18 @@ def check_value(entity: str, field: str, value: Any) -> str | None:
     elif kind == "json" and len(_json_text(value)) > _MAX_TEXT * 4:
         return f"{entity}.{field} is too large"
     return None
+
+
+def _is_wire_time(value: Any) -> bool:
+    """2026-11-27T08:00:00.000000Z (1–6 digits of fraction), a real moment."""
+    match = _WIRE_TIME.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        return False
+    try:
+        datetime(*(int(part) for part in match.groups()[:6]))
+    except ValueError:
+        return False
+    return True
 
 
 def _json_text(value: Any) -> str:

@@ -1,4 +1,4 @@
-"""The wire protocol between a laptop and the bureau's server (DESIGN §6), version 1.
+"""The wire protocol between a laptop and the bureau's server (DESIGN §6).
 
 Every request carries the header ``X-FieldCheck-Schema: <SCHEMA_VERSION>``; a server that
 does not speak it answers 426 with code ``upgrade_required`` and the client keeps its outbox.
@@ -14,7 +14,13 @@ Routes (all under /api/v1 unless said otherwise):
   change, and a replayed op id returns the stored result unchanged. A permanently rejected op
   becomes a ``rejection`` record (synced to the device's team like any record) and never
   blocks the ops behind it; a ``deferred`` op (a photo whose bytes have not arrived) stays in
-  the outbox, and so do later ops on the same record.
+  the outbox, and so do later ops on the same record. The request carries the device's feed
+  cursor. An op is ``settled`` when the server can tell that the record it wrote equals the
+  device's copy: the op created the record, or every field it named was taken and the
+  version it changed was one the device already held (its own settled write, or one at or
+  below its cursor). The result then carries the server's time stamp (``updated_at``) and the
+  device's pulls skip that version; anything else (a conflict, a refusal, another device's
+  change) comes back through the feed as before.
 - ``GET /pull?cursor=N&limit=L`` (→ PullResponse): the records visible to the device whose
   feed version is above N, oldest first. Versions come from a counter incremented inside the
   committing transaction, so a cursor never runs ahead of data that is still committing.
@@ -59,7 +65,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = 2  # 2: follow-up events, finding milestones, unit predecessors
+SCHEMA_VERSION = 3  # 2: follow-up events, finding milestones, unit predecessors; 3: settled ops
 SCHEMA_HEADER = "X-FieldCheck-Schema"
 MAX_OPS_PER_PUSH = 500
 MAX_PULL_LIMIT = 1000
@@ -127,6 +133,7 @@ class Op(Strict):
 class PushRequest(Strict):
     device_id: str = Field(pattern=ID_PATTERN)
     ops: list[Op] = Field(max_length=MAX_OPS_PER_PUSH)
+    cursor: int = Field(default=0, ge=0, le=2**62)  # the feed version the device has pulled to
 
 
 OpStatus = Literal["applied", "conflict", "rejected", "deferred"]
@@ -140,6 +147,10 @@ class OpResult(Strict):
     version: int | None = None
     code: str = ""
     message: str = ""
+    # The record now equals the device's copy but for this server time stamp; the device's
+    # pulls will not send it back (see the module docstring).
+    settled: bool = False
+    updated_at: str | None = None
 
 
 class PushResponse(Strict):
