@@ -72,12 +72,14 @@ def enroll(body: EnrollRequest, request: Request, database: DatabaseDep) -> Enro
 
 
 @router.post("/push", response_model=PushResponse)
-def push(body: PushRequest, auth: CurrentDevice, database: DatabaseDep) -> PushResponse:
+def push(body: PushRequest, auth: CurrentDevice, database: DatabaseDep) -> Response:
     if body.device_id != auth.device_id:
         raise forbidden("请求中的设备与令牌不一致。")
     with database.write() as session:
         results = apply_push(session, Pusher(auth.viewer, auth.device_id, body.cursor), body.ops)
-    return PushResponse(results=results)
+    # Serialized once here (the route's response model would validate the results again).
+    return Response(content=PushResponse(results=results).model_dump_json(),
+                    media_type="application/json")
 
 
 @router.get("/pull", response_model=PullResponse)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_, select, update
+from sqlalchemy import ColumnElement, and_, false, insert, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -76,6 +76,7 @@ def store_feed_head(session: Session) -> None:
 
 
 def forget_feed_head(session: Session) -> None:
+    session.info.pop(_NEW, None)
     session.info.pop(ABSENT, None)
     session.info.pop(HELD, None)
     session.info.pop(_HEAD, None)
@@ -124,6 +125,48 @@ class Placement:
 DIRECTORY_PLACEMENT = Placement(None, False, None)
 
 
+_NEW = "fieldcheck.server.new_records"  # a push's new records, not yet inserted
+
+
+class NewRecord:
+    """A record first written by the running push: a plain object with Record's columns,
+    inserted with the push's other new records in one statement when the push ends."""
+
+    __slots__ = ("entity", "id", "data", "version", "scope", "confidential", "visit_id",
+                 "origin_user_id", "field_meta", "blob_sha256", "settled_device")
+
+    def __init__(self, entity: str, record_id: str, origin_user_id: str | None) -> None:
+        self.entity, self.id, self.origin_user_id = entity, record_id, origin_user_id
+        self.field_meta: str | None = None
+
+    def row(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
+def begin_new_records(session: Session) -> None:
+    session.info[_NEW] = []
+
+
+def insert_new_records(session: Session, *, keep_writing: bool = False) -> None:
+    """Insert the push's new records. `keep_writing`: the push goes on, so the held plain
+    objects are swapped for ORM records that later writes update."""
+    new: list[NewRecord] | None = session.info.get(_NEW)
+    if not new:
+        return
+    rows = [record.row() for record in new]
+    new.clear()
+    session.execute(insert(Record.__table__), rows)  # type: ignore[arg-type]
+    if keep_writing:
+        held = session.info.setdefault(HELD, {})
+        for row in rows:
+            held[(row["entity"], row["id"])] = session.get(Record, (row["entity"], row["id"]))
+
+
+def end_new_records(session: Session) -> None:
+    insert_new_records(session)
+    session.info.pop(_NEW, None)
+
+
 def write_record(
     session: Session,
     entity: str,
@@ -142,9 +185,15 @@ def write_record(
     version = next_version(session)
     record = get_record(session, entity, record_id)
     if record is None:
-        record = Record(entity=entity, id=record_id, origin_user_id=origin_user_id)
-        session.add(record)
-        # It exists now (written at the next flush); later ops of this push find it here.
+        new = session.info.get(_NEW)
+        if new is not None:
+            record = NewRecord(entity, record_id, origin_user_id)
+            new.append(record)
+        else:
+            record = Record(entity=entity, id=record_id, origin_user_id=origin_user_id)
+            session.add(record)
+        # It exists now (written at the end of the push or the next flush); later ops of
+        # this push find it here.
         session.info.get(ABSENT, set()).discard((entity, record_id))
         session.info.setdefault(HELD, {})[(entity, record_id)] = record
     record.data = json.dumps(data, ensure_ascii=False, sort_keys=True)
@@ -164,7 +213,8 @@ def write_record(
 def rescope_visit(session: Session, visit_id: str, placement: Placement) -> int:
     """Move a visit's children to the visit's team (and confidentiality), each at a new
     version so devices newly in scope receive them. Returns how many moved."""
-    session.flush()  # children this push created are rows before they are looked for
+    insert_new_records(session, keep_writing=True)  # children this push created are rows
+    session.flush()
     children = session.scalars(
         select(Record).where(Record.visit_id == visit_id, Record.entity != "visit")
         .order_by(Record.version)

@@ -20,7 +20,9 @@ from fieldcheck.server.feed import (
     SEES_ALL_TEAMS,
     Placement,
     Viewer,
+    begin_new_records,
     can_see,
+    end_new_records,
     field_meta,
     get_record,
     lock_feed,
@@ -88,6 +90,7 @@ def apply_push(session: Session, pusher: Pusher, ops: list[Op]) -> list[OpResult
     applied: list[dict[str, Any]] = []
     claims = _Claims()
     session.info[_CLAIMS] = claims
+    begin_new_records(session)
     try:
         with session.no_autoflush:
             for op in ops:
@@ -107,6 +110,7 @@ def apply_push(session: Session, pusher: Pusher, ops: list[Op]) -> list[OpResult
                                     "result": result.model_dump_json()})
                 results.append(result)
         session.flush()
+        end_new_records(session)
         claims.store(session)
         if applied:
             session.execute(insert(AppliedOp), applied)

@@ -7,6 +7,7 @@ and no network I/O ever happens inside a local write transaction.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -156,15 +157,18 @@ class SyncEngine:
             last = rows[-1].seq
             # Directories the bureau owns, and demo records (queued by an older version), stay.
             local_only = {r.op_id for r in rows if r.entity in SERVER_OWNED or _is_demo_op(r)}
-            ops = [_wire_op(r) for r in rows if r.op_id not in local_only]
+            ops = [_wire_op(r) for r in rows if r.op_id not in local_only]  # JSON text each
             if local_only:
                 with self.store.write() as s:  # directories the bureau owns are never pushed
                     s.query(OutboxOp).filter(OutboxOp.op_id.in_(local_only)).delete()
             if not ops:
                 continue
             device_id = self.store.identity().device_id
-            body = {"device_id": device_id, "cursor": cursor, "ops": ops}
-            result = PushResponse(**self.conn.call("POST", "/api/v1/push", json=body))
+            body = (f'{{"device_id":{json.dumps(device_id)},"cursor":{int(cursor)},'
+                    f'"ops":[{",".join(ops)}]}}')
+            result = PushResponse(**self.conn.call(
+                "POST", "/api/v1/push", content=body.encode("utf-8"),
+                headers={"Content-Type": "application/json"}))
             acks = [r for r in result.results if r.status != "deferred"]
             by_id = {r.op_id: r for r in rows}
             with self.store.write() as s:
@@ -189,13 +193,15 @@ class SyncEngine:
         while True:
             with self.store.read() as s:
                 done = _setting(s, AUDIT_KEY, 0)
-                wire = [row._asdict() for row in s.execute(
+                wire = [_wire_event(row) for row in s.execute(
                     select(*_EVENT_COLUMNS).where(AuditEvent.seq > done)
                     .order_by(AuditEvent.seq).limit(MAX_AUDIT_PER_PUSH))]
             if not wire:
                 return
+            body = f'{{"device_id":{json.dumps(device_id)},"events":[{",".join(wire)}]}}'
             head = AuditPushResponse(**self.conn.call(
-                "POST", "/api/v1/audit", json={"device_id": device_id, "events": wire}))
+                "POST", "/api/v1/audit", content=body.encode("utf-8"),
+                headers={"Content-Type": "application/json"}))
             with self.store.write() as s:
                 s.merge(LocalSetting(key=AUDIT_KEY, value=head.head_seq))
             self.report.audit_events += len(wire)
@@ -258,29 +264,45 @@ def _setting(session: Session, key: str, default: object) -> object:
 
 
 def _stored_text(column: Any) -> Any:
-    """A time column as its stored text, which is already the wire form (no parse and
-    reformat per row)."""
+    """A column as its stored text: a time is already in its wire form, and JSON is stored
+    canonical, so neither is parsed and re-encoded per row."""
     return type_coerce(column, String).label(column.key)
 
 
 _OP_COLUMNS = (OutboxOp.seq, OutboxOp.op_id, OutboxOp.entity, OutboxOp.entity_id, OutboxOp.kind,
-               OutboxOp.changed, OutboxOp.base, OutboxOp.made_by,
+               _stored_text(OutboxOp.changed), _stored_text(OutboxOp.base), OutboxOp.made_by,
                _stored_text(OutboxOp.created_at))
 _EVENT_COLUMNS = (AuditEvent.seq, AuditEvent.id, _stored_text(AuditEvent.at), AuditEvent.actor,
                   AuditEvent.device_id, AuditEvent.action, AuditEvent.entity,
-                  AuditEvent.entity_id, AuditEvent.detail, AuditEvent.record_hash,
+                  AuditEvent.entity_id, _stored_text(AuditEvent.detail), AuditEvent.record_hash,
                   AuditEvent.prev_hash, AuditEvent.hash)
 
 
 def _is_demo_op(row: Any) -> bool:
-    return is_demo_id(row.entity_id) or mentions_demo(dict(row.changed or {}))
+    if is_demo_id(row.entity_id):
+        return True
+    # Demo ids begin 00dc/00dd (January 2000): only text that could hold one is parsed.
+    return '"00d' in (row.changed or "") and mentions_demo(dict(json.loads(row.changed) or {}))
 
 
-def _wire_op(row: Any) -> dict[str, Any]:
-    """An outbox row as the push sends it (protocol.Op; the server validates it)."""
-    return {"op_id": row.op_id, "entity": row.entity, "entity_id": row.entity_id,
-            "kind": row.kind, "changed": row.changed, "base": row.base or {},
-            "made_at": row.created_at or "", "made_by": row.made_by}
+def _wire_op(row: Any) -> str:
+    """An outbox row as the push sends it (protocol.Op; the server validates it), as JSON."""
+    return (f'{{"op_id":{json.dumps(row.op_id)},"entity":{json.dumps(row.entity)},'
+            f'"entity_id":{json.dumps(row.entity_id)},"kind":{json.dumps(row.kind)},'
+            f'"changed":{row.changed or "{}"},"base":{row.base or "{}"},'
+            f'"made_at":{json.dumps(row.created_at or "")},'
+            f'"made_by":{json.dumps(row.made_by or "", ensure_ascii=False)}}}')
+
+
+def _wire_event(row: Any) -> str:
+    """An audit event as AuditEventWire JSON (its detail as stored, canonical)."""
+    return (f'{{"seq":{int(row.seq)},"id":{json.dumps(row.id)},"at":{json.dumps(row.at)},'
+            f'"actor":{json.dumps(row.actor, ensure_ascii=False)},'
+            f'"device_id":{json.dumps(row.device_id)},"action":{json.dumps(row.action)},'
+            f'"entity":{json.dumps(row.entity)},"entity_id":{json.dumps(row.entity_id)},'
+            f'"detail":{row.detail if row.detail is not None else "null"},'
+            f'"record_hash":{json.dumps(row.record_hash or "")},'
+            f'"prev_hash":{json.dumps(row.prev_hash)},"hash":{json.dumps(row.hash)}}}')
 
 
 @contextmanager
