@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sync_helpers import Laptop, start_visit
 
 from fieldcheck.domain import checklist, findings, observations, visits
 from fieldcheck.domain.integrity import verify_store
-from fieldcheck.models import OutboxOp
+from fieldcheck.models import AuditEvent, OutboxOp, Visit
 
 
 def _first_yes_no(laptop: Laptop, visit_id: str) -> str:
@@ -26,6 +27,12 @@ def test_a_visit_reaches_the_other_laptop_of_the_team_exactly_once(make_laptop) 
         findings.record_finding(s, visit_id, category="slow", description="窗口无人值守")
     first = a.sync()
     assert first.pushed > 0 and first.rejected == 0 and first.conflicts == 0
+    with a.store.read() as s:
+        # Its own work was settled by the push (the server's time stamp taken from the push
+        # result), not pulled back and applied again.
+        stamps = {v.id: v.updated_at for v in s.scalars(select(Visit))}
+        assert not s.scalars(select(AuditEvent.entity_id).where(
+            AuditEvent.action == "sync.apply", AuditEvent.entity_id == visit_id)).all()
     again = a.sync()
     assert again.pushed == 0  # nothing is sent twice
     b.sync()
@@ -35,6 +42,8 @@ def test_a_visit_reaches_the_other_laptop_of_the_team_exactly_once(make_laptop) 
         for x, y in zip(ra[name], rb[name], strict=True):
             assert x == y, name
     assert a.export() == b.export()
+    with b.store.read() as s:  # the stamp a took from its push is the one b pulled
+        assert s.get(Visit, visit_id).updated_at == stamps[visit_id]
     records = b.records()
     assert [v["id"] for v in records["visit"]] == [visit_id]
     assert [o["text"] for o in records["observation"]] == ["10:15 窗口无人"]
