@@ -151,6 +151,8 @@ def _photos(session: Session, store: Store, full: bool) -> list[Problem]:
     for photo in session.scalars(select(Photo).where(Photo.deleted.is_(False))):
         name = photo.original_name or photo.id
         if not store.blobs.has(photo.sha256):
+            if not _made_here(session, photo.id, "photo.import"):
+                continue  # another laptop's photo: its original comes with the next sync
             problems.append(Problem("photo", tr(
                 "照片“{name}”（{visit}）的原件不见了。请找回原图，在这次检查中重新导入即可恢复。",
                 name=name, visit=_visit_label(session, photo.visit_id))))
@@ -159,6 +161,14 @@ def _photos(session: Session, store: Store, full: bool) -> list[Problem]:
                 "照片“{name}”（{visit}）的原件已被改动，与导入时的哈希不符。请在这次检查中重新导入原图以修复。",
                 name=name, visit=_visit_label(session, photo.visit_id))))
     return problems
+
+
+def _made_here(session: Session, entity_id: str, action: str) -> bool:
+    """Whether this laptop's own audit trail records `action` on the record (it imported the
+    photo, it issued the notice), so the file must be here; otherwise it came by sync and
+    its file is fetched from the bureau's server."""
+    return session.scalars(select(AuditEvent.seq).where(
+        AuditEvent.entity_id == entity_id, AuditEvent.action == action).limit(1)).first() is not None
 
 
 def _visit_label(session: Session, visit_id: str) -> str:
@@ -180,6 +190,8 @@ def _notices(session: Session, store: Store, *, hash_pdfs: bool = True) -> list[
         if not notice.pdf_sha256 or not notice.number:
             problems.append(Problem("notice", tr("文书 {label} 标记为已签发，却没有文号或 PDF 哈希。", label=label)))
         elif not path.is_file():
+            if not _made_here(session, notice.id, "notice.issue"):
+                continue  # issued on another laptop: its PDF comes with the next sync
             problems.append(Problem("notice", tr("文书 {label} 的 PDF 文件不见了。", label=label)))
         elif hash_pdfs and _sha256(path) != notice.pdf_sha256:
             problems.append(Problem("notice", tr("文书 {label} 的 PDF 与签发时的哈希不符：文件被替换或改动过。", label=label)))

@@ -1,4 +1,4 @@
-"""Routes for photo blobs and document-number leases."""
+"""Routes for file blobs (photo originals, issued notices' PDFs) and document-number leases."""
 
 from __future__ import annotations
 
@@ -78,7 +78,7 @@ def get_blob(
     with database.read() as session:
         visible = photo_hash_visible(session, sha256, visible_to(auth.viewer))
     if not visible or not path.is_file():
-        raise ApiError(404, "not_found", "服务器上没有这张照片。")
+        raise ApiError(404, "not_found", "服务器上没有这个文件。")
     return FileResponse(path, media_type="application/octet-stream")
 
 

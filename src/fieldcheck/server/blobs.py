@@ -99,7 +99,8 @@ class BlobStore:
 
 
 def photo_hash_visible(session: Session, sha256: str, visible: ColumnElement[bool]) -> bool:
-    """Whether a photo record with this hash is one the caller may see."""
+    """Whether a record referring to this file (a photo, an issued notice) is one the
+    caller may see."""
     query = select(Record.id).where(Record.blob_sha256 == sha256, visible).limit(1)
     return session.scalars(query).first() is not None
 

@@ -205,7 +205,7 @@ def write_record(
         record.field_meta = json.dumps(meta, ensure_ascii=False, sort_keys=True)
     elif record.field_meta is None:
         record.field_meta = "{}"
-    record.blob_sha256 = data.get("sha256") if entity == "photo" else None
+    record.blob_sha256 = blob_of(entity, data)
     record.settled_device = settled_device
     return record  # flushed with the rest of the push: one batch of INSERTs
 
@@ -254,6 +254,16 @@ def can_see(viewer: Viewer, record: Record) -> bool:
     if viewer.user_id and record.origin_user_id == viewer.user_id:
         return True
     return viewer.role in SEES_ALL_TEAMS and not record.confidential
+
+
+def blob_of(entity: str, data: dict[str, Any]) -> str | None:
+    """The file a record refers to (a photo's original, an issued notice's PDF): whoever may
+    see the record may download it."""
+    if entity == "photo":
+        return data.get("sha256") or None
+    if entity == "notice":
+        return data.get("pdf_sha256") or None
+    return None
 
 
 def reemit(session: Session, record: Record) -> int:

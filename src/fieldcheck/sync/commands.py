@@ -89,6 +89,8 @@ def cmd_sync(args: object, store: Store) -> int:
              deferred=report.deferred, pulled=report.pulled, events=report.audit_events,
              up=report.photos_up, down=report.photos_down, bytes_up=report.bytes_up,
              bytes_down=report.bytes_down))
+    if report.pdfs_up or report.pdfs_down:
+        print(tr("文书 PDF 上传 {up} 份、下载 {down} 份。", up=report.pdfs_up, down=report.pdfs_down))
     for line in report.leased:
         print(tr("已领取文号段：{block}", block=line))
     return 0

@@ -21,11 +21,13 @@ from sqlalchemy import String, func, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from fieldcheck.domain import numbering
+from fieldcheck.domain.notices import pdf_path
 from fieldcheck.ids import is_demo_id, mentions_demo, uuid7
-from fieldcheck.models import AuditEvent, LocalSetting, NumberBlock, OutboxOp, Photo
+from fieldcheck.models import AuditEvent, LocalSetting, Notice, NumberBlock, OutboxOp, Photo
 from fieldcheck.models.coltypes import UTCDateTime
 from fieldcheck.notices.model import NoticeType
 from fieldcheck.photos import ingest_photo
+from fieldcheck.photos.durable import write_durably
 from fieldcheck.store.database import Store
 from fieldcheck.sync.apply import apply_page, cursor_of, take_stamps
 from fieldcheck.sync.entities import SERVER_OWNED
@@ -60,6 +62,8 @@ class SyncReport:
     audit_events: int = 0
     photos_up: int = 0
     photos_down: int = 0
+    pdfs_up: int = 0
+    pdfs_down: int = 0
     bytes_up: int = 0
     bytes_down: int = 0
     leased: list[str] = field(default_factory=list)
@@ -84,22 +88,37 @@ class SyncEngine:
     # --- photos ------------------------------------------------------------------------
 
     def upload_photos(self) -> None:
-        """Send the originals of photo records still waiting to be pushed, resuming from the
+        """Send the files of records still waiting to be pushed: photo originals, and the
+        PDFs of issued notices (the bureau keeps the document as printed), resuming from the
         offset the server confirmed."""
         with self.store.read() as s:
-            shas = sorted({op.changed.get("sha256") for op in s.scalars(select(OutboxOp).where(
-                OutboxOp.entity == "photo", OutboxOp.status == "pending", OutboxOp.kind == "create"))
-                if op.changed.get("sha256")})
-        if not shas:
+            pending = s.scalars(select(OutboxOp).where(
+                OutboxOp.status == "pending",
+                ((OutboxOp.entity == "photo") & (OutboxOp.kind == "create"))
+                | (OutboxOp.entity == "notice"))).all()
+            files: dict[str, tuple[str, Path]] = {}
+            for op in pending:
+                if op.entity == "photo" and op.changed.get("sha256"):
+                    sha = str(op.changed["sha256"])
+                    files[sha] = ("photo", self.store.blobs.original_path(sha))
+                elif op.entity == "notice" and op.changed.get("pdf_sha256"):
+                    files[str(op.changed["pdf_sha256"])] = ("pdf", pdf_path(self.store, op.entity_id))
+        if not files:
             return
+        shas = sorted(files)
         states = BlobCheckResponse(**self.conn.call("POST", "/api/v1/blobs/check", json={"sha256": shas}))
         todo = [b for b in states.blobs if not b.have]
         for n, blob in enumerate(todo, start=1):
-            path = self.store.blobs.original_path(blob.sha256)
+            kind, path = files[blob.sha256]
             if not path.is_file():
-                continue  # the push defers its record; `verify` reports the missing original
+                continue  # a photo's record is deferred; `verify` reports the missing file
+            if kind == "pdf" and _sha256_of(path) != blob.sha256:
+                continue  # a PDF changed since it was issued: `verify` reports it, nothing sent
             self._upload(blob.sha256, path, blob.offset)
-            self.report.photos_up += 1
+            if kind == "photo":
+                self.report.photos_up += 1
+            else:
+                self.report.pdfs_up += 1
             self.progress("photos_up", n, len(todo))
 
     def _upload(self, sha256: str, path: Path, offset: int) -> None:
@@ -120,13 +139,39 @@ class SyncEngine:
                 offset = put.offset
 
     def download_photos(self) -> None:
+        """Photo originals and issued notices' PDFs this laptop holds records of but not
+        the files (another laptop's work)."""
         with self.store.read() as s:
             shas = sorted(set(s.scalars(select(Photo.sha256).where(Photo.deleted.is_(False)))))
+            pdfs = s.execute(select(Notice.id, Notice.pdf_sha256).where(
+                Notice.status != "draft", Notice.pdf_sha256 != "")).all()
         missing = [sha for sha in shas if not self.store.blobs.has(sha)]
         for n, sha in enumerate(missing, start=1):
             self._download(sha)
             self.report.photos_down += 1
             self.progress("photos_down", n, len(missing))
+        for notice_id, sha in pdfs:
+            target = pdf_path(self.store, notice_id)
+            if target.is_file():
+                continue
+            data = self._fetch(sha)
+            if data is None:
+                continue  # not on the server (yet): the issuing laptop sends it at its next sync
+            write_durably(target, data)
+            self.report.pdfs_down += 1
+
+    def _fetch(self, sha256: str) -> bytes | None:
+        try:
+            response = self.conn.send("GET", f"/api/v1/blobs/{sha256}")
+        except SyncError as error:
+            if error.status == 404:
+                return None
+            raise
+        data = response.content
+        self.report.bytes_down += len(data)
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise SyncError(f"file {sha256} from the server does not match its hash", "blob_mismatch")
+        return data
 
     def _download(self, sha256: str) -> None:
         response = self.conn.send("GET", f"/api/v1/blobs/{sha256}")
@@ -261,6 +306,14 @@ def _time(value: str) -> datetime:
 def _setting(session: Session, key: str, default: object) -> object:
     row = session.get(LocalSetting, key)
     return default if row is None or row.value is None else row.value
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _stored_text(column: Any) -> Any:
