@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from sqlalchemy import select
 from sync_helpers import Laptop, start_visit
 
 from fieldcheck.domain import circulars, findings, followup, notices, numbering
@@ -12,6 +13,7 @@ from fieldcheck.domain.followup_board import current_flags, load_records, local_
 from fieldcheck.domain.integrity import verify_store
 from fieldcheck.domain.notice_settings import load_settings
 from fieldcheck.domain.notices import pdf_path
+from fieldcheck.models import Finding
 from fieldcheck.models.coltypes import utcnow
 from fieldcheck.sync.credentials import load_token
 from fieldcheck.sync.protocol import SCHEMA_HEADER, SCHEMA_VERSION
@@ -90,3 +92,27 @@ def test_a_notice_pdf_reaches_only_those_who_see_the_notice(make_laptop) -> None
         headers={SCHEMA_HEADER: str(SCHEMA_VERSION),
                  "Authorization": f"Bearer {load_token(other.store.data_dir)}"})
     assert denied.status_code == 404
+
+
+def test_a_rectification_report_file_reaches_the_other_laptop(make_laptop) -> None:
+    a: Laptop = make_laptop("wang", "王建国")
+    b: Laptop = make_laptop("li", "李红")
+    a.sync()
+    visit_id = start_visit(a)
+    settings = load_settings(a.store.data_dir)
+    with a.store.write() as s:
+        f = findings.record_finding(s, visit_id, category="discipline", description="窗口无人值守",
+                                    deadline=date.today() + timedelta(days=10))
+        draft = notices.create_draft(s, visit_id, "rectification", settings).id
+    notices.issue_notice(a.store, draft, settings, numbering.LocalAuthority())
+    scan = b"%PDF-1.4\n% the unit's written report\n" + bytes(range(256)) * 40
+    entry = followup.store_report_bytes(a.store, "整改报告.pdf", scan)
+    with a.store.write() as s:
+        followup.attach_report(s, [f.id], [entry], note="单位书面报告")
+    assert a.sync().rejected == 0
+    report = b.sync()
+    assert report.pdfs_down == 2  # the notice and the report
+    assert followup.report_file(b.store, entry).read_bytes() == scan
+    with b.store.read() as s:
+        assert [x.status for x in s.scalars(select(Finding))] == ["rectified"]
+    assert verify_store(b.store, full=True) == []

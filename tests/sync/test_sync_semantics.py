@@ -329,3 +329,34 @@ def test_an_enrolled_laptop_running_low_is_warned_at_issue_time(make_laptop) -> 
         draft = notices.create_draft(s, visit_id, "rectification", settings)
     plan = notice_data.plan_issue(a.store, draft.id, settings, numbering.LocalAuthority())
     assert plan.authority == "remote" and plan.remaining == 3 and plan.running_low
+
+
+def test_a_conflict_found_after_pulling_over_a_local_edit_ends_with_the_servers_value(make_laptop) -> None:
+    # Found by the stateful test: b edits offline, pulls a's change (its own edit laid over
+    # it), then pushes; the server keeps a's value and b, whose cursor had already passed
+    # a's version, must still end with it.
+    from fieldcheck.sync.commands import connection_for
+    from fieldcheck.sync.engine import SyncEngine
+
+    a: Laptop = make_laptop("wang", "王建国")
+    b: Laptop = make_laptop("li", "李红")
+    visit_id = start_visit(a)
+    a.sync()
+    b.sync()
+    with b.store.write() as s:
+        visits.update_visit_details(s, visit_id, place="东侧服务区")
+    with a.store.write() as s:
+        visits.update_visit_details(s, visit_id, place="三楼办公室")
+    a.sync()
+    SyncEngine(b.store, connection_for(b.store, client=b.bureau.client)).pull()
+    with b.store.read() as s:
+        assert visits.get_visit(s, visit_id).place == "东侧服务区"  # its unsent edit stays on top
+    report = b.sync()
+    assert report.conflicts == 1
+    a.sync()
+    with b.store.read() as s:
+        assert visits.get_visit(s, visit_id).place == "三楼办公室"
+    ra, rb = a.records(), b.records()
+    for name in ra:
+        for x, y in zip(ra[name], rb[name], strict=True):
+            assert x == y, (name, {k: (x[k], y.get(k)) for k in x if x[k] != y.get(k)})

@@ -99,10 +99,15 @@ class BlobStore:
 
 
 def photo_hash_visible(session: Session, sha256: str, visible: ColumnElement[bool]) -> bool:
-    """Whether a record referring to this file (a photo, an issued notice) is one the
-    caller may see."""
+    """Whether a record referring to this file (a photo, an issued notice, a follow-up
+    event's 整改报告) is one the caller may see."""
     query = select(Record.id).where(Record.blob_sha256 == sha256, visible).limit(1)
-    return session.scalars(query).first() is not None
+    if session.scalars(query).first() is not None:
+        return True
+    # A report may hold several files: they are named inside the event's data.
+    reports = select(Record.id).where(Record.entity == "followup_event",
+                                      Record.data.contains(f'"{sha256}"'), visible).limit(1)
+    return session.scalars(reports).first() is not None
 
 
 def _append_durably(path: Path, offset: int, data: bytes) -> None:

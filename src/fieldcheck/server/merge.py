@@ -163,8 +163,8 @@ def _apply_one(session: Session, pusher: Pusher, op: Op) -> OpResult:
             outcome = _merge(session, pusher, op, record)
     except Refused as refused:
         version = _record_rejection(session, pusher, op, record, refused)
-        if record is not None and record.settled_device == pusher.device_id:
-            version = max(version, reemit(session, record))  # the device holds its refused value
+        if record is not None:  # the device holds its refused value: send it the server's
+            version = max(version, reemit(session, record))
         return OpResult(
             op_id=op.op_id, status="rejected", version=version, code=refused.code,
             message=refused.message,
@@ -292,8 +292,10 @@ def _merge(session: Session, pusher: Pusher, op: Op, record: Record) -> _Outcome
             rescope_visit(session, op.entity_id, placement)
     elif settled:
         at = server.get("updated_at")  # nothing to write: the device's copy is the server's
-    elif record.settled_device == pusher.device_id:
-        version = reemit(session, record)  # the device holds a value the server did not take
+    elif conflicts:
+        # The device holds values the server did not take, and may have pulled this version
+        # already: it is sent again so the device ends with the server's state.
+        version = reemit(session, record)
     for name in conflicts:
         version = max(version, _record_conflict(session, pusher, op, record, server, name))
     return _Outcome("conflict" if conflicts else "applied", version, conflicts,

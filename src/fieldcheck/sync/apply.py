@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import String, bindparam, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from fieldcheck.domain.changes import Actor, audit, state_hash, untracked
 from fieldcheck.domain.records import from_plain, record_dict
@@ -168,6 +169,10 @@ def _merge_record(session: Session, rec: FeedRecord) -> Any:
                 setattr(obj, field, from_plain(cls, field, value))
     if rec.entity == "signature":
         obj.png = signature_png(obj)
+    if "updated_at" in rec.data and obj in session.dirty:
+        # The server's stamp, even when equal to the local one: otherwise the column's
+        # onupdate would stamp the laptop's clock over it.
+        flag_modified(obj, "updated_at")
     return obj
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,9 +22,18 @@ from sqlalchemy import String, func, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from fieldcheck.domain import numbering
+from fieldcheck.domain.followup import report_file
 from fieldcheck.domain.notices import pdf_path
 from fieldcheck.ids import is_demo_id, mentions_demo, uuid7
-from fieldcheck.models import AuditEvent, LocalSetting, Notice, NumberBlock, OutboxOp, Photo
+from fieldcheck.models import (
+    AuditEvent,
+    FollowupEvent,
+    LocalSetting,
+    Notice,
+    NumberBlock,
+    OutboxOp,
+    Photo,
+)
 from fieldcheck.models.coltypes import UTCDateTime
 from fieldcheck.notices.model import NoticeType
 from fieldcheck.photos import ingest_photo
@@ -95,7 +105,7 @@ class SyncEngine:
             pending = s.scalars(select(OutboxOp).where(
                 OutboxOp.status == "pending",
                 ((OutboxOp.entity == "photo") & (OutboxOp.kind == "create"))
-                | (OutboxOp.entity == "notice"))).all()
+                | OutboxOp.entity.in_(("notice", "followup_event")))).all()
             files: dict[str, tuple[str, Path]] = {}
             for op in pending:
                 if op.entity == "photo" and op.changed.get("sha256"):
@@ -103,6 +113,9 @@ class SyncEngine:
                     files[sha] = ("photo", self.store.blobs.original_path(sha))
                 elif op.entity == "notice" and op.changed.get("pdf_sha256"):
                     files[str(op.changed["pdf_sha256"])] = ("pdf", pdf_path(self.store, op.entity_id))
+                elif op.entity == "followup_event":
+                    for entry in _report_files(op.changed.get("files")):
+                        files[str(entry["sha256"])] = ("pdf", report_file(self.store, entry))
         if not files:
             return
         shas = sorted(files)
@@ -113,7 +126,7 @@ class SyncEngine:
             if not path.is_file():
                 continue  # a photo's record is deferred; `verify` reports the missing file
             if kind == "pdf" and _sha256_of(path) != blob.sha256:
-                continue  # a PDF changed since it was issued: `verify` reports it, nothing sent
+                continue  # a document changed since it was kept: `verify` reports it, nothing sent
             self._upload(blob.sha256, path, blob.offset)
             if kind == "photo":
                 self.report.photos_up += 1
@@ -143,15 +156,19 @@ class SyncEngine:
         the files (another laptop's work)."""
         with self.store.read() as s:
             shas = sorted(set(s.scalars(select(Photo.sha256).where(Photo.deleted.is_(False)))))
-            pdfs = s.execute(select(Notice.id, Notice.pdf_sha256).where(
-                Notice.status != "draft", Notice.pdf_sha256 != "")).all()
+            documents = [(pdf_path(self.store, notice_id), sha) for notice_id, sha in s.execute(
+                select(Notice.id, Notice.pdf_sha256).where(
+                    Notice.status != "draft", Notice.pdf_sha256 != ""))]
+            for files in s.scalars(select(FollowupEvent.files).where(
+                    FollowupEvent.deleted.is_(False), FollowupEvent.kind == "report")):
+                documents += [(report_file(self.store, entry), str(entry["sha256"]))
+                              for entry in _report_files(files)]
         missing = [sha for sha in shas if not self.store.blobs.has(sha)]
         for n, sha in enumerate(missing, start=1):
             self._download(sha)
             self.report.photos_down += 1
             self.progress("photos_down", n, len(missing))
-        for notice_id, sha in pdfs:
-            target = pdf_path(self.store, notice_id)
+        for target, sha in documents:
             if target.is_file():
                 continue
             data = self._fetch(sha)
@@ -306,6 +323,16 @@ def _time(value: str) -> datetime:
 def _setting(session: Session, key: str, default: object) -> object:
     row = session.get(LocalSetting, key)
     return default if row is None or row.value is None else row.value
+
+
+def _report_files(files: Any) -> list[dict[str, Any]]:
+    """A 整改报告's file entries that name a proper SHA-256 (anything else is not a path)."""
+    return [e for e in files or [] if isinstance(e, dict)
+            and isinstance(e.get("sha256"), str) and _SHA256.fullmatch(e["sha256"])
+            and isinstance(e.get("name"), str)]
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def _sha256_of(path: Path) -> str:

@@ -19,8 +19,9 @@ Routes (all under /api/v1 unless said otherwise):
   device's copy: the op created the record, or every field it named was taken and the
   version it changed was one the device already held (its own settled write, or one at or
   below its cursor). The result then carries the server's time stamp (``updated_at``) and the
-  device's pulls skip that version; anything else (a conflict, a refusal, another device's
-  change) comes back through the feed as before.
+  device's pulls skip that version. A record the server did not take a value for (a conflict,
+  a refusal) is sent through the feed again at a new version, so the device that holds the
+  refused value ends with the server's state even when its cursor had passed the record.
 - ``GET /pull?cursor=N&limit=L`` (→ PullResponse): the records visible to the device whose
   feed version is above N, oldest first. Versions come from a counter incremented inside the
   committing transaction, so a cursor never runs ahead of data that is still committing.
