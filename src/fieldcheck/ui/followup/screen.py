@@ -385,8 +385,13 @@ class FollowupScreen(QWidget):
                 return
             first = data.today() + timedelta(days=1)
             self._write(data.schedule_preset, self.ctx.store, preset, first, first + timedelta(days=365), "",
-                        then=lambda n: QMessageBox.information(self, tr("周期计划"),
-                                                               tr("已安排 {n} 次计划检查。", n=n)))
+                        then=self._scheduled)
 
         box.buttonClicked.connect(chosen)
         box.open()
+
+    def _scheduled(self, count: object) -> None:
+        told = QMessageBox(QMessageBox.Icon.Information, tr("周期计划"), tr("已安排 {n} 次计划检查。", n=count),
+                           QMessageBox.StandardButton.Ok, self)
+        self.dialog = told
+        told.open()
