@@ -5,8 +5,6 @@ rules that read every record."""
 from __future__ import annotations
 
 import importlib.util
-import time
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -23,17 +21,6 @@ from fieldcheck.store import Store, open_store
 
 BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_followup.py"
 EVERYTHING = BoardFilter(date_from=date(1900, 1, 2))  # admits all; its board is read with the filter
-
-
-@pytest.fixture
-def shanghai(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    if not hasattr(time, "tzset"):
-        pytest.skip("needs time.tzset to change the local zone")
-    monkeypatch.setenv("TZ", "Asia/Shanghai")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def _at(text: str) -> datetime:
@@ -68,7 +55,7 @@ def _finding(s, fid: str, vid: str, uid: str, category: str, status: str, deadli
 
 
 @pytest.fixture
-def history(store: Store, shanghai: None) -> Store:
+def history(store: Store, in_beijing: None) -> Store:
     """Two units; a visit begun at 00:30 on 1 October Beijing time (still 30 September in UTC);
     four live findings and a deleted one."""
     with store.write() as s, untracked(s):

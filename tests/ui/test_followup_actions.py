@@ -15,8 +15,8 @@ from reportlab.pdfgen import canvas
 from sqlalchemy import select
 from test_followup_screen import _notified_visit, _photo, _row_of, _screen
 
-from fieldcheck.domain import circulars, findings, followup, notices, numbering
-from fieldcheck.domain.followup_board import load_records, local_zone
+from fieldcheck.domain import findings, followup, notices, numbering
+from fieldcheck.domain.followup_board import load_records
 from fieldcheck.domain.notice_settings import load_settings
 from fieldcheck.domain.visits import start_new_visit, start_visit
 from fieldcheck.models import Finding, TemplateVersion, Visit
@@ -25,6 +25,7 @@ from fieldcheck.ui.common.context import AppContext
 from fieldcheck.ui.common.errors import open_error_dialogs
 from fieldcheck.ui.followup.dialogs import DayReasonDialog, DocumentDialog
 from fieldcheck.ui.followup.screen import FollowupScreen
+from followup_helpers import issue_todays_circular
 
 pytestmark = pytest.mark.usefixtures("own_issuer")
 
@@ -170,17 +171,6 @@ def test_a_recurring_plan_makes_planned_visits(qtbot: QtBot, ctx: AppContext, st
         assert len(s.scalars(select(Visit).where(Visit.status == "planned")).all()) == len(planned)
 
 
-def _circular_of_today(store: Store, issued_at: datetime) -> str:
-    settings = load_settings(store.data_dir)
-    today = date.today()
-    with store.write() as s:
-        draft = circulars.circular_content(load_records(s), today - timedelta(days=1), today,
-                                           datetime.now(UTC), local_zone(), settings)
-        cid = circulars.create_circular_draft(s, draft).id
-    return circulars.issue_circular(store, cid, settings, numbering.LocalAuthority(),
-                                    issued_at=issued_at).number or ""
-
-
 def _again(store: Store, earlier: str) -> list[str]:
     """The same window visited again and found with the same kind of problem, notified."""
     settings = load_settings(store.data_dir)
@@ -200,9 +190,9 @@ def _again(store: Store, earlier: str) -> list[str]:
 def test_accountability_drafted_from_a_repeat_offence_flag_cites_the_notices(
         qtbot: QtBot, ctx: AppContext, store: Store, tmp_path: Path) -> None:
     first = _notified_visit(store, tmp_path)
-    c1 = _circular_of_today(store, datetime.now(UTC) - timedelta(hours=2))
+    c1 = issue_todays_circular(store, datetime.now(UTC) - timedelta(hours=2))
     second = _again(store, first[0])
-    c2 = _circular_of_today(store, datetime.now(UTC) - timedelta(hours=1))
+    c2 = issue_todays_circular(store, datetime.now(UTC) - timedelta(hours=1))
     screen = _screen(qtbot, ctx)
     repeats = [i for i, f in enumerate(screen.board.flags) if f.reason == "repeat"]  # type: ignore[union-attr]
     assert repeats, "the window circulated twice in a row is flagged"
