@@ -11,9 +11,10 @@ notice, then records the follow-up (circulated, escalated) on the findings.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -28,7 +29,7 @@ from fieldcheck.domain.visits import KIND_NAMES
 from fieldcheck.errors import ValidationError
 from fieldcheck.i18n import tr
 from fieldcheck.models import Notice, Unit, VisitKind
-from fieldcheck.notices import NoticeContent, NoticeType, drafting, format_date
+from fieldcheck.notices import NoticeContent, drafting, format_date
 from fieldcheck.notices.model import FindingEntry
 from fieldcheck.store.database import Store
 
@@ -107,28 +108,39 @@ def _unit_name(records: Records, unit_id: str) -> str:
     return unit.name if unit else ""
 
 
-def create_circular_draft(session: Session, draft: CircularDraft) -> Notice:
-    """A draft 通报 of no one visit: edited like any notice, then issued."""
-    notice = Notice(type=NoticeType.CIRCULAR, visit_id=None, unit_id=None, status="draft")
+def _period_draft(session: Session, content: NoticeContent, unit_id: str | None,
+                  detail: dict[str, Any]) -> Notice:
+    """A draft of no one visit (a 通报, a 责任追究建议): edited like any notice, then issued."""
+    notice = Notice(type=content.type, visit_id=None, unit_id=unit_id, status="draft")
     session.add(notice)
     session.flush()
-    draft.content.notice_id = notice.id
-    notice.content = notices.content_to_json(draft.content)
-    record_change(session, actor_of(session), "notice.draft", notice,
-                  {"type": "circular", "findings": len(draft.finding_ids)})
+    content.notice_id = notice.id
+    notice.content = notices.content_to_json(content)
+    record_change(session, actor_of(session), "notice.draft", notice, {"type": str(content.type), **detail})
     return notice
+
+
+def _issue_then(store: Store, notice_id: str, settings: BureauSettings,
+                authority: numbering.NumberAuthority | None, issued_at: datetime | None,
+                follow: Callable[[Session, Notice, list[str]], object]) -> Notice:
+    """Issue (number, freeze) the notice, then record on the findings it names what follows."""
+    notice = notices.issue_notice(store, notice_id, settings, authority, issued_at=issued_at)
+    with store.write() as s:
+        issued = notices.get_notice(s, notice_id)
+        ids = [i for i in (issued.content.get("fields") or {}).get("finding_ids", "").split(",") if i]
+        follow(s, issued, ids)
+    return notice
+
+
+def create_circular_draft(session: Session, draft: CircularDraft) -> Notice:
+    return _period_draft(session, draft.content, None, {"findings": len(draft.finding_ids)})
 
 
 def issue_circular(store: Store, notice_id: str, settings: BureauSettings,
                    authority: numbering.NumberAuthority | None = None,
                    issued_at: datetime | None = None) -> Notice:
-    """Issue (number, freeze) a 通报 and record each finding it names as circulated."""
-    notice = notices.issue_notice(store, notice_id, settings, authority, issued_at=issued_at)
-    with store.write() as s:
-        issued = notices.get_notice(s, notice_id)
-        ids = [i for i in (issued.content.get("fields") or {}).get("finding_ids", "").split(",") if i]
-        followup.mark_circulated(s, issued, ids)
-    return notice
+    """Issue a 通报 and record each finding it names as circulated."""
+    return _issue_then(store, notice_id, settings, authority, issued_at, followup.mark_circulated)
 
 
 # --- the accountability recommendation ------------------------------------------------------
@@ -164,23 +176,12 @@ def appointing_body(session: Session, unit_id: str) -> str:
 def create_accountability_draft(session: Session, content: NoticeContent, unit_id: str) -> Notice:
     if not content.fields.get("finding_ids"):
         raise ValidationError(tr("该提示没有可追究的问题记录。"))
-    notice = Notice(type=NoticeType.ACCOUNTABILITY, visit_id=None, unit_id=unit_id, status="draft")
-    session.add(notice)
-    session.flush()
-    content.notice_id = notice.id
-    notice.content = notices.content_to_json(content)
-    record_change(session, actor_of(session), "notice.draft", notice, {"type": "accountability"})
-    return notice
+    return _period_draft(session, content, unit_id, {})
 
 
 def issue_accountability(store: Store, notice_id: str, settings: BureauSettings,
                          authority: numbering.NumberAuthority | None = None,
-                   issued_at: datetime | None = None) -> Notice:
+                         issued_at: datetime | None = None) -> Notice:
     """Issue the recommendation; its findings are escalated (提请追责), citing it."""
-    notice = notices.issue_notice(store, notice_id, settings, authority, issued_at=issued_at)
-    with store.write() as s:
-        issued = notices.get_notice(s, notice_id)
-        ids = [i for i in (issued.content.get("fields") or {}).get("finding_ids", "").split(",") if i]
-        followup.escalate(s, ids, f"责任追究建议 {issued.number}", issued.id)
-    return notice
-
+    return _issue_then(store, notice_id, settings, authority, issued_at,
+                       lambda s, issued, ids: followup.escalate(s, ids, f"责任追究建议 {issued.number}", issued.id))

@@ -76,24 +76,26 @@ def _tally(row: str, sign: int) -> str:
     return "\n".join(out)
 
 
+def _circulated(rows: str) -> str:
+    """Add `rows` (notice_id, unit_id, category, ±1) to the circulars' counts."""
+    return (f"INSERT INTO followup_circulated (notice_id, unit_id, category, n) {rows}"
+            " ON CONFLICT (notice_id, unit_id, category) DO UPDATE SET n = n + excluded.n;")
+
+
 def _named(event: str, sign: int) -> str:
     """Count the finding of a circulated `event` (OLD or NEW) under its circular."""
-    return (
-        "INSERT INTO followup_circulated (notice_id, unit_id, category, n)"
-        f" SELECT {event}.notice_id, f.unit_id, f.category, {sign} FROM findings f"
+    return _circulated(
+        f"SELECT {event}.notice_id, f.unit_id, f.category, {sign} FROM findings f"
         f" WHERE f.id = {event}.finding_id AND f.live = 1 AND {event}.kind = 'circulated'"
-        f" AND {event}.deleted = 0 AND {event}.notice_id IS NOT NULL"
-        " ON CONFLICT (notice_id, unit_id, category) DO UPDATE SET n = n + excluded.n;")
+        f" AND {event}.deleted = 0 AND {event}.notice_id IS NOT NULL")
 
 
 def _renamed(row: str, sign: int) -> str:
     """Count a finding (OLD or NEW) under every circular that named it."""
-    return (
-        "INSERT INTO followup_circulated (notice_id, unit_id, category, n)"
-        f" SELECT e.notice_id, {row}.unit_id, {row}.category, {sign} FROM followup_events e"
+    return _circulated(
+        f"SELECT e.notice_id, {row}.unit_id, {row}.category, {sign} FROM followup_events e"
         f" WHERE e.finding_id = {row}.id AND e.kind = 'circulated' AND e.deleted = 0"
-        f" AND e.notice_id IS NOT NULL AND {row}.live = 1"
-        " ON CONFLICT (notice_id, unit_id, category) DO UPDATE SET n = n + excluded.n;")
+        f" AND e.notice_id IS NOT NULL AND {row}.live = 1")
 
 
 TALLIED = ("unit_id", "category", "status", "deadline", "notified_at", "rectified_at", "found_on",
