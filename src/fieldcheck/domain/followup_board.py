@@ -47,10 +47,11 @@ class Records:
     notice_numbers: dict[str, str] = field(default_factory=dict)  # notice id → 文号 (those read)
 
 
-# The findings the flags can name: every circulated one, and those overdue on a given day.
+# The findings the flags can name: those overdue on a given day (of a period, maybe), along
+# ix_findings_board, and every circulated one, along ix_followup_events_circulated.
 _FLAGGABLE = (
-    " AND ((f.board_rank = 0 AND f.deadline < ?) OR EXISTS (SELECT 1 FROM followup_events e"
-    " WHERE e.finding_id = f.id AND e.kind = 'circulated' AND e.deleted = 0))"
+    " AND f.id IN (SELECT o.id FROM findings o WHERE o.live = 1 AND o.board_rank = 0 AND o.deadline < ?{period}"
+    " UNION SELECT c.finding_id FROM followup_events c WHERE c.kind = 'circulated' AND c.deleted = 0)"
 )
 
 
@@ -62,9 +63,9 @@ def load_records(session: Session, *, flaggable_on: date | None = None,
     findings of those units."""
     only, params = "", ()  # type: tuple[str, tuple[str, ...]]
     if flaggable_on is not None:
-        only, params = _FLAGGABLE, (flaggable_on.isoformat(),)
+        only, params = _FLAGGABLE.format(period=""), (flaggable_on.isoformat(),)
         if flt is not None and (flt.date_from or flt.date_to):
-            only = only.replace("f.deadline < ?)", "f.deadline < ? AND f.found_on BETWEEN ? AND ?)")
+            only = _FLAGGABLE.format(period=" AND o.found_on BETWEEN ? AND ?")
             params = (*params, (flt.date_from or date.min).isoformat(), (flt.date_to or date.max).isoformat())
     if of_units is not None:
         only += f" AND f.unit_id IN ({','.join('?' for _ in of_units)})"

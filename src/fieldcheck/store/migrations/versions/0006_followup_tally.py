@@ -177,6 +177,9 @@ def upgrade() -> None:
     op.execute("CREATE INDEX ix_findings_board ON findings (board_rank, deadline, found_on) WHERE live = 1")
     op.execute("CREATE INDEX ix_findings_rank_unit ON findings (board_rank, unit_id, deadline, found_on)"
                " WHERE live = 1")
+    # The circulated findings (the repeat rule's evidence), without reading every event.
+    op.execute("CREATE INDEX ix_followup_events_circulated ON followup_events (finding_id)"
+               " WHERE kind = 'circulated' AND deleted = 0")
     # The circulars among the notices (one 整改通知书 per visit outnumbers them by far).
     op.execute("CREATE INDEX ix_notices_type_status ON notices (type, status)")
     # A filtered refresh (a period, most often) reads what it counts from this index alone.
