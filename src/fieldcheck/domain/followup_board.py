@@ -48,10 +48,15 @@ class Records:
 
 
 # The findings the flags can name: those overdue on a given day (of a period, maybe), along
-# ix_findings_board, and every circulated one, along ix_followup_events_circulated.
+# ix_findings_board, and every circulated one, along ix_followup_events_circulated; of a few
+# units, each of their findings is asked instead.
 _FLAGGABLE = (
     " AND f.id IN (SELECT o.id FROM findings o WHERE o.live = 1 AND o.board_rank = 0 AND o.deadline < ?{period}"
     " UNION SELECT c.finding_id FROM followup_events c WHERE c.kind = 'circulated' AND c.deleted = 0)"
+)
+_FLAGGABLE_EACH = (
+    " AND ((f.board_rank = 0 AND f.deadline < ?{period}) OR EXISTS (SELECT 1 FROM followup_events c"
+    " WHERE c.finding_id = f.id AND c.kind = 'circulated' AND c.deleted = 0))"
 )
 
 
@@ -63,9 +68,10 @@ def load_records(session: Session, *, flaggable_on: date | None = None,
     findings of those units."""
     only, params = "", ()  # type: tuple[str, tuple[str, ...]]
     if flaggable_on is not None:
-        only, params = _FLAGGABLE.format(period=""), (flaggable_on.isoformat(),)
+        form, row = (_FLAGGABLE, "o") if of_units is None else (_FLAGGABLE_EACH, "f")
+        only, params = form.format(period=""), (flaggable_on.isoformat(),)
         if flt is not None and (flt.date_from or flt.date_to):
-            only = _FLAGGABLE.format(period=" AND o.found_on BETWEEN ? AND ?")
+            only = form.format(period=f" AND {row}.found_on BETWEEN ? AND ?")
             params = (*params, (flt.date_from or date.min).isoformat(), (flt.date_to or date.max).isoformat())
     if of_units is not None:
         only += f" AND f.unit_id IN ({','.join('?' for _ in of_units)})"
