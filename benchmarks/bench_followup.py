@@ -1,5 +1,7 @@
-"""followup_stats: the follow-up board and every statistic at 100 000 findings, as a ratio to
-one SQL GROUP BY over the same table (the least any statistic could cost)."""
+"""followup_stats: what the 跟踪问效 screen reads on a refresh (every statistic, the board's
+first page, the flags, the filters' choices) at 100 000 findings, as a ratio to one SQL GROUP
+BY over the same table (the least any statistic could cost); then the same for a year's
+period, one flag's evidence, and what `fieldcheck report` does for a year."""
 
 from __future__ import annotations
 
@@ -13,21 +15,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import json
+from datetime import date
+
 from common import median_ms, result  # noqa: E402
 from sqlalchemy import func, insert, select  # noqa: E402
 
-from fieldcheck.domain import followup_sql  # noqa: E402
 from fieldcheck.domain.changes import untracked  # noqa: E402
-from fieldcheck.domain.followup_board import (  # noqa: E402
-    BoardFilter,
-    board,
-    current_flags,
-    load_records,
-    local_zone,
-    statistics,
-)
+from fieldcheck.domain.followup_board import BoardFilter, local_zone  # noqa: E402
+from fieldcheck.domain.reports import build_report, report_json  # noqa: E402
 from fieldcheck.models import Finding, FollowupEvent, Notice, Unit, Visit  # noqa: E402
 from fieldcheck.store import open_store  # noqa: E402
+from fieldcheck.ui.followup import data  # noqa: E402  (Qt-free: the screen's worker side)
 
 CATEGORIES = ("inaction", "slow", "overtime", "extra_steps", "discipline", "service_rules", "other")
 KINDS = ("open", "unannounced", "project", "reinspection")
@@ -124,47 +123,44 @@ def run(quick: bool) -> list[dict]:
         _fill(store, findings)
         print(f"filled {findings} findings in {time.perf_counter() - began:.1f} s", file=sys.stderr)
         tz, now = local_zone(), datetime.now(UTC)
+        year = BoardFilter(date_from=date(2025, 1, 1), date_to=date(2025, 12, 31))
 
-        def everything() -> None:
-            """What 跟踪问效 does on a refresh: records, board, statistics, flags."""
-            with store.read() as s:
-                records = load_records(s)
-            flt = BoardFilter()
-            board(records, flt, now, tz)
-            statistics(records, flt, tz)
-            current_flags(records, now, tz, flt)
+        def refresh() -> None:
+            """What 跟踪问效 does on a refresh (ui/followup/data.load_board, run by its worker)."""
+            data.load_board(store, BoardFilter())
+
+        def refresh_year() -> None:
+            data.load_board(store, year)
 
         def one_group_by() -> None:
             with store.read() as s:
                 s.execute(select(Finding.category, func.count()).where(Finding.deleted.is_(False))
                           .group_by(Finding.category)).all()
 
-        today = now.astimezone(tz).date()
+        board = data.load_board(store, BoardFilter())
+        worst = max((f for f in board.flags if f.reason == "overdue"), key=lambda f: f.summary)
 
-        def in_sql() -> None:
-            """The SQL route: every statistic as a GROUP BY and the board's first page."""
+        def evidence() -> None:
+            """Choosing a flag: its whole evidence chain."""
+            data.flag_evidence(store, worst.unit_id, worst.reason, worst.category)
+
+        def report() -> None:
+            """`fieldcheck report --from 2025-01-01 --to 2025-12-31 --format json`."""
             with store.read() as s:
-                followup_sql.statistics(s, BoardFilter())
-                followup_sql.board_page(s, BoardFilter(), today, 0, 200)
+                rep = build_report(s, year.date_from, year.date_to, now, tz)  # type: ignore[arg-type]
+            json.dumps(report_json(rep), ensure_ascii=False)
 
         one_group_by()
-        everything()  # warm the page cache, as a running app has
+        refresh()  # warm the page cache, as a running app has
         base = median_ms(one_group_by, 7)
-        full = median_ms(everything, 3)
-        sql = median_ms(in_sql, 5)
-        with store.read() as s:
-            started = time.perf_counter()
-            load_records(s)
-            load = (time.perf_counter() - started) * 1000
-        out = [result(f"followup_stats_{findings}", full, "ms", base),
-               result(f"followup_stats_sql_{findings}", sql, "ms", base),
-               result(f"followup_load_records_{findings}", load, "ms", base)]
+        out = [result(f"followup_stats_{findings}", median_ms(refresh, 7), "ms", base),
+               result(f"followup_stats_year_{findings}", median_ms(refresh_year, 5), "ms", base),
+               result(f"followup_flag_evidence_{findings}", median_ms(evidence, 3), "ms", base),
+               result(f"followup_report_year_{findings}", median_ms(report, 3), "ms", base)]
         store.close()
     return out
 
 
 if __name__ == "__main__":
-    import json
-
     for r in run("--quick" in sys.argv):
         print(json.dumps(r, ensure_ascii=False))

@@ -86,3 +86,17 @@ def visit_id(store: Store, unit_id: str, template_version_id: str) -> str:
             place="一楼综合服务大厅",
         )
         return visit.id
+
+
+@pytest.fixture
+def in_beijing(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The laptop's zone is Beijing time (the process's TZ, which SQLite's 'localtime' follows too)."""
+    import time
+
+    if not hasattr(time, "tzset"):
+        pytest.skip("needs time.tzset to change the local zone")
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

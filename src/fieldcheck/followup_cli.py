@@ -33,7 +33,7 @@ def _period(args: argparse.Namespace) -> tuple[date, date]:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from fieldcheck.cli import _existing_store, _write_bytes
-    from fieldcheck.domain.followup_board import load_records, local_zone
+    from fieldcheck.domain.followup_board import local_zone
     from fieldcheck.domain.reports import build_report, report_csv, report_json, report_xlsx
     from fieldcheck.models.coltypes import utcnow
     from fieldcheck.store import open_store
@@ -42,10 +42,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     store = open_store(_existing_store(args))  # reading: safe beside a running app
     try:
         with store.read() as s:
-            records = load_records(s)
+            rep = build_report(s, day_from, day_to, utcnow(), local_zone())
     finally:
         store.close()
-    rep = build_report(records, day_from, day_to, utcnow(), local_zone())
     if args.format == "json":
         data = json.dumps(report_json(rep), ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
     elif args.format == "csv":

@@ -20,6 +20,7 @@ from fieldcheck.domain.people import add_unit
 from fieldcheck.domain.visits import start_new_visit
 from fieldcheck.models import Finding
 from fieldcheck.store import Store
+from followup_helpers import issue_todays_circular
 
 # A real store issues numbered notices only under the bureau's own issuer (文书设置).
 pytestmark = pytest.mark.usefixtures("own_issuer")
@@ -39,17 +40,6 @@ def _visit_with_finding(store: Store, unit_id: str, template_version_id: str, ca
     return f.id
 
 
-def _circular(store: Store, issued_at: datetime) -> str:
-    settings = load_settings(store.data_dir)
-    today = date.today()
-    with store.write() as s:
-        draft = circulars.circular_content(load_records(s), today - timedelta(days=1), today,
-                                           datetime.now(UTC), local_zone(), settings)
-        cid = circulars.create_circular_draft(s, draft).id
-    return circulars.issue_circular(store, cid, settings, numbering.LocalAuthority(),
-                                    issued_at=issued_at).number or ""
-
-
 def _text(pdf: bytes) -> str:
     with pdfplumber.open(io.BytesIO(pdf)) as doc:
         return "".join((p.extract_text() or "") for p in doc.pages).replace("\n", "")
@@ -60,11 +50,11 @@ def history(store: Store, unit_id: str, template_version_id: str) -> dict[str, s
     """A window circulated twice in a row for 工作纪律作风, its deadline already passed."""
     first = _visit_with_finding(store, unit_id, template_version_id, "discipline",
                                 "窗口工作人员上班时间离岗", "窗口负责人 刘敏")
-    c1 = _circular(store, datetime.now(UTC) - timedelta(hours=2))
+    c1 = issue_todays_circular(store, datetime.now(UTC) - timedelta(hours=2))
     second = _visit_with_finding(store, unit_id, template_version_id, "discipline",
                                  "窗口工作人员玩手机不理睬群众", "窗口负责人 刘敏")
     # A finding is circulated once: the second 通报 of the same days names only the new one.
-    c2 = _circular(store, datetime.now(UTC) - timedelta(hours=1))
+    c2 = issue_todays_circular(store, datetime.now(UTC) - timedelta(hours=1))
     return {"first": first, "second": second, "c1": c1, "c2": c2}
 
 

@@ -10,15 +10,9 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from fieldcheck.domain import findings, followup, notices, numbering
+from fieldcheck.domain import findings, followup, followup_sql, notices, numbering
 from fieldcheck.domain.evidence import import_photos
-from fieldcheck.domain.followup_board import (
-    BoardFilter,
-    board,
-    load_records,
-    local_zone,
-    statistics,
-)
+from fieldcheck.domain.followup_board import BoardFilter, load_records, local_zone
 from fieldcheck.domain.notice_settings import load_settings
 from fieldcheck.domain.visits import finish_visit, start_visit
 from fieldcheck.errors import ValidationError
@@ -135,15 +129,15 @@ def test_report_files_must_be_pdf_or_photos(store: Store, tmp_path: Path) -> Non
 
 def test_board_and_statistics_agree(store: Store, notified: list[str], visit_id: str) -> None:
     tz = local_zone()
+    today = utcnow().astimezone(tz).date()
     with store.read() as s:
-        records = load_records(s)
-    rows = board(records, BoardFilter(), utcnow(), tz)
-    assert {r.finding_id for r in rows} == set(notified)
-    stats = statistics(records, BoardFilter(), tz)
+        total, rows = followup_sql.board_page(s, BoardFilter(), today, 0, None)
+        stats = followup_sql.statistics(s, BoardFilter(), today)
+        _n, only = followup_sql.board_page(s, BoardFilter(category="overtime"), today, 0, None)
+    assert total == 2 and {r.finding_id for r in rows} == set(notified)
     assert stats.total == 2 and stats.notified == 2 and stats.verified == 0
     assert stats.rectification_rate == 0.0
     assert dict(stats.by_category) == {"超时限办理": 1, "工作纪律作风": 1}
-    only = board(records, BoardFilter(category="overtime"), utcnow(), tz)
     assert [r.category for r in only] == ["overtime"]
 
 

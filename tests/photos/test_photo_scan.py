@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -68,17 +66,6 @@ def test_files_and_folders_can_be_mixed_and_are_listed_once(card: Path) -> None:
     found = scan_photos([one_file, card / "DCIM", one_file], VISIT_START, VISIT_END)
 
     assert _names(found) == ["IMG_0002.JPG", "IMG_0003.JPG", "IMG_0004.jpg"]
-
-
-@pytest.fixture
-def in_beijing(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    if not hasattr(time, "tzset"):
-        pytest.skip("needs time.tzset to change the local zone")
-    monkeypatch.setenv("TZ", "Asia/Shanghai")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 @pytest.mark.usefixtures("in_beijing")

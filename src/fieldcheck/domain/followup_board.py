@@ -1,5 +1,6 @@
-"""What the follow-up board, the statistics, the reports and the circular read: the records
-turned into plain facts (followup_rules), then filtered, counted and flagged.
+"""The records turned into plain facts (followup_rules) for the rules that need each finding:
+the flags with their evidence, the circular's findings, the 责任追究建议. The board and the
+statistics are counted in SQL (followup_sql), on the same stored columns.
 
 Reading only: one pass over findings, their visits and units, and their follow-up events.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import cache, lru_cache
@@ -18,7 +20,6 @@ from sqlalchemy.orm import Session
 
 from fieldcheck.domain import followup_rules as rules
 from fieldcheck.domain.findings import category_name
-from fieldcheck.domain.followup import STATUS_NAMES
 from fieldcheck.domain.visits import KIND_NAMES
 from fieldcheck.models import Notice, Unit
 from fieldcheck.paths import resources_dir
@@ -43,43 +44,72 @@ class Records:
     findings: dict[str, rules.FindingFacts]
     circulars: list[rules.CircularFacts]
     units: dict[str, rules.UnitFacts]
-    notice_numbers: dict[str, str] = field(default_factory=dict)  # notice id → 文号
+    notice_numbers: dict[str, str] = field(default_factory=dict)  # notice id → 文号 (those read)
 
 
-# The findings the flags can name: every circulated one, and those overdue on a given day.
+# The findings the flags can name: those overdue on a given day (of a period, maybe), along
+# ix_findings_board, and every circulated one, along ix_followup_events_circulated; of a few
+# units, each of their findings is asked instead.
 _FLAGGABLE = (
-    "SELECT f.id FROM findings f WHERE f.deleted = 0 AND (f.id IN (SELECT finding_id FROM"
-    " followup_events WHERE kind = 'circulated' AND deleted = 0) OR (f.deadline IS NOT NULL AND"
-    " f.deadline < ? AND f.status NOT IN ('open', 'verified')))"
+    " AND f.id IN (SELECT o.id FROM findings o WHERE o.live = 1 AND o.board_rank = 0 AND o.deadline < ?{period}"
+    " UNION SELECT c.finding_id FROM followup_events c WHERE c.kind = 'circulated' AND c.deleted = 0)"
+)
+_FLAGGABLE_EACH = (
+    " AND ((f.board_rank = 0 AND f.deadline < ?{period}) OR EXISTS (SELECT 1 FROM followup_events c"
+    " WHERE c.finding_id = f.id AND c.kind = 'circulated' AND c.deleted = 0))"
 )
 
 
-def load_records(session: Session, *, flaggable_on: date | None = None) -> Records:
+def load_records(session: Session, *, flaggable_on: date | None = None,
+                 of_units: list[str] | None = None, flt: BoardFilter | None = None) -> Records:
     """Every finding; or, with `flaggable_on`, only those the flags of that day can name (the
-    repeat rule reads circulated findings, the overdue rule overdue ones): far fewer rows."""
-    only, params = ("", ()) if flaggable_on is None else (
-        f" AND f.id IN ({_FLAGGABLE})", (flaggable_on.isoformat(),))
+    repeat rule reads circulated findings, the overdue rule overdue ones — of them, only those
+    `flt` admits, as current_flags counts them): far fewer rows; with `of_units`, only the
+    findings of those units."""
+    only, params = "", ()  # type: tuple[str, tuple[str, ...]]
+    if flaggable_on is not None:
+        form, row = (_FLAGGABLE, "o") if of_units is None else (_FLAGGABLE_EACH, "f")
+        only, params = form.format(period=""), (flaggable_on.isoformat(),)
+        if flt is not None and (flt.date_from or flt.date_to):
+            only = form.format(period=f" AND {row}.found_on BETWEEN ? AND ?")
+            params = (*params, (flt.date_from or date.min).isoformat(), (flt.date_to or date.max).isoformat())
+    if of_units is not None:
+        only += f" AND f.unit_id IN ({','.join('?' for _ in of_units)})"
+        params = (*params, *of_units)
     units = {
         u.id: rules.UnitFacts(u.id, u.name, tuple(u.predecessor_ids or ()))
         for u in session.scalars(select(Unit))
     }
-    numbers: dict[str, str] = {nid: number for nid, number in session.execute(
-        select(Notice.id, Notice.number).where(Notice.status == "issued", Notice.number.is_not(None)))
-        if number is not None}
-    notified: dict[str, list[str]] = {}
-    deadlines: dict[str, list[date]] = {}
-    circulated: dict[str, list[str]] = {}
     day = _parser(date.fromisoformat)
     moment = _parser(_utc)
     # Plain driver rows: at 100 000 findings the ORM's per-value conversion is most of the time.
     conn = session.connection()
-    for fid, kind, notice_id, deadline, previous in conn.exec_driver_sql(
-        "SELECT finding_id, kind, notice_id, deadline, previous_deadline FROM followup_events"
-        " WHERE deleted = 0" + (f" AND finding_id IN ({_FLAGGABLE})" if params else "")
-        + " ORDER BY at, created_at", params
-    ).all():
-        if kind == "notified" and notice_id in numbers:
-            notified.setdefault(fid, []).append(numbers[notice_id])
+    rows = conn.exec_driver_sql(
+        "SELECT f.id, f.unit_id, f.category, f.description, f.status, f.deadline, f.visit_kind,"
+        " f.visit_team, v.started_at, f.notified_at, f.rectified_at, f.verified_at, f.requirement,"
+        " f.responsible, f.created_at, f.found_on FROM findings f JOIN visits v ON v.id = f.visit_id"
+        " WHERE f.live = 1" + only, params
+    ).all()
+    numbers: dict[str, str] = {}
+    notified: dict[str, list[str]] = {}
+    deadlines: dict[str, list[date]] = {}
+    circulated: dict[str, list[str]] = {}
+    events = ("SELECT e.finding_id, e.kind, e.notice_id, e.deadline, e.previous_deadline, n.number"
+              " FROM followup_events e LEFT JOIN notices n ON n.id = e.notice_id AND n.status = 'issued'"
+              " WHERE e.deleted = 0")
+    if only:  # the events of the findings read, along their index (a finding's all in one batch)
+        ids = [r[0] for r in rows]
+        batches = [ids[i:i + 500] for i in range(0, len(ids), 500)]
+        found: Sequence[Any] = [ev for batch in batches for ev in conn.exec_driver_sql(
+            events + f" AND e.finding_id IN ({','.join('?' for _ in batch)}) ORDER BY e.at, e.created_at",
+            tuple(batch)).all()]
+    else:
+        found = conn.exec_driver_sql(events + " ORDER BY e.at, e.created_at").all()
+    for fid, kind, notice_id, deadline, previous, number in found:
+        if number is not None:
+            numbers[notice_id] = number
+        if kind == "notified" and number is not None:
+            notified.setdefault(fid, []).append(number)
         elif kind == "circulated" and notice_id:
             circulated.setdefault(notice_id, []).append(fid)
         if deadline is not None and kind in ("notified", "extended", "reopened"):
@@ -88,20 +118,15 @@ def load_records(session: Session, *, flaggable_on: date | None = None) -> Recor
                 if d is not None and d not in seen:
                     seen.append(d)
     findings: dict[str, rules.FindingFacts] = {}
-    rows = conn.exec_driver_sql(
-        "SELECT f.id, f.unit_id, f.category, f.description, f.status, f.deadline, v.kind, v.team,"
-        " v.started_at, f.notified_at, f.rectified_at, f.verified_at, f.requirement, f.responsible,"
-        " f.created_at FROM findings f JOIN visits v ON v.id = f.visit_id"
-        " WHERE f.deleted = 0 AND v.deleted = 0" + only, params
-    ).all()
     facts = rules.FindingFacts
     for (fid, unit_id, category, text, status, deadline, kind, team, started,
-         n_at, r_at, v_at, requirement, responsible, created) in rows:
+         n_at, r_at, v_at, requirement, responsible, created, found_on) in rows:
         due = day(deadline)
         findings[fid] = facts(
-            fid, unit_id, category, text, status, due, kind, team, moment(started or created),
+            fid, unit_id, category, text, status, due, kind or "", team or "", moment(started or created),
             moment(n_at), moment(r_at), moment(v_at), requirement, responsible,
             tuple(notified.get(fid, ())), tuple(deadlines.get(fid, ())) or ((due,) if due else ()),
+            day(found_on),
         )
     circulars = [
         rules.CircularFacts(n.id, n.number or "", n.issued_at or datetime.min.replace(tzinfo=UTC),
@@ -109,6 +134,7 @@ def load_records(session: Session, *, flaggable_on: date | None = None) -> Recor
         for n in session.scalars(select(Notice).where(
             Notice.type == "circular", Notice.status == "issued", Notice.deleted.is_(False)))
     ]
+    numbers.update({c.id: c.number for c in circulars if c.number})
     return Records(findings, circulars, units, numbers)
 
 
@@ -159,6 +185,10 @@ class BoardFilter:
 
 
 def found_day(f: rules.FindingFacts, tz: tzinfo) -> date | None:
+    """The local day the finding's visit found it: as the store recorded it when written
+    (findings.found_on, the day the statistics count), else from the visit's start."""
+    if f.found_on is not None:
+        return f.found_on
     return _local_day(f.found_at, tz) if f.found_at else None
 
 
@@ -187,25 +217,6 @@ class BoardRow:
     notices: tuple[str, ...]
 
 
-def board(records: Records, flt: BoardFilter, now: datetime, tz: tzinfo) -> list[BoardRow]:
-    """Every finding the filter admits: overdue first (longest overdue on top), then by deadline."""
-    out = []
-    today = now.astimezone(tz).date()
-    for f in records.findings.values():
-        if not flt.admits(f, tz):
-            continue
-        unit = records.units.get(f.unit_id)
-        out.append(BoardRow(
-            f.id, f.unit_id, unit.name if unit else "", f.category, category_name(f.category),
-            f.description, f.requirement, f.team, f.visit_kind, found_day(f, tz), f.deadline,
-            rules.deadline_state_on(f.deadline, f.status, today), f.status,
-            STATUS_NAMES.get(f.status, f.status), f.notice_numbers,
-        ))
-    out.sort(key=lambda r: (not r.state.overdue, r.status == rules.VERIFIED,
-                            r.deadline or date.max, r.unit_name, r.finding_id))
-    return out
-
-
 # --- statistics -----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -220,38 +231,7 @@ class Statistics:
     verified: int
     rectification_rate: float | None  # verified ÷ notified
     mean_days_to_rectify: float | None  # notified → rectified
-
-
-def statistics(records: Records, flt: BoardFilter, tz: tzinfo) -> Statistics:
-    units, cats, kinds, months, statuses = Counter[str](), Counter[str](), Counter[str](), Counter[str](), Counter[str]()
-    notified = verified = total = 0
-    spans: list[float] = []
-    for f in records.findings.values():
-        if not flt.admits(f, tz):
-            continue
-        total += 1
-        unit = records.units.get(f.unit_id)
-        units[unit.name if unit else f.unit_id] += 1
-        cats[category_name(f.category)] += 1
-        kinds[_KIND_TEXT.get(f.visit_kind, f.visit_kind)] += 1
-        day = found_day(f, tz)
-        if day is not None:
-            months[f"{day.year:04d}-{day.month:02d}"] += 1
-        statuses[STATUS_NAMES.get(f.status, f.status)] += 1
-        if f.notified_at is not None:
-            notified += 1
-            if f.status == rules.VERIFIED:
-                verified += 1
-            if f.rectified_at is not None:
-                spans.append((f.rectified_at - f.notified_at).total_seconds() / 86400)
-    return Statistics(
-        total=total,
-        by_unit=_ranked(units), by_category=_ranked(cats), by_visit_kind=_ranked(kinds),
-        by_month=sorted(months.items()), by_status=_ranked(statuses),
-        notified=notified, verified=verified,
-        rectification_rate=verified / notified if notified else None,
-        mean_days_to_rectify=sum(spans) / len(spans) if spans else None,
-    )
+    overdue: int = 0  # past their deadline without verified rectification, on the day asked
 
 
 _KIND_TEXT = {str(k): v for k, v in KIND_NAMES.items()}

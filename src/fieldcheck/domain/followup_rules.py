@@ -117,6 +117,7 @@ class FindingFacts:
     # 整改通知书 numbers that notified it, and every deadline it has had (oldest first).
     notice_numbers: tuple[str, ...] = ()
     deadlines: tuple[date, ...] = ()
+    found_on: date | None = None  # the local day of found_at, as the store recorded it
 
 
 @dataclass(frozen=True)

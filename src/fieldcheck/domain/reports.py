@@ -10,17 +10,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from fieldcheck.domain import followup_rules as rules
+from fieldcheck.domain import followup_sql
 from fieldcheck.domain.followup_board import (
     BoardFilter,
     BoardRow,
     Records,
     Statistics,
     as_of,
-    board,
     current_flags,
     flag_json,
-    statistics,
+    load_records,
 )
 from fieldcheck.domain.visits import KIND_NAMES
 from fieldcheck.models import VisitKind
@@ -37,14 +39,19 @@ class PeriodReport:
     rows: list[BoardRow]
     stats: Statistics
     flags: list[rules.Flag]
-    records: Records
+    records: Records  # the findings the flags name
 
 
-def build_report(records: Records, day_from: date, day_to: date, now: datetime, tz: tzinfo) -> PeriodReport:
+def build_report(session: Session, day_from: date, day_to: date, now: datetime, tz: tzinfo) -> PeriodReport:
+    """The period's board and statistics by the screen's own queries (followup_sql), judged at
+    the end of the period (or now); the flags with their evidence from the findings they name."""
     flt = BoardFilter(date_from=day_from, date_to=day_to)
     moment = as_of(day_to, now, tz)
-    return PeriodReport(day_from, day_to, moment, board(records, flt, moment, tz),
-                        statistics(records, flt, tz), current_flags(records, moment, tz, flt), records)
+    day = moment.astimezone(tz).date()
+    _total, rows = followup_sql.board_page(session, flt, day, 0, None)
+    records = load_records(session, flaggable_on=day, flt=flt)
+    return PeriodReport(day_from, day_to, moment, rows, followup_sql.statistics(session, flt, day),
+                        current_flags(records, moment, tz, flt), records)
 
 
 def _kind_name(kind: str) -> str:

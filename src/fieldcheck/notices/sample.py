@@ -17,6 +17,7 @@ from fieldcheck.notices.drafting import (
     AccountabilityFacts,
     CircularFacts,
     CircularUnit,
+    FollowedFinding,
     ResponsiblePerson,
     accountability_content,
     circular_content,
@@ -96,17 +97,14 @@ def _accountability() -> NoticeContent:
     data, settings = _data(), sample_settings()
     raw = data["accountability"]
     every = _findings(data["findings"])
-    findings = [replace(every[k - 1], status=raw["status"][str(k)]) for k in raw["findings"]]
     issued = date.fromisoformat(raw["issued_on"])
+    followed = [FollowedFinding(replace(every[k - 1], status=raw["status"][str(k)]), (raw["earlier_number"],))
+                for k in raw["findings"]]
     facts = AccountabilityFacts(
-        unit_name=data["unit_name"], addressee=raw["addressee"],
-        inspection_date=datetime.fromisoformat(data["started_at"]).date(),
-        earlier_number=raw["earlier_number"],
-        earlier_issued_on=date.fromisoformat(raw["earlier_issued_on"]),
-        recheck_date=date.fromisoformat(raw["recheck_date"]), findings=findings,
+        unit_name=data["unit_name"], addressee=raw["addressee"], reason="overdue", findings=followed,
         responsible=[ResponsiblePerson(*person) for person in raw["responsible"]],
-        measure=raw["measure"], basis=raw["basis"],
         reply_deadline=date.fromisoformat(raw["reply_deadline"]), issued_on=issued,
+        recheck_date=date.fromisoformat(raw["recheck_date"]), measure=raw["measure"], basis=raw["basis"],
         number=format_number(settings.prefixes[NoticeType.ACCOUNTABILITY], issued.year, 1),
         cc=list(raw["cc"]),
     )
@@ -119,9 +117,12 @@ def _circular() -> NoticeContent:
     raw = data["circular"]
     every = _findings(data["findings"])
     issued = date.fromisoformat(raw["issued_on"])
+    units = [CircularUnit(name, [every[k - 1] for k in items]) for name, items in raw["units"]]
     facts = CircularFacts(
-        period=data["period"], issued_on=issued,
-        units=[CircularUnit(name, [every[k - 1] for k in items]) for name, items in raw["units"]],
+        period=data["period"], units=units, issued_on=issued,
+        reply_deadline=date.fromisoformat(raw["reply_deadline"]),
+        visit_kinds=[(kind, count) for kind, count in raw["visit_kinds"]],
+        cases=[replace(every[k - 1], unit_name=name) for name, k in raw["cases"]],
         number=format_number(settings.prefixes[NoticeType.CIRCULAR], issued.year, data["serial"]),
         cc=list(raw["cc"]),
     )

@@ -82,6 +82,12 @@ def common_texts() -> Mapping[str, Any]:
 
 
 @cache
+def raw_texts(notice_type: NoticeType) -> Mapping[str, Any]:
+    """A type's text file as it stands (the drafting wording of 通报 and 责任追究建议书)."""
+    return _read(notice_type.value)
+
+
+@cache
 def load_texts(notice_type: NoticeType) -> NoticeTexts:
     data, common = _read(notice_type.value), common_texts()
     try:

@@ -11,12 +11,11 @@ from sqlalchemy import select
 
 from fieldcheck.domain import circulars, followup, followup_sql, notices, numbering, recurring
 from fieldcheck.domain import followup_rules as rules
-from fieldcheck.domain.findings import categories
+from fieldcheck.domain.findings import categories, category_name
 from fieldcheck.domain.followup_board import (
     BoardFilter,
     BoardRow,
     Statistics,
-    current_flags,
     flag_json,
     load_records,
     local_zone,
@@ -68,30 +67,40 @@ class BoardData:
     categories: list[tuple[str, str]]
     reinspections: list[PlannedReinspection]
     total: int  # findings the filter admits (the board shows the first BOARD_PAGE)
+    filter: BoardFilter  # what was asked
 
 
 BOARD_PAGE = 1000  # rows shown; the count, the statistics and the XLSX cover them all
 
 
 def load_board(store: Store, flt: BoardFilter) -> BoardData:
-    """Statistics and the board's first page from SQL; the flags from the findings they can
-    name (circulated or overdue), so a store of 100 000 findings is not read whole."""
+    """Statistics, the board's first page and the flags as counted by followup_sql: a store
+    of 100 000 findings is not read whole; a flag's evidence is read when it is chosen."""
     tz, now = local_zone(), utcnow()
-    today = now.astimezone(tz).date()
     with store.read() as s:
-        records = load_records(s, flaggable_on=today)
-        total, rows = followup_sql.board_page(s, flt, today, 0, BOARD_PAGE)
-        stats = followup_sql.statistics(s, flt)
+        seen = followup_sql.refresh(s, flt, now, tz, BOARD_PAGE)
         planned = _reinspections(s)
-        units = [(u, n) for u, n in s.execute(
-            select(Unit.id, Unit.name).where(Unit.id.in_(select(Finding.unit_id).where(
-                Finding.deleted.is_(False)).distinct())).order_by(Unit.name))]
-        teams = [t for t in s.scalars(select(Visit.team).where(Visit.id.in_(
-            select(Finding.visit_id).where(Finding.deleted.is_(False)))).distinct().order_by(Visit.team)) if t]
-    flags = [_flag_view(f, records) for f in current_flags(records, now, tz, flt)
-             if not flt.unit_id or f.unit_id == flt.unit_id]
-    return BoardData(rows, stats, flags, units, teams, [(c.key, c.name) for c in categories()],
-                     planned, total)
+    flags = [_flag_summary_view(f) for f in seen.flags]
+    return BoardData(seen.rows, seen.stats, flags, seen.units, seen.teams,
+                     [(c.key, c.name) for c in categories()], planned, seen.total, flt)
+
+
+def _flag_summary_view(flag: followup_sql.FlagSummary) -> FlagView:
+    reason = tr("同一类问题被连续两次通报") if flag.reason == "repeat" else tr("逾期未整改到位")
+    head = f"{flag.unit_name}　{reason}"
+    if flag.category:
+        head += f"（{tr(category_name(flag.category))}）"
+    if flag.reason == "overdue":
+        head += tr("，{n} 个问题", n=flag.findings)
+    return FlagView(flag.unit_id, flag.reason, flag.category, head, "", ())
+
+
+def flag_evidence(store: Store, unit_id: str, reason: str, category: str,
+                  flt: BoardFilter | None = None) -> FlagView | None:
+    """The whole evidence chain of one flag (circulars, notices, deadlines, findings)."""
+    with store.read() as s:
+        found = followup_sql.flag_evidence(s, (unit_id, reason, category), utcnow(), local_zone(), flt)
+    return None if found is None else _flag_view(*found)
 
 
 def _flag_view(flag: rules.Flag, records: Any) -> FlagView:
@@ -115,7 +124,9 @@ def _flag_view(flag: rules.Flag, records: Any) -> FlagView:
 def _reinspections(s: Any) -> list[PlannedReinspection]:
     counts: dict[str, int] = {}
     for vid in s.scalars(select(FollowupEvent.reinspection_visit_id).where(
-            FollowupEvent.kind == "reinspection_planned", FollowupEvent.deleted.is_(False))):
+            FollowupEvent.reinspection_visit_id > "",  # a range: along its index, not every event
+            FollowupEvent.kind == "reinspection_planned",
+            FollowupEvent.deleted.is_(False))):
         counts[vid] = counts.get(vid, 0) + 1
     out = []
     for visit in s.scalars(select(Visit).where(Visit.id.in_(counts), Visit.deleted.is_(False))
@@ -252,13 +263,12 @@ def draft_accountability(store: Store, unit_id: str, reason: str, category: str)
     settings = load_settings(store.data_dir)
     tz, now = local_zone(), utcnow()
     with store.write() as s:
-        records = load_records(s)
-        flag = next((f for f in current_flags(records, now, tz)
-                     if f.unit_id == unit_id and f.reason == reason and f.category == category), None)
-        if flag is None:
+        found = followup_sql.flag_evidence(s, (unit_id, reason, category), now, tz)
+        if found is None:
             from fieldcheck.errors import ValidationError
 
             raise ValidationError(tr("该追责提示已不存在（记录已变化），请刷新。"))
+        flag, records = found
         content = circulars.accountability_content(records, flag, now, tz, settings,
                                                    circulars.appointing_body(s, unit_id))
         notice = circulars.create_accountability_draft(s, content, unit_id)

@@ -202,10 +202,8 @@ class FollowupScreen(QWidget):
                 elif row.status == "verified":
                     item.setForeground(QBrush(VERIFIED_FG))
                 self.table.setItem(r, c, item)
-        # Every overdue finding the filter admits is in an overdue flag's evidence (the page may not hold them all).
-        overdue = sum(len(f.finding_ids) for f in board.flags if f.reason == "overdue")
         text = tr("共 {n} 个问题，其中逾期 {late} 个（红色）；追责提示 {flags} 条",
-                  n=board.total, late=overdue, flags=len(board.flags))
+                  n=board.total, late=board.stats.overdue, flags=len(board.flags))
         if board.total > len(rows):
             text += tr("（列出前 {shown} 个，可按单位、类别、期间筛选）", shown=len(rows))
         self.counts.setText(text)
@@ -338,8 +336,18 @@ class FollowupScreen(QWidget):
             self.evidence.clear()
             self.accountability.setEnabled(False)
             return
-        self.evidence.setPlainText(self.board.flags[row].evidence)
+        flag = self.board.flags[row]
+        self.evidence.setPlainText(tr("正在读取…"))
         self.accountability.setEnabled(True)
+
+        def show(view: data.FlagView | None) -> None:
+            if self.flags.currentRow() != row:
+                return  # another flag was chosen meanwhile
+            self.evidence.setPlainText(view.evidence if view else tr("该追责提示已不存在（记录已变化），请刷新。"))
+
+        self.ctx.tasks.run(data.flag_evidence, self.ctx.store, flag.unit_id, flag.reason, flag.category,
+                           self.board.filter, owner=self, on_done=show,
+                           on_error=lambda exc: show_exception(self, exc))
 
     def draft_accountability(self) -> None:
         row = self.flags.currentRow()
@@ -377,8 +385,13 @@ class FollowupScreen(QWidget):
                 return
             first = data.today() + timedelta(days=1)
             self._write(data.schedule_preset, self.ctx.store, preset, first, first + timedelta(days=365), "",
-                        then=lambda n: QMessageBox.information(self, tr("周期计划"),
-                                                               tr("已安排 {n} 次计划检查。", n=n)))
+                        then=self._scheduled)
 
         box.buttonClicked.connect(chosen)
         box.open()
+
+    def _scheduled(self, count: object) -> None:
+        told = QMessageBox(QMessageBox.Icon.Information, tr("周期计划"), tr("已安排 {n} 次计划检查。", n=count),
+                           QMessageBox.StandardButton.Ok, self)
+        self.dialog = told
+        told.open()
