@@ -12,12 +12,8 @@ from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from fieldcheck.errors import ValidationError
-from fieldcheck.ui.common.errors import (
-    ErrorDialog,
-    install_exception_hooks,
-    open_error_dialogs,
-    show_exception,
-)
+from fieldcheck.ui.common.errors import ErrorDialog, open_error_dialogs, show_exception
+from fieldcheck.ui.common.hooks import install_exception_hooks
 from fieldcheck.ui.common.tasks import Tasks
 
 pytestmark = pytest.mark.gui
