@@ -1,9 +1,12 @@
-"""Start-up after the window shows, in this order (`Boot.start`):
+"""Start-up after the window's first paint, in this order (`Boot.start`):
 
-1. `read_first_screen` (worker, `sqlite3` only, read-only): the visit list's first page,
-   today's plan and visits left in progress, shown at once (`first_screen`) while the rest
-   loads. Skipped on a new store or one an older version must migrate first.
-2. `open_and_prepare` (worker): SQLAlchemy and the models are imported, the store is opened
+1. `read_first_screen` (worker, `sqlite3` only, read-only, no module that uses Qt): the visit
+   list's first page, today's plan and visits left in progress, shown at once
+   (`first_screen`) while the rest loads. Skipped on a new store or one an older version must
+   migrate first.
+2. `open_and_prepare` (worker), once that first page has been painted (its import of
+   SQLAlchemy holds the GIL for long stretches, and the list's paint asks the model for every
+   cell): SQLAlchemy and the models are imported, the store is opened
    (and migrated) and checked (`domain.startup_check.open_checked`: the quick form, the full
    one after a session that did not end cleanly); a damaged store stays read-only and goes to
    the integrity gate (`ui/integrity_gate.py`). Only after the check do start-up's own writes

@@ -148,7 +148,8 @@ class MainWindow(QMainWindow):
         self.settings.setVisible(find_spec("fieldcheck.ui.settings") is not None)
         self.verify.setVisible(True)
         self.sync = None
-        # The sync bar's modules (HTTP client, notices) load on a worker, off the first paint.
+        # The sync bar's modules (notices; the HTTP client only at the first sync) load on a
+        # worker, off the first paint.
         ctx.tasks.run(_load_sync_modules, owner=self, on_done=lambda _none: self._mount_sync(ctx))
         if self.pending is not None:
             pending, self.pending = self.pending, None
