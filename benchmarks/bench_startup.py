@@ -38,17 +38,23 @@ import sys
 from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
-app = QApplication(sys.argv)
-w = QMainWindow()
-w.resize(1280, 800)
-w.show()
+class Window(QMainWindow):
+    painted = False
+    def paintEvent(self, event):
+        super().paintEvent(event)
+        if not self.painted:  # timed as the app's window: once its first paint is done
+            self.painted = True
+            QTimer.singleShot(0, done)
 def done():
     rss = [l for l in Path("/proc/self/status").read_text().splitlines() if l.startswith("VmRSS:")]
     print("FIELDCHECK_WINDOW", flush=True)
     print("FIELDCHECK_SHOWN", flush=True)
     print("FIELDCHECK_RSS", rss[0].split()[1], flush=True)
     app.quit()
-QTimer.singleShot(0, done)
+app = QApplication(sys.argv)
+w = Window()
+w.resize(1280, 800)
+w.show()
 app.exec()
 """
 

@@ -7,7 +7,6 @@ entry falls back to the Chinese source. `tr()` also formats `{named}` fields.
 
 from __future__ import annotations
 
-import json
 import os
 from functools import cache
 
@@ -30,6 +29,8 @@ def _catalog(lang: str) -> dict[str, str]:
     path = resources_dir() / "i18n" / f"{lang}.json"
     if not path.exists():
         return {}
+    import json  # only for a language other than the source's
+
     with path.open(encoding="utf-8") as f:
         data = json.load(f)
     return {str(k): str(v) for k, v in data.items()}

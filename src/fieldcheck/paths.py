@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import os
-from importlib.resources import files
 from pathlib import Path
-
-import platformdirs
 
 APP_NAME = "FieldCheck"
 # Inside an installed package (a wheel or the frozen bundle) the resources sit in the package;
@@ -23,15 +20,18 @@ def resources_dir() -> Path:
     override = os.environ.get("FIELDCHECK_RESOURCES")
     if override:
         return Path(override)
-    packaged = files("fieldcheck") / PACKAGED_NAME
-    # A package imported from the file system (site-packages, the frozen bundle) is a real path.
-    if isinstance(packaged, Path) and packaged.is_dir():
+    # A package imported from the file system (site-packages, the frozen bundle) has its
+    # resources beside this module.
+    packaged = Path(__file__).resolve().parent / PACKAGED_NAME
+    if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[2] / "resources"
 
 
 def default_data_dir(demo: bool = False) -> Path:
     """The data directory: --data-dir beats FIELDCHECK_DATA_DIR beats the platform's default."""
+    import platformdirs  # not needed when the folder is named (the GUI's --data-dir)
+
     override = os.environ.get("FIELDCHECK_DATA_DIR")
     base = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
     return base.with_name(base.name + "-demo") if demo else base

@@ -12,12 +12,8 @@ from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from fieldcheck.errors import ValidationError
-from fieldcheck.ui.common.errors import (
-    ErrorDialog,
-    install_exception_hooks,
-    open_error_dialogs,
-    show_exception,
-)
+from fieldcheck.ui.common.errors import ErrorDialog, open_error_dialogs, show_exception
+from fieldcheck.ui.common.hooks import install_exception_hooks
 from fieldcheck.ui.common.tasks import Tasks
 
 pytestmark = pytest.mark.gui
@@ -111,3 +107,27 @@ def test_writes_run_in_the_order_asked(qtbot: QtBot) -> None:
         tasks.write(order.append, n)
     qtbot.waitUntil(lambda: tasks.pending == 0)
     assert order == list(range(20))
+
+
+def test_what_a_task_refers_to_is_released_on_the_gui_thread(qtbot: QtBot) -> None:
+    """A Qt object whose last reference falls on a worker thread is destroyed there, which can
+    crash the app at random: a task's arguments and callbacks are released on the GUI thread,
+    whichever thread finishes last."""
+    released: list[str] = []
+
+    class Held:
+        def __del__(self) -> None:
+            released.append(threading.current_thread().name)
+
+    tasks = Tasks()
+    results: list[int] = []
+    for n in range(20):
+        argument, captured = Held(), Held()
+        tasks.run(lambda _held, n=n: n, argument,
+                  on_done=lambda result, _held=captured: results.append(result))
+        del argument, captured
+    qtbot.waitUntil(lambda: len(results) == 20)
+    assert tasks.wait()
+    qtbot.waitUntil(lambda: len(released) == 40)
+    assert set(released) == {threading.main_thread().name}
+    assert sorted(results) == list(range(20))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import getpass
 import hashlib
 import logging
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 
 RAISE = b"raise\n"
 CONNECT_MS = 1000
+STARTING_S = 5.0  # how long a second start waits for a first one still starting
 
 
 def server_name(data_dir: Path) -> str:
@@ -33,9 +35,12 @@ def server_name(data_dir: Path) -> str:
     return "fieldcheck-" + hashlib.sha256(key).hexdigest()[:24]
 
 
-def ask_running_window(data_dir: Path, attempts: int = 3) -> bool:
-    """Ask the window that holds data_dir to come forward; True when it answered."""
-    for _ in range(attempts):
+def ask_running_window(data_dir: Path, patience_s: float = STARTING_S) -> bool:
+    """Ask the window that holds data_dir to come forward; True when it answered. A window
+    still starting listens only once its first page is shown (ui/app.py): it is asked again
+    until `patience_s` has passed."""
+    deadline = time.monotonic() + patience_s
+    while True:
         socket = QLocalSocket()
         socket.connectToServer(server_name(data_dir))
         if socket.waitForConnected(CONNECT_MS):
@@ -44,7 +49,9 @@ def ask_running_window(data_dir: Path, attempts: int = 3) -> bool:
             answered = socket.waitForReadyRead(CONNECT_MS) and socket.readAll().data().startswith(b"ok")
             socket.disconnectFromServer()
             return answered
-    return False
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.2)
 
 
 class WindowBeacon(QObject):

@@ -1,21 +1,27 @@
 """Start-up milestones for benchmarks/bench_startup.py (only with FIELDCHECK_EXIT_WHEN_SHOWN=1).
 
-Prints, as each is painted: `FIELDCHECK_WINDOW` (the main window), `FIELDCHECK_SHOWN` (the
-visit list with its first rows). Once the store is open it quits, or, with
-FIELDCHECK_OPEN_VISIT=<id>, first opens that visit on its 照片 tab, waits for every thumbnail and prints
-`FIELDCHECK_RSS <kB>` (resident memory) before quitting.
+Prints, once each has been painted: `FIELDCHECK_WINDOW` (the main window's first paint),
+`FIELDCHECK_SHOWN` (the visit list with its first page, or with no visits at all on an empty
+store). Once the list is shown and the store is open it quits, or, with
+FIELDCHECK_OPEN_VISIT=<id>, first opens that visit on its 照片 tab, waits for every thumbnail
+and prints `FIELDCHECK_RSS <kB>` (resident memory) before quitting.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from fieldcheck.ui.boot import Boot
 from fieldcheck.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QEvent
 
 
 def rss_kb() -> int:
@@ -29,17 +35,42 @@ def _say(line: str) -> None:
     print(line, flush=True)
 
 
-def report_start(app: QApplication, window: MainWindow, boot: Boot) -> None:
-    QTimer.singleShot(0, lambda: _say("FIELDCHECK_WINDOW"))  # after the first paint
-    said = False
-    opened = False
+class _NextPaint(QObject):
+    """Calls `then` once, as soon as `widget` has painted next."""
 
-    def list_shown(_busy: bool = False) -> None:
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        from PySide6.QtCore import QEvent  # not before the first paint: a large enum to build
+
+        super().__init__(widget)
+        self.paint, self.widget, self.then = QEvent.Type.Paint, widget, then
+        widget.installEventFilter(self)
+        widget.update()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.widget and event.type() == self.paint:
+            self.widget.removeEventFilter(self)
+            QTimer.singleShot(0, self.then)  # after the rest of this paint
+        return False
+
+
+def report_start(app: QApplication, window: MainWindow, boot: Boot) -> None:
+    window.first_painted.connect(lambda: _say("FIELDCHECK_WINDOW"))
+    watching = said = opened = False
+
+    def list_loaded(_busy: bool = False) -> None:
+        nonlocal watching
+        if window.visits is None or watching:
+            return
+        model = window.visits.model
+        if model.loaded and not model.loading:  # rows, or a store without visits
+            watching = True
+            _NextPaint(window.visits.table.viewport(), shown)
+
+    def shown() -> None:
         nonlocal said
-        model = window.visits.model if window.visits is not None else None
-        if not said and model is not None and model.rowCount() > 0:
-            said = True
-            QTimer.singleShot(0, lambda: (_say("FIELDCHECK_SHOWN"), finish()))
+        said = True
+        _say("FIELDCHECK_SHOWN")
+        finish()
 
     def finish() -> None:  # once the list is shown and the store is open, whichever is last
         if said and opened:
@@ -53,8 +84,8 @@ def report_start(app: QApplication, window: MainWindow, boot: Boot) -> None:
 
     def watch_list() -> None:
         if window.visits is not None:
-            window.visits.model.loading_changed.connect(list_shown)
-            list_shown()
+            window.visits.model.loading_changed.connect(list_loaded)
+            list_loaded()
 
     boot.first_screen.connect(lambda _first: watch_list())
     boot.ready.connect(lambda _opened: store_open())

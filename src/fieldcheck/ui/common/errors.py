@@ -3,17 +3,15 @@
 A FieldCheckError already carries a translated message saying what happened and what to do
 (and, for a ValidationError, the exact list of problems). Anything else is a bug: the person
 gets a calm generic message and a "复制详情" button; the traceback goes to the log file.
+Uncaught exceptions come here through ui/common/hooks.py.
 """
 
 from __future__ import annotations
 
 import logging
-import sys
-import threading
 import traceback
-from types import TracebackType
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -135,42 +133,3 @@ def show_exception(parent: QWidget | None, exc: BaseException, *, block: bool = 
 def open_error_dialogs() -> list[ErrorDialog]:
     """Error dialogs on screen now (tests and the shell use this)."""
     return [w for w in QApplication.topLevelWidgets() if isinstance(w, ErrorDialog) and w.isVisible()]
-
-
-class _Relay(QObject):
-    """Carries an exception from any thread to the GUI thread."""
-
-    raised = Signal(object)
-
-    @Slot(object)
-    def show(self, exc: BaseException) -> None:
-        show_exception(None, exc)
-
-
-_relay: _Relay | None = None
-
-
-def install_exception_hooks() -> None:
-    """Route uncaught exceptions of the GUI thread and of other threads to show_exception."""
-    global _relay
-    _relay = _Relay()
-    _relay.raised.connect(_relay.show)
-
-    def gui_hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-        if issubclass(kind, KeyboardInterrupt):
-            sys.__excepthook__(kind, exc, tb)
-            return
-        exc.__traceback__ = tb
-        assert _relay is not None
-        _relay.raised.emit(exc)
-
-    def thread_hook(args: threading.ExceptHookArgs) -> None:
-        if args.exc_value is None:
-            return
-        log.error("uncaught exception in thread %s", getattr(args.thread, "name", "?"),
-                  exc_info=args.exc_value)
-        assert _relay is not None
-        _relay.raised.emit(args.exc_value)
-
-    sys.excepthook = gui_hook
-    threading.excepthook = thread_hook

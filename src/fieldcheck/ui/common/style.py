@@ -100,6 +100,7 @@ QToolTip {{ background: white; color: {INK}; border: 1px solid {LINE}; padding: 
     border-radius: 6px; }}
 #continueBanner QLabel {{ color: #5c4300; font-weight: 600; }}
 #emptyHint {{ color: {MUTED}; padding: 16px; }}
+#startHint {{ color: {MUTED}; padding: 16px; qproperty-alignment: AlignCenter; }}
 
 #itemCard {{ background: white; border: 1px solid {LINE}; border-radius: 6px; }}
 #itemCard[failed="true"] {{ background: {FAILED_BG}; border: 1px solid #e8b4b4;

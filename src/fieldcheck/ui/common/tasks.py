@@ -26,7 +26,13 @@ PROGRESS_INTERVAL_S = 0.1  # batch progress: hundreds of signals back to back fr
 
 
 class _Delivery(QObject):
-    """Lives on the GUI thread; its slots run there when the worker emits."""
+    """Lives on the GUI thread; its slots run there when the worker emits.
+
+    Everything a task refers to (its function, arguments, callbacks, owner, the Tasks) is
+    released here, on the GUI thread, once the result is delivered: the worker drops its own
+    references before it emits, and Tasks keeps this object's Python side until Qt has
+    destroyed it on the GUI thread. A Qt object whose last reference fell on a worker thread
+    would be destroyed there (a crash at random, seen at the end of tests)."""
 
     done = Signal(object)
     failed = Signal(object)
@@ -39,16 +45,25 @@ class _Delivery(QObject):
         on_done: Callable[[Any], None] | None,
         on_error: Callable[[BaseException], None] | None,
         on_progress: Callable[[int, int], None] | None,
+        work: tuple[Callable[..., Any], tuple[Any, ...]],
     ) -> None:
         super().__init__()
-        self._tasks = tasks
+        self._tasks: Tasks | None = tasks
         self._owner = owner
         self._on_done = on_done
         self._on_error = on_error
         self._on_progress = on_progress
+        self._work: tuple[Callable[..., Any], tuple[Any, ...]] | None = work
         self.done.connect(self._deliver_done)
         self.failed.connect(self._deliver_failed)
         self.progress.connect(self._deliver_progress)
+
+    def _release(self) -> None:
+        tasks, self._tasks = self._tasks, None
+        self._owner = self._on_done = self._on_error = self._on_progress = None
+        self._work = None
+        assert tasks is not None
+        tasks._finished(self)
 
     def _owner_alive(self) -> bool:
         return self._owner is None or shiboken6.isValid(self._owner)
@@ -59,7 +74,7 @@ class _Delivery(QObject):
             if self._on_done is not None and self._owner_alive():
                 self._on_done(result)
         finally:
-            self._tasks._finished(self)
+            self._release()
 
     @Slot(object)
     def _deliver_failed(self, exc: BaseException) -> None:
@@ -73,7 +88,7 @@ class _Delivery(QObject):
 
                 show_exception(_window_of(self._owner), exc)
         finally:
-            self._tasks._finished(self)
+            self._release()
 
     @Slot(int, int)
     def _deliver_progress(self, done: int, total: int) -> None:
@@ -82,12 +97,8 @@ class _Delivery(QObject):
 
 
 class _Job(QRunnable):
-    def __init__(
-        self, fn: Callable[..., Any], args: tuple[Any, ...], delivery: _Delivery, with_progress: bool
-    ) -> None:
+    def __init__(self, delivery: _Delivery, with_progress: bool) -> None:
         super().__init__()
-        self._fn = fn
-        self._args = args
         self._delivery = delivery
         self._with_progress = with_progress
         self._last_progress = 0.0
@@ -99,17 +110,23 @@ class _Job(QRunnable):
             self._delivery.progress.emit(done, total)
 
     def run(self) -> None:
+        work = self._delivery._work
+        assert work is not None
+        fn, args = work
+        del work
         try:
             if self._with_progress:
-                result = self._fn(*self._args, progress=self._progress)
+                result = fn(*args, progress=self._progress)
             else:
-                result = self._fn(*self._args)
+                result = fn(*args)
         except BaseException as exc:  # noqa: BLE001 - every failure is delivered, none is lost
+            del fn, args  # before the delivery can release the last reference (see _Delivery)
             if not _is_expected(exc):
                 log.error("background task failed", exc_info=exc)
             if self._deliverable():
                 self._delivery.failed.emit(exc)
         else:
+            del fn, args
             if self._deliverable():
                 self._delivery.done.emit(result)
 
@@ -145,6 +162,7 @@ class Tasks(QObject):
         self._writer = QThreadPool(self)
         self._writer.setMaxThreadCount(1)
         self._live: set[_Delivery] = set()
+        self._retired: set[_Delivery] = set()  # delivered, until Qt has destroyed them here
 
     @property
     def pending(self) -> int:
@@ -165,9 +183,9 @@ class Tasks(QObject):
         Callbacks run on the GUI thread, and not at all once `owner` has been deleted.
         Without on_error, a failure is shown with show_exception.
         """
-        delivery = _Delivery(self, owner, on_done, on_error, on_progress)
+        delivery = _Delivery(self, owner, on_done, on_error, on_progress, (fn, args))
         self._live.add(delivery)
-        job = _Job(fn, args, delivery, with_progress=on_progress is not None)
+        job = _Job(delivery, with_progress=on_progress is not None)
         (self._writer if write else self._pool).start(job)
 
     def write(self, fn: Callable[..., Any], *args: Any, **callbacks: Any) -> None:
@@ -176,6 +194,8 @@ class Tasks(QObject):
 
     def _finished(self, delivery: _Delivery) -> None:
         self._live.discard(delivery)
+        self._retired = {d for d in self._retired if shiboken6.isValid(d)}
+        self._retired.add(delivery)
         delivery.deleteLater()
         if not self._live:
             self.idle.emit()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
 
 from fieldcheck.ui.common.style import MUTED
@@ -12,6 +11,8 @@ class Badge(QLabel):
     """A small coloured tag: a status, a kind, a severity."""
 
     def __init__(self, text: str = "", colour: str = MUTED, parent: QWidget | None = None) -> None:
+        from PySide6.QtCore import Qt  # not at import: the main window's first paint needs no `Qt`
+
         super().__init__(text, parent)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.set_colour(colour)

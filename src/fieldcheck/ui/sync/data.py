@@ -20,12 +20,10 @@ from fieldcheck.i18n import tr
 from fieldcheck.models import NumberBlock, Rejection, Unit, Visit
 from fieldcheck.notices.model import NoticeType
 from fieldcheck.sync import status as sync_status
-from fieldcheck.sync.commands import enroll, sync_now
-from fieldcheck.sync.engine import SyncReport
-from fieldcheck.sync.transport import SyncError
 
 if TYPE_CHECKING:
     from fieldcheck.store import Store
+    from fieldcheck.sync.engine import SyncReport
 
 ROLE_NAMES = {"inspector": "检查员", "leader": "组长", "supervisor": "效能室", "admin": "管理员"}
 ENTITY_NAMES = {
@@ -58,6 +56,8 @@ class Enrolled:
 
 def enroll_laptop(store: Store, url: str, username: str, password: str, insecure: bool) -> Enrolled:
     """Network first, then the store; the password is used once and never kept."""
+    from fieldcheck.sync.commands import enroll  # the HTTP client and the protocol: when used
+
     user = enroll(store, url.strip(), username.strip(), password, insecure=insecure)
     sync_status.clear_revoked(store)
     with store.read() as s:
@@ -97,6 +97,11 @@ def run_sync(store: Store, stop: threading.Event | None = None,
             raise SyncStopped(tr("应用正在关闭，同步已暂停，下次启动后继续。"))
         if progress is not None and stage == "photos_up":
             progress(done, total)
+
+    # The HTTP client, the protocol's models and the engine (~20 MB) load on the first sync,
+    # not with the sync bar of a laptop that may never sync.
+    from fieldcheck.sync.commands import sync_now
+    from fieldcheck.sync.transport import SyncError
 
     try:
         report = sync_now(store, progress=engine_progress)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
 )
 
 from fieldcheck.i18n import tr
-from fieldcheck.sync.transport import SyncError
 from fieldcheck.ui.common.context import AppContext
 from fieldcheck.ui.common.style import ACCENT, MUTED, NAVY
 from fieldcheck.ui.common.widgets import button, card, label
@@ -109,6 +108,8 @@ class EnrolDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.ok.setEnabled(True)
         self.password.clear()
+        from fieldcheck.sync.transport import SyncError  # loaded by the enrolment that failed
+
         code = exc.code if isinstance(exc, SyncError) else ""
         self.failure_code = code
         advice = tr(ADVICE[code]) if code in ADVICE else tr("本机的数据不受影响，可以稍后再试。")

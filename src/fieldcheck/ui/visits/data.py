@@ -25,6 +25,8 @@ from fieldcheck.domain.visit_list import VisitFilter, VisitRow
 if TYPE_CHECKING:
     from fieldcheck.store import Store
 
+PAGE_SIZE = 200  # rows read at a time, as the list is scrolled
+
 
 @dataclass(frozen=True)
 class FirstPage:

@@ -24,9 +24,8 @@ from fieldcheck.i18n import tr
 from fieldcheck.ui.common.labels import kind_name, status_name
 from fieldcheck.ui.common.style import status_colour
 from fieldcheck.ui.common.tasks import Tasks
-from fieldcheck.ui.visits.data import FirstPage, Lister
+from fieldcheck.ui.visits.data import PAGE_SIZE, FirstPage, Lister
 
-PAGE_SIZE = 200
 ROW_ROLE = Qt.ItemDataRole.UserRole
 Index = QModelIndex | QPersistentModelIndex
 
@@ -53,6 +52,7 @@ class VisitTableModel(QAbstractTableModel):
         self.rows: list[VisitRow] = []
         self.total = 0
         self.loading = False
+        self.loaded = False  # a first page (perhaps of no visits) has been shown
         self._generation = 0
         self._bold = QFont()
         self._bold.setBold(True)
@@ -149,6 +149,7 @@ class VisitTableModel(QAbstractTableModel):
         self.total = first.total
         self.total_changed.emit(first.total)
         self._insert(first.rows)
+        self.loaded = True
         self._set_loading(False)
 
     def _page_arrived(self, generation: int, rows: list[VisitRow]) -> None:
