@@ -22,7 +22,8 @@ def is_word(ch: str) -> bool:
 
 # Items read as one: dates, times, a count with its unit, an article, a document number.
 KEPT = re.compile(r"\d{4}年(\d{1,2}月(\d{1,2}日)?)?|\d{1,2}月\d{1,2}日|\d{1,2}时(\d{1,2}分)?"
-                  r"|[\u4e00-\u9fff]{1,4}〔\d{4}〕\d+号|第[一二三四五六七八九十百]+条|\d+(件|个工作日|日)")
+                  r"|[\u4e00-\u9fff]{1,4}〔\d{4}〕\d+号|第[一二三四五六七八九十百]+条"
+                  r"|\d+(个工作日|个月|个|件|卷|项|日|天|年|月|时|分钟|分|秒|号|份|页|次|名|人|元|万元|%|％)")
 
 
 def inside_kept(text: str, i: int) -> bool:
