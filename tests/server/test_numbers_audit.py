@@ -104,3 +104,32 @@ def test_audit_chain_break_is_refused_and_nothing_stored(server: Server) -> None
     mixed = a.post("/api/v1/audit", json={"device_id": a.device_id,
                                           "events": chain(b.device_id, 1)})
     assert mixed.status_code == 403
+
+
+def test_a_number_leased_to_one_device_is_refused_from_another(server: Server) -> None:
+    from .conftest import op
+    from .support import setup_visit
+
+    server.add_user("wang")
+    server.add_user("li")
+    a, b = server.enroll("wang"), server.enroll("li")
+    unit_id, visit_id = setup_visit(a)
+    block = lease(a, new_id(), size=5).json()
+    seq = block["first_seq"] + 1
+
+    def notice(number_seq: int, sha: str) -> dict[str, Any]:
+        return op("notice", new_id(), {
+            "type": "rectification", "visit_id": visit_id, "unit_id": unit_id,
+            "status": "issued", "number": f"衡监整改〔2099〕{number_seq}号", "number_year": 2099,
+            "number_seq": number_seq, "pdf_sha256": sha * 64,
+            "issued_at": "2099-11-27T08:00:00.000000Z"})
+
+    # Another laptop printing a number from a's block (a copied store, a clock or a bug): refused.
+    [stolen] = b.push(notice(seq, "b"))
+    assert (stolen["status"], stolen["code"]) == ("rejected", "number_not_leased")
+    # The laptop that leased it may; a number outside every block (printed before enrolment)
+    # is accepted and never leased afterwards.
+    assert a.push(notice(seq, "a"))[0]["status"] == "applied"
+    outside = block["last_seq"] + 3
+    assert b.push(notice(outside, "c"))[0]["status"] == "applied"
+    assert lease(b, new_id(), size=5).json()["first_seq"] > outside

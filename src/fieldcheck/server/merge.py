@@ -39,7 +39,7 @@ from fieldcheck.server.records import (
     placement_of,
     rejection_id,
 )
-from fieldcheck.server.tables import AppliedOp, Blob, NoticeNumber, Record
+from fieldcheck.server.tables import AppliedOp, Blob, NoticeNumber, NumberLease, Record
 from fieldcheck.sync.entities import (
     IMMUTABLE,
     NOTICE_AFTER_ISSUE,
@@ -212,7 +212,7 @@ def _create(session: Session, pusher: Pusher, op: Op) -> _Outcome:
         raise Refused("unknown_parent", "所属的检查或文书不在服务器上，无法接收。")
     _check_may_write(session, pusher.viewer, op.entity, placement, data)
     if op.entity == "notice":
-        _claim_number(session, op.entity_id, data)
+        _claim_number(session, op.entity_id, data, pusher.device_id)
     stamp = _stamp(pusher, op)
     at = wire_time()
     # The device sent every field of its new record, so the server's copy is the device's.
@@ -279,7 +279,7 @@ def _merge(session: Session, pusher: Pusher, op: Op, record: Record) -> _Outcome
     if taken:
         data = {**server, **taken}
         if op.entity == "notice" and "number" in taken:
-            _claim_number(session, op.entity_id, data)
+            _claim_number(session, op.entity_id, data, pusher.device_id)
         placement = placement_of(session, op.entity, data) or placement
         meta = field_meta(record)
         stamp = _stamp(pusher, op)
@@ -314,31 +314,41 @@ class _Claims:
         self.holders: dict[tuple[str, str], str] = {}  # (type, number) → notice
         self.highest: dict[tuple[str, int], int] = {}  # (type, year) → highest seq printed
 
-    def claim(self, session: Session, notice_id: str, data: dict[str, Any]) -> None:
+    def claim(self, session: Session, notice_id: str, data: dict[str, Any], device_id: str) -> None:
+        """Check the notice's number and take it; a refused number changes nothing."""
         kind, number = str(data.get("type")), data.get("number")
+        key = (kind, str(number)) if number else None
+        seq, year = data.get("number_seq"), data.get("number_year")
+        counted = isinstance(seq, int) and isinstance(year, int) and kind in NOTICE_TYPES
+        if key is not None:
+            holder = self.holders.get(key)
+            if holder is None:
+                stored = session.scalars(select(NoticeNumber.notice_id).where(
+                    NoticeNumber.notice_type == kind, NoticeNumber.number == number)).first()
+                # A notice that moved to another number in this push no longer holds this one.
+                if stored is not None and self.by_notice.get(stored, key) == key:
+                    holder = stored
+            if holder is not None and holder != notice_id:
+                raise Refused("number_taken", f"文号“{number}”已被另一份文书使用。")
+            if counted:
+                owner = session.scalars(select(NumberLease.device_id).where(
+                    NumberLease.notice_type == kind, NumberLease.year == year,
+                    NumberLease.first_seq <= seq, NumberLease.last_seq >= seq)).first()
+                if owner is not None and owner != device_id:
+                    raise Refused("number_not_leased",
+                                  f"文号“{number}”属于另一台设备领取的号段，本机不能使用。")
         previous = self.by_notice.get(notice_id)
         if previous is not None and self.holders.get(previous) == notice_id:
             del self.holders[previous]
-        if not number:
-            self.by_notice[notice_id] = None
-            return
-        key = (kind, str(number))
-        holder = self.holders.get(key)
-        if holder is None:
-            stored = session.scalars(select(NoticeNumber.notice_id).where(
-                NoticeNumber.notice_type == kind, NoticeNumber.number == number)).first()
-            # A notice that moved to another number in this push no longer holds this one.
-            if stored is not None and self.by_notice.get(stored, key) == key:
-                holder = stored
-        if holder is not None and holder != notice_id:
-            raise Refused("number_taken", f"文号“{number}”已被另一份文书使用。")
-        self.holders[key] = notice_id
         self.by_notice[notice_id] = key
-        # A number printed before the laptop was enrolled (it was its own authority) is never
-        # leased to anyone afterwards.
-        seq, year = data.get("number_seq"), data.get("number_year")
-        if isinstance(seq, int) and isinstance(year, int) and kind in NOTICE_TYPES:
-            self.highest[(kind, year)] = max(self.highest.get((kind, year), 0), seq)
+        if key is None:
+            return
+        self.holders[key] = notice_id
+        if counted:
+            # A number printed before the laptop was enrolled (it was its own authority) is
+            # never leased to anyone afterwards.
+            self.highest[(kind, year)] = max(self.highest.get((kind, year), 0), seq)  # type: ignore[arg-type]
+
 
     def store(self, session: Session) -> None:
         if not self.by_notice:
@@ -358,15 +368,16 @@ class _Claims:
         session.flush()
 
 
-def _claim_number(session: Session, notice_id: str, data: dict[str, Any]) -> None:
-    """A printed number belongs to one notice of its type (the number names its year)."""
+def _claim_number(session: Session, notice_id: str, data: dict[str, Any], device_id: str) -> None:
+    """A printed number belongs to one notice of its type (the number names its year), and a
+    number inside a block leased to one device is printed by that device only."""
     claims = session.info.get(_CLAIMS)
     if claims is None:  # outside a push: claim and write at once
         claims = _Claims()
-        claims.claim(session, notice_id, data)
+        claims.claim(session, notice_id, data, device_id)
         claims.store(session)
     else:
-        claims.claim(session, notice_id, data)
+        claims.claim(session, notice_id, data, device_id)
 
 
 def _record_conflict(

@@ -45,7 +45,7 @@ Error codes: HTTP ``unauthorized``, ``device_revoked``, ``forbidden``, ``rate_li
 ``upgrade_required``, ``too_large``, ``invalid_request``, ``not_found``, ``offset_mismatch``,
 ``size_mismatch``, ``hash_mismatch``, ``audit_chain_broken``, ``year_closed``,
 ``lease_key_used``, ``internal_error``; op rejections ``server_owned``, ``invalid_field``,
-``immutable_field``, ``notice_issued``, ``number_taken``, ``forbidden``, ``unknown_parent``,
+``immutable_field``, ``notice_issued``, ``number_taken``, ``number_not_leased``, ``forbidden``, ``unknown_parent``,
 ``incomplete_record``; a deferred op ``blob_missing``.
 
 Teams: inspectors and leaders create or move visits only within their own team; supervisors
