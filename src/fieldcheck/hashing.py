@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 GENESIS = "0" * 64
@@ -25,6 +26,15 @@ def event_hash(prev_hash: str, fields: dict[str, Any]) -> str:
     if fields.get("record_hash"):
         covered["record_hash"] = fields["record_hash"]
     return hashlib.sha256((prev_hash + canonical_json(covered)).encode("utf-8")).hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in 1 MB blocks (photos, issued PDFs, report files)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def record_hash(record: dict[str, Any]) -> str:

@@ -50,7 +50,8 @@ TYPIST = textwrap.dedent(
     """
 )
 
-IMPORTER = textwrap.dedent(
+# A store with one visit of the test template (argv: data dir, template, folder of photos).
+_IMPORT_SETUP = textwrap.dedent(
     """
     import sys
     from pathlib import Path
@@ -68,6 +69,11 @@ IMPORTER = textwrap.dedent(
         unit = add_unit(s, "清河市住房公积金管理中心", "department")
         vid = start_new_visit(s, unit_id=unit.id, kind="open", template_version_id=version.id).id
     print("visit", vid, flush=True)
+    """
+)
+
+IMPORTER = _IMPORT_SETUP + textwrap.dedent(
+    """
     for path in sorted(Path(sys.argv[3]).glob("*.jpg")):
         report = import_photos(store, vid, [path])
         for pid in report.added:
@@ -78,24 +84,8 @@ IMPORTER = textwrap.dedent(
 
 # The whole card in one call, as the GUI and `fieldcheck import-photos` do: photos are
 # prepared on every core, and `progress` reports each one after its row is committed.
-PARALLEL_IMPORTER = textwrap.dedent(
+PARALLEL_IMPORTER = _IMPORT_SETUP + textwrap.dedent(
     """
-    import sys
-    from pathlib import Path
-    from fieldcheck import templates as tpl
-    from fieldcheck.domain.checklist import publish_template
-    from fieldcheck.domain.evidence import import_photos
-    from fieldcheck.domain.people import add_unit
-    from fieldcheck.domain.visits import start_new_visit
-    from fieldcheck.store import open_store
-
-    store = open_store(Path(sys.argv[1]))
-    store.set_identity("孙志强", "清监字第2026005号")
-    with store.write() as s:
-        version = publish_template(s, tpl.load_template(Path(sys.argv[2])))
-        unit = add_unit(s, "清河市住房公积金管理中心", "department")
-        vid = start_new_visit(s, unit_id=unit.id, kind="open", template_version_id=version.id).id
-    print("visit", vid, flush=True)
     paths = sorted(Path(sys.argv[3]).glob("*.jpg"))
     import_photos(store, vid, paths,
                   progress=lambda done, total: print("ack", paths[done - 1].name, flush=True))

@@ -11,10 +11,8 @@ Checks, each naming what it found in words a person can act on:
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select, text
@@ -24,7 +22,7 @@ from fieldcheck.domain.chain_anchor import FILE_NAME as CHAIN_HEAD_FILE
 from fieldcheck.domain.chain_anchor import read_head
 from fieldcheck.domain.changes import audit_fields, state_hash, verify_chain
 from fieldcheck.domain.records import record_dict
-from fieldcheck.hashing import GENESIS, event_hash
+from fieldcheck.hashing import GENESIS, event_hash, file_sha256
 from fieldcheck.i18n import tr
 from fieldcheck.models import REPLICATED, AuditEvent, Notice, Photo, Unit, Visit
 from fieldcheck.store.database import Store
@@ -193,14 +191,6 @@ def _notices(session: Session, store: Store, *, hash_pdfs: bool = True) -> list[
             if not _made_here(session, notice.id, "notice.issue"):
                 continue  # issued on another laptop: its PDF comes with the next sync
             problems.append(Problem("notice", tr("文书 {label} 的 PDF 文件不见了。", label=label)))
-        elif hash_pdfs and _sha256(path) != notice.pdf_sha256:
+        elif hash_pdfs and file_sha256(path) != notice.pdf_sha256:
             problems.append(Problem("notice", tr("文书 {label} 的 PDF 与签发时的哈希不符：文件被替换或改动过。", label=label)))
     return problems
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
-from fieldcheck.server.blobs import photo_hash_visible
+from fieldcheck.server.blobs import file_visible
 from fieldcheck.server.deps import BlobStoreDep, CurrentDevice, DatabaseDep
 from fieldcheck.server.errors import ApiError
 from fieldcheck.server.feed import visible_to
@@ -76,7 +76,7 @@ def get_blob(
 ) -> FileResponse:
     path = blobs.path(sha256)
     with database.read() as session:
-        visible = photo_hash_visible(session, sha256, visible_to(auth.viewer))
+        visible = file_visible(session, sha256, visible_to(auth.viewer))
     if not visible or not path.is_file():
         raise ApiError(404, "not_found", "服务器上没有这个文件。")
     return FileResponse(path, media_type="application/octet-stream")

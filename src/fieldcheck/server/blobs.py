@@ -7,7 +7,6 @@ verified, fsynced and renamed to its content address; a mismatch is refused and 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
+from fieldcheck.hashing import file_sha256
 from fieldcheck.server.errors import ApiError
 from fieldcheck.server.tables import Blob, Record
 from fieldcheck.sync.protocol import MAX_BLOB_SIZE, BlobPutResponse, BlobState
@@ -81,7 +81,7 @@ class BlobStore:
             blob.received = end
         if blob.size is not None and blob.received < blob.size:
             return BlobPutResponse(sha256=sha256, offset=blob.received, complete=False)
-        if _sha256_of(partial) != sha256:
+        if file_sha256(partial) != sha256:
             if blob.size is None:  # whole only when the bytes say so
                 return BlobPutResponse(sha256=sha256, offset=blob.received, complete=False)
             self._drop(blob)
@@ -98,7 +98,7 @@ class BlobStore:
         blob.size = None
 
 
-def photo_hash_visible(session: Session, sha256: str, visible: ColumnElement[bool]) -> bool:
+def file_visible(session: Session, sha256: str, visible: ColumnElement[bool]) -> bool:
     """Whether a record referring to this file (a photo, an issued notice, a follow-up
     event's 整改报告) is one the caller may see."""
     query = select(Record.id).where(Record.blob_sha256 == sha256, visible).limit(1)
@@ -122,14 +122,6 @@ def _append_durably(path: Path, offset: int, data: bytes) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _fsync_dir(directory: Path) -> None:

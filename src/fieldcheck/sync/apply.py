@@ -64,7 +64,7 @@ def apply_page(session: Session, records: Iterable[FeedRecord], cursor: int) -> 
                 touched_visits.update(_visits_of(session, rec.entity, obj))
             audit(session, actor, "sync.apply", rec.entity, rec.id, {"version": rec.version},
                   state_hash=state_hash(rec.entity, record_dict(obj)))
-        _take_stamps(session)
+        take_stamps(session, session.info.pop(_STAMPS, []))  # the echoes' server stamps
         for visit_id in sorted(touched_visits):
             _rebuild_visit(session, visit_id)
         del held
@@ -96,9 +96,8 @@ def _is_echo(session: Session, rec: FeedRecord) -> bool:
     if any(local.get(f) != v for f, v in rec.data.items() if f != "updated_at" and f in local):
         return False
     stamp = rec.data.get("updated_at")
-    if stamp is not None and local.get("updated_at") != stamp:
-        session.info.setdefault(_STAMPS, {}).setdefault(cls, []).append(
-            {"id": rec.id, "updated_at": from_plain(cls, "updated_at", stamp)})
+    if isinstance(stamp, str) and local.get("updated_at") != stamp:
+        session.info.setdefault(_STAMPS, []).append((rec.entity, rec.id, stamp))
     return True
 
 
@@ -124,12 +123,6 @@ def take_stamps(session: Session, stamps: Iterable[tuple[str, str, str]]) -> Non
 
 
 _STORED_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
-
-
-def _take_stamps(session: Session) -> None:
-    """The server's time stamps of echoed records, one statement per entity."""
-    for cls, rows in session.info.pop(_STAMPS, {}).items():
-        session.execute(update(cls), rows)
 
 
 def _load_page(session: Session, records: list[FeedRecord]) -> list[Any]:

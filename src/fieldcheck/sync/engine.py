@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from fieldcheck.domain import numbering
 from fieldcheck.domain.followup import report_file
 from fieldcheck.domain.notices import pdf_path
+from fieldcheck.hashing import file_sha256
 from fieldcheck.ids import is_demo_id, mentions_demo, uuid7
 from fieldcheck.models import (
     AuditEvent,
@@ -125,7 +126,7 @@ class SyncEngine:
             kind, path = files[blob.sha256]
             if not path.is_file():
                 continue  # a photo's record is deferred; `verify` reports the missing file
-            if kind == "pdf" and _sha256_of(path) != blob.sha256:
+            if kind == "pdf" and file_sha256(path) != blob.sha256:
                 continue  # a document changed since it was kept: `verify` reports it, nothing sent
             self._upload(blob.sha256, path, blob.offset)
             if kind == "photo":
@@ -171,17 +172,19 @@ class SyncEngine:
         for target, sha in documents:
             if target.is_file():
                 continue
-            data = self._fetch(sha)
+            data = self._fetch(sha, missing_ok=True)
             if data is None:
                 continue  # not on the server (yet): the issuing laptop sends it at its next sync
             write_durably(target, data)
             self.report.pdfs_down += 1
 
-    def _fetch(self, sha256: str) -> bytes | None:
+    def _fetch(self, sha256: str, *, missing_ok: bool = False) -> bytes | None:
+        """A file's bytes from the server, checked against their hash; None when the server
+        does not have it and `missing_ok`."""
         try:
             response = self.conn.send("GET", f"/api/v1/blobs/{sha256}")
         except SyncError as error:
-            if error.status == 404:
+            if missing_ok and error.status == 404:
                 return None
             raise
         data = response.content
@@ -191,11 +194,8 @@ class SyncEngine:
         return data
 
     def _download(self, sha256: str) -> None:
-        response = self.conn.send("GET", f"/api/v1/blobs/{sha256}")
-        data = response.content
-        self.report.bytes_down += len(data)
-        if hashlib.sha256(data).hexdigest() != sha256:
-            raise SyncError(f"photo {sha256} from the server does not match its hash", "blob_mismatch")
+        data = self._fetch(sha256)
+        assert data is not None
         fd, name = tempfile.mkstemp(prefix="download-", suffix=".jpg")
         try:
             with os.fdopen(fd, "wb") as f:
@@ -333,14 +333,6 @@ def _report_files(files: Any) -> list[dict[str, Any]]:
 
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-
-
-def _sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _stored_text(column: Any) -> Any:
