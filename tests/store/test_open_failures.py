@@ -100,7 +100,7 @@ print(store.identity().device_id)
 def test_two_first_starts_on_a_new_store_wait_for_each_other(tmp_path: Path) -> None:
     import time
 
-    for run in range(2):
+    for run in range(4):
         data = tmp_path / f"new{run}"
         start = str(time.time() + 1.5)
         children = [subprocess.Popen([sys.executable, "-c", OPEN_AT_ONCE, str(data), start],
@@ -186,3 +186,49 @@ def test_a_full_disk_is_said_in_words_and_the_store_keeps_what_it_had(tiny_disk:
     shutil.rmtree(tiny_disk / "unused", ignore_errors=True)
     check = fieldcheck("verify", "--quick", "--data-dir", str(data))
     assert check.returncode == 0, check.stderr
+
+
+def _reading(db: Path) -> sqlite3.Connection:
+    """A connection in a read transaction on a new (rollback-journal) file."""
+    reader = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    reader.execute("CREATE TABLE IF NOT EXISTS t (x)")
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM t").fetchone()
+    return reader
+
+
+def test_switching_a_new_file_to_wal_waits_out_another_connections_read_lock(tmp_path: Path) -> None:
+    """The race two first starts hit: both read the new file and both ask for the exclusive
+    lock the switch to WAL needs, and SQLite answers one of them "locked" at once, without
+    its busy handler (waiting would deadlock). A connection with no busy handler stands in
+    for that answer here; the switch waits the reader out."""
+    import threading
+    import time
+
+    from fieldcheck.store.wal import switch_to_wal
+
+    db = tmp_path / "new.db"
+    reader = _reading(db)
+    other = sqlite3.connect(db, isolation_level=None, timeout=0)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        other.execute("PRAGMA journal_mode=WAL")  # a plain switch fails at once
+
+    timer = threading.Timer(0.3, lambda: reader.execute("COMMIT"))
+    timer.start()
+    started = time.monotonic()
+    switch_to_wal(other.cursor(), 5.0)
+    timer.join()
+    assert time.monotonic() - started >= 0.25  # it waited for the reader
+    assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_switching_to_wal_gives_up_after_its_timeout_with_sqlites_error(tmp_path: Path) -> None:
+    from fieldcheck.store.wal import switch_to_wal
+
+    db = tmp_path / "held.db"
+    reader = _reading(db)
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            switch_to_wal(sqlite3.connect(db, isolation_level=None, timeout=0).cursor(), 0.2)
+    finally:
+        reader.execute("COMMIT")

@@ -22,6 +22,7 @@ from fieldcheck.ids import uuid7
 from fieldcheck.models import LocalIdentity
 from fieldcheck.photos import BlobStore
 from fieldcheck.store.schema import KNOWN_REVISIONS, SCHEMA_HEAD
+from fieldcheck.store.wal import switch_to_wal
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +160,7 @@ def _set_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     if not cur.execute("PRAGMA query_only").fetchone()[0]:
-        cur.execute("PRAGMA journal_mode=WAL")
+        switch_to_wal(cur, BUSY_TIMEOUT_MS / 1000)
     cur.execute("PRAGMA foreign_keys=ON")
     # FULL: a committed answer or photo row survives power loss, not only a crash.
     cur.execute("PRAGMA synchronous=FULL")
