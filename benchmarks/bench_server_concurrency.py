@@ -9,10 +9,16 @@ of its own, and syncs as the engine does: one push of its ops, then pulls of its
 threads, each with its own connection. Devices are registered straight in the server's
 database (an enrolment's argon2id check per device would only measure argon2id).
 
-server_concurrency_errors   failed requests (transport errors, HTTP ≥ 400) and ops not applied
-server_concurrency_p99      p99 latency of a request under the load; baseline: the p99 of the
-                            same syncs made one device at a time (10 devices) in the same run
-server_concurrency_sync_p99 p99 of one device's whole sync (push + pulls), no baseline
+server_concurrency_errors   failed requests (transport errors, HTTP ≥ 400 other than "busy"
+                            answers that were waited out) and ops not applied
+server_concurrency_p99      p99 latency of a request the server answered (not "busy") under
+                            the load; baseline: the p99 of the same syncs made one device at a
+                            time (10 devices) in the same run
+server_concurrency_sync_p99 p99 of one device's whole sync (push + pulls, with any waits for a
+                            busy server), no baseline
+server_concurrency_busy_answers
+                            503 "busy" answers (server/admission.py) the devices waited out and
+                            sent again, as the engine's transport does
 server_concurrency_steady_p99
                             the same 100 devices coming back through a working day: each
                             syncs again (two new observations up, its team's changes down) at
@@ -54,6 +60,7 @@ from fieldcheck.server.tables import Device, User
 from fieldcheck.store.database import open_store
 from fieldcheck.sync.entities import SERVER_OWNED
 from fieldcheck.sync.protocol import SCHEMA_HEADER, SCHEMA_VERSION
+from fieldcheck.sync.transport import BUSY_PATIENCE_S, busy_delay
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -77,6 +84,7 @@ class Sim:
     team: str
     ops: list[dict[str, Any]]
     latencies: list[float] = field(default_factory=list)
+    refused: list[float] = field(default_factory=list)  # "busy, come back": answered at once
     errors: list[str] = field(default_factory=list)
     sync_ms: float = 0.0
     pulled: int = 0
@@ -127,12 +135,15 @@ def run(quick: bool) -> list[dict[str, Any]]:
     alone = _p99([ms for sim in one_by_one for ms in sim.latencies])
     under_load = [ms for sim in loaded for ms in sim.latencies]
     errors = [e for sim in sims for e in sim.errors]
+    busy = [ms for sim in loaded for ms in sim.refused]
     print(json.dumps({"server_concurrency_detail": {
         "devices": len(loaded), "ops_per_device": len(source), "requests": len(under_load),
         "wall_s": round(wall, 2), "p50_ms": round(statistics.median(under_load), 1),
         "max_ms": round(max(under_load), 1), "alone_p50_ms": round(statistics.median(
             [ms for sim in one_by_one for ms in sim.latencies]), 1),
         "pulled_per_device": statistics.median(sim.pulled for sim in loaded),
+        "busy_answers": len(busy), "busy_p99_ms": round(_p99(busy), 1) if busy else None,
+        "devices_told_busy": sum(1 for sim in loaded if sim.refused),
         "first_errors": errors[:5], "server_log": logged}}, ensure_ascii=False), file=sys.stderr)
     steady = [ms for sim in loaded for ms in sim.steady]
     print(json.dumps({"server_concurrency_steady_detail": {
@@ -142,6 +153,7 @@ def run(quick: bool) -> list[dict[str, Any]]:
         result("server_concurrency_errors", len(errors), "errors"),
         result("server_concurrency_p99", _p99(under_load), "ms", alone),
         result("server_concurrency_sync_p99", _p99([sim.sync_ms for sim in loaded]), "ms"),
+        result("server_concurrency_busy_answers", len(busy), "answers"),
         result("server_concurrency_steady_p99", _p99(steady), "ms", alone),
     ]
 
@@ -164,6 +176,7 @@ def _source_ops(data_dir: Path) -> list[dict[str, Any]]:
                 "op_id": r.op_id, "entity": r.entity, "entity_id": r.entity_id, "kind": r.kind,
                 "changed": r.changed, "base": r.base or {}, "made_by": r.made_by,
                 "made_at": UTCDateTime().process_bind_param(r.created_at, None),  # type: ignore[arg-type]
+                "seen": r.seen,
             } for r in rows if r.entity not in SERVER_OWNED]
     finally:
         store.close()
@@ -256,15 +269,27 @@ def _return_sync(base_url: str, sim: Sim, at: float) -> None:
 
 
 def _request(client: httpx.Client, sim: Sim, method: str, path: str, **kw: Any) -> Any:
-    start = time.perf_counter()
-    try:
-        response = client.request(method, path, **kw)
-        body = response.json() if response.status_code < 400 else None
-    except (httpx.HTTPError, ValueError) as exc:
-        sim.latencies.append((time.perf_counter() - start) * 1000)
-        sim.errors.append(f"{method} {path}: {type(exc).__name__}: {exc}")
-        return None
-    sim.latencies.append((time.perf_counter() - start) * 1000)
+    """One request as the engine sends it: a "busy" answer is waited out as the engine's
+    transport does (`busy_delay`) and the request sent again; the busy answers' times go to
+    `sim.refused`, the answered request's time to `sim.latencies`."""
+    waited = 0.0
+    while True:
+        start = time.perf_counter()
+        try:
+            response = client.request(method, path, **kw)
+            delay = busy_delay(response)
+            body = response.json() if response.status_code < 400 else None
+        except (httpx.HTTPError, ValueError) as exc:
+            sim.latencies.append((time.perf_counter() - start) * 1000)
+            sim.errors.append(f"{method} {path}: {type(exc).__name__}: {exc}")
+            return None
+        elapsed = (time.perf_counter() - start) * 1000
+        if delay is None or waited + delay > BUSY_PATIENCE_S:
+            break
+        sim.refused.append(elapsed)
+        time.sleep(delay)
+        waited += delay
+    sim.latencies.append(elapsed)
     if body is None:
         sim.errors.append(f"{method} {path}: HTTP {response.status_code} {response.text[:200]}")
     return body

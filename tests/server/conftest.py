@@ -197,11 +197,16 @@ MADE_AT = "2026-11-27T08:00:00.000000Z"
 
 def op(entity: str, entity_id: str, changed: dict[str, Any], *, kind: str = "create",
        base: dict[str, Any] | None = None, op_id: str | None = None,
-       made_by: str = "王建国") -> dict[str, Any]:
-    return {
+       made_by: str = "王建国", seen: int | None = None) -> dict[str, Any]:
+    """An op as a laptop sends it; `seen`: the feed version it had pulled to when it made
+    the edit (left out, the push's cursor stands in)."""
+    made = {
         "op_id": op_id or new_id(), "entity": entity, "entity_id": entity_id, "kind": kind,
         "changed": changed, "base": base or {}, "made_at": MADE_AT, "made_by": made_by,
     }
+    if seen is not None:
+        made["seen"] = seen
+    return made
 
 
 OpFactory = Callable[..., dict[str, Any]]

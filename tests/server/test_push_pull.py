@@ -156,3 +156,42 @@ def test_schema_header_and_tokens(server: Server) -> None:
         revoke_device(session, "test", a.device_id)
     revoked = again.get("/api/v1/pull")
     assert revoked.status_code == 403 and revoked.json()["error"]["code"] == "device_revoked"
+
+
+def test_a_base_value_the_device_never_read_is_a_conflict_not_a_coincidence(server: Server) -> None:
+    """Two laptops offline answer the same item (one register, a natural-key id): wang goes
+    from 否 to 是, li from 是 to 否. li's base 是 equals the server's value only by chance:
+    it was li's own first answer, not wang's, so li's older change must not silently win."""
+    server.add_user("wang")
+    server.add_user("li")
+    wang, li = server.enroll("wang"), server.enroll("li")
+    _, visit_id = setup_visit(wang)
+    _, start = li.pull_all()
+    answer_id = new_id()
+    first = {"visit_id": visit_id, "item_key": "q1"}
+    assert [r["status"] for r in wang.push(
+        op("answer", answer_id, {**first, "value": "no"}, seen=start),
+        op("answer", answer_id, {"value": "yes"}, kind="update", base={"value": "no"}, seen=start),
+    )] == ["applied", "applied"]
+    results = li.push(
+        op("answer", answer_id, {**first, "value": "yes"}, seen=start, made_by="李明"),
+        op("answer", answer_id, {"value": "no"}, kind="update", base={"value": "yes"}, seen=start,
+           made_by="李明"),
+    )
+    assert [r["status"] for r in results] == ["applied", "conflict"]
+    records, cursor = wang.pull_all()
+    assert by_id(records)[answer_id]["data"]["value"] == "yes"  # wang's write kept
+    [conflict] = [r["data"] for r in records if r["entity"] == "conflict"]
+    assert (conflict["field"], conflict["kept_value"], conflict["other_value"]) == ("value", "yes", "no")
+    assert conflict["kept_by"] == "王建国" and conflict["other_by"] == "李明"
+
+    # Once li has pulled wang's answer, li's change from it is an ordinary edit.
+    _, li_cursor = li.pull_all()
+    [taken] = li.push(op("answer", answer_id, {"value": "no"}, kind="update", base={"value": "yes"},
+                         seen=li_cursor, made_by="李明"))
+    assert taken["status"] == "applied"
+    assert by_id(wang.pull_all(cursor)[0])[answer_id]["data"]["value"] == "no"
+    # And a device's own earlier write is always one it has read.
+    [own] = li.push(op("answer", answer_id, {"value": "yes"}, kind="update", base={"value": "no"},
+                       seen=0, made_by="李明"))
+    assert own["status"] == "applied"

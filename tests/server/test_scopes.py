@@ -43,7 +43,9 @@ def test_changing_team_moves_the_visit_and_its_children(server: Server) -> None:
     answer_id = new_id()
     wang.push(op("answer", answer_id, {"visit_id": visit_id, "item_key": "q1", "value": True}))
     _, zhao_cursor = zhao.pull_all()
-    move = op("visit", visit_id, {"team": "二组"}, kind="update", base={"team": "一组"})
+    _, boss_cursor = boss.pull_all()  # the supervisor reassigns the visit it has in front of it
+    move = op("visit", visit_id, {"team": "二组"}, kind="update", base={"team": "一组"},
+              seen=boss_cursor)
     assert boss.push(move)[0]["status"] == "applied"
     moved = by_id(zhao.pull_all(zhao_cursor)[0])
     assert visit_id in moved and answer_id in moved

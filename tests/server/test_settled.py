@@ -44,7 +44,8 @@ def test_a_pulled_record_settles_only_when_the_push_names_a_cursor_past_it(serve
     _, visit_id = setup_visit(wang)
     records, cursor = li.pull_all()
     assert visit_id in by_id(records)
-    place = op("visit", visit_id, {"place": "二楼"}, kind="update", base={"place": "一楼大厅"})
+    place = op("visit", visit_id, {"place": "二楼"}, kind="update", base={"place": "一楼大厅"},
+               seen=cursor)
     [blind] = push_at(li, 0, place)  # without its cursor the server cannot tell what li holds
     assert blind["status"] == "applied" and not blind["settled"]
     assert by_id(li.pull_all(cursor)[0])[visit_id]["data"]["place"] == "二楼"

@@ -39,8 +39,9 @@ def _free_port() -> int:
 
 
 class ServerProcess:
-    def __init__(self, data_dir: Path, database_url: str = "") -> None:
+    def __init__(self, data_dir: Path, database_url: str = "", *options: str) -> None:
         self.data_dir = data_dir
+        self.options = list(options)
         self.database = ["--database-url", database_url] if database_url else []
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -49,7 +50,7 @@ class ServerProcess:
     def start(self) -> None:
         self.proc = subprocess.Popen(
             [str(BIN / "fieldcheck-server"), "--data-dir", str(self.data_dir), *self.database,
-             "--port", str(self.port)],
+             "--port", str(self.port), *self.options],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(300):  # bounded: at most ~30 s
             try:

@@ -360,3 +360,45 @@ def test_a_conflict_found_after_pulling_over_a_local_edit_ends_with_the_servers_
     for name in ra:
         for x, y in zip(ra[name], rb[name], strict=True):
             assert x == y, (name, {k: (x[k], y.get(k)) for k in x if x[k] != y.get(k)})
+
+
+def test_two_offline_answers_that_cross_over_the_same_value_end_in_a_visible_conflict(
+        make_laptop) -> None:
+    """Found by the stateful test: wang answers 否 then 是, li (offline, the same item) 是 then
+    否. li's change starts from 是 like the server's value, but from li's own answer, not
+    wang's: li's pull-before-push must not let the older change win unseen. Each edit's
+    outbox op names the feed cursor it was made at."""
+    from fieldcheck.domain import checklist
+    from fieldcheck.sync.apply import cursor_of
+
+    a: Laptop = make_laptop("wang", "王建国")
+    b: Laptop = make_laptop("li", "李红")
+    visit_id = start_visit(a)
+    a.sync()
+    b.sync()
+    with b.store.read() as s:
+        b_cursor = cursor_of(s)
+        template = checklist.template_of(s, visits.get_visit(s, visit_id))
+        item = next(i.key for i in template.items if i.type == "yes_no" and not i.visible_if)
+    with b.store.write() as s:
+        checklist.answer_item(s, visit_id, item, "yes")
+    with a.store.write() as s:
+        checklist.answer_item(s, visit_id, item, "no")
+    with b.store.write() as s:
+        checklist.answer_item(s, visit_id, item, "no")
+    with a.store.write() as s:
+        checklist.answer_item(s, visit_id, item, "yes")  # the latest answer anyone gave
+    with b.store.read() as s:
+        assert {op.seen for op in s.scalars(select(OutboxOp).where(OutboxOp.entity == "answer"))} \
+            == {b_cursor}
+    a.sync()
+    report = b.sync()
+    assert report.conflicts >= 1
+    a.sync()
+    for laptop in (a, b):
+        with laptop.store.read() as s:
+            assert checklist.answers_of(s, visit_id)[item] == "yes"
+            found = {c.field: (c.kept_value, c.other_value) for c in conflicts.open_conflicts(s)}
+            assert found["value"] == ("yes", "no")
+            assert found["answered_by"] == ("王建国", "李红")  # who gave each answer
+    assert a.export() == b.export()

@@ -23,10 +23,12 @@ from fieldcheck.hashing import GENESIS, event_hash, record_hash
 from fieldcheck.ids import mentions_demo, uuid7
 from fieldcheck.models import REPLICATED, AuditEvent, Base, OutboxOp
 from fieldcheck.models.coltypes import utcnow
+from fieldcheck.models.local import FEED_CURSOR_KEY, LocalSetting
 from fieldcheck.sync.entities import SERVER_OWNED, wire_fields
 
 _PENDING = "fieldcheck.pending_changes"
 _UNTRACKED = "fieldcheck.untracked"  # set by writers that replicate nothing (sync apply, demo)
+_CURSOR = "fieldcheck.feed_cursor"  # the feed cursor read in this write transaction
 _REPLICATED_CLASSES = frozenset(REPLICATED.values())
 
 __all__ = ["GENESIS", "Actor", "audit", "last_hash", "record_change", "untracked", "verify_chain"]
@@ -109,14 +111,26 @@ def record_change(
     op = None
     # A demo record (or one inside a demo visit) never leaves the laptop, even after a real edit.
     if pending is not None and entity not in SERVER_OWNED and not mentions_demo(state):
-        op = _outbox_op(entity, state, pending, actor)
+        op = _outbox_op(entity, state, pending, actor, _feed_cursor(session))
         if op is not None:
             session.add(op)
     audit(session, actor, action, entity, state["id"], detail, state_hash=state_hash(entity, state))
     return op
 
 
-def _outbox_op(entity: str, state: dict[str, Any], pending: _Pending, actor: Actor) -> OutboxOp | None:
+def _feed_cursor(session: Session) -> int:
+    """The feed version this laptop had pulled to when the edit was made (read once per
+    transaction: a pull moves it in a transaction of its own)."""
+    cursor = session.info.get(_CURSOR)
+    if cursor is None:
+        row = session.get(LocalSetting, FEED_CURSOR_KEY)
+        cursor = int(row.value) if row is not None and row.value is not None else 0
+        session.info[_CURSOR] = cursor
+    return int(cursor)
+
+
+def _outbox_op(entity: str, state: dict[str, Any], pending: _Pending, actor: Actor,
+               seen: int) -> OutboxOp | None:
     fields = wire_fields(entity)
     if pending.created:
         changed = {f: state[f] for f in fields}
@@ -129,7 +143,7 @@ def _outbox_op(entity: str, state: dict[str, Any], pending: _Pending, actor: Act
     return OutboxOp(
         op_id=uuid7(), entity=entity, entity_id=state["id"],
         kind="create" if pending.created else "update", changed=changed, base=base,
-        made_by=actor.name,
+        made_by=actor.name, seen=seen,
     )
 
 

@@ -30,6 +30,10 @@ class LocalIdentity(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+# The LocalSetting holding the feed version this laptop has pulled to (sync/apply.py moves it).
+FEED_CURSOR_KEY = "sync.cursor"
+
+
 class LocalSetting(Base):
     """A device-local key/value (sync cursors, UI choices); never replicated."""
 
@@ -77,6 +81,9 @@ class OutboxOp(Base):
     base: Mapped[Any] = mapped_column(JSONText(), default=dict)
     made_by: Mapped[str] = mapped_column(String(100), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The feed cursor when the edit was made: which of the server's writes the base values
+    # could have come from (None: queued before the laptop recorded it).
+    seen: Mapped[int | None] = mapped_column(Integer, default=None)
     # Set from the push result: the op is done once a pull has passed this version.
     acked_version: Mapped[int | None] = mapped_column(Integer, default=None)
     status: Mapped[str] = mapped_column(String(10), default="pending", server_default="pending")

@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fieldcheck.server import api_admin, api_files, api_sync, verify
+from fieldcheck.server.admission import Admission
 from fieldcheck.server.blobs import BlobStore
 from fieldcheck.server.database import Database
 from fieldcheck.server.directory import publish_shipped_templates
@@ -59,6 +60,9 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
         return {"status": "ok"}
 
     _install_error_handlers(app)
+    # Added first, so it runs inside the guard: a request is read whole before it waits.
+    app.add_middleware(Admission, limit=settings.active_limit(),
+                       wait_s=settings.queue_wait_ms / 1000)
     app.add_middleware(RequestGuard)
     return app
 

@@ -7,6 +7,7 @@ import getpass
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from fieldcheck.server import admin
@@ -37,10 +38,18 @@ def serve_main(argv: Sequence[str]) -> int:
     parser.add_argument("--workers", type=int, default=1, help="工作进程数（多进程需 PostgreSQL）")
     parser.add_argument("--cert", type=Path, help="TLS 证书文件（PEM）")
     parser.add_argument("--key", type=Path, help="TLS 私钥文件（PEM）")
+    parser.add_argument("--max-active", type=int, default=Settings.max_active, metavar="N",
+                        help="每个工作进程同时处理的同步请求数，其余排队或稍后重试"
+                             "（默认按 CPU 核数与工作进程数自动选择）")
+    parser.add_argument("--queue-wait-ms", type=int, default=Settings.queue_wait_ms, metavar="MS",
+                        help="同步请求排队的最长时间，超过即请笔记本稍后重试（默认 %(default)s）")
     args = parser.parse_args(argv)
     if bool(args.cert) != bool(args.key):
         parser.error("--cert 与 --key 需同时提供")
-    settings = _settings(parser, args)
+    if args.max_active < 0 or args.queue_wait_ms < 0 or args.workers < 1:
+        parser.error("--max-active、--queue-wait-ms 不能为负，--workers 至少为 1")
+    settings = replace(_settings(parser, args), max_active=args.max_active,
+                       queue_wait_ms=args.queue_wait_ms, workers=args.workers)
     if args.workers > 1 and not settings.database_url:
         print("提示：多个工作进程共用内置 SQLite 数据库时写入会排队；生产环境请用 PostgreSQL。",
               file=sys.stderr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -108,8 +109,9 @@ def record_data(record: Record) -> dict[str, Any]:
     return data
 
 
-def field_meta(record: Record) -> dict[str, dict[str, str]]:
-    meta: dict[str, dict[str, str]] = json.loads(record.field_meta or "{}")
+def field_meta(record: Record) -> dict[str, dict[str, Any]]:
+    """Per field, who last wrote it: {"by", "at", "device", "v" (the feed version)}."""
+    meta: dict[str, dict[str, Any]] = json.loads(record.field_meta or "{}")
     return meta
 
 
@@ -174,13 +176,16 @@ def write_record(
     data: dict[str, Any],
     placement: Placement,
     *,
-    meta: dict[str, dict[str, str]] | None = None,
+    meta: dict[str, dict[str, Any]] | None = None,
     origin_user_id: str | None = None,
     settled_device: str | None = None,
     at: str | None = None,
+    written: Iterable[str] = (),
 ) -> Record:
     """Store a record's new state at the next feed version, stamped with the server's clock
-    (`at`, or now). `settled_device`: the device known to hold exactly this state."""
+    (`at`, or now). `settled_device`: the device known to hold exactly this state.
+    `written`: the fields a device's op wrote; their `meta` entries get this version ("v"),
+    so a later op can be checked against what its device had seen."""
     data = {**data, "id": record_id, "updated_at": at or wire_time()}
     version = next_version(session)
     record = get_record(session, entity, record_id)
@@ -202,6 +207,8 @@ def write_record(
     record.confidential = placement.confidential
     record.visit_id = placement.visit_id
     if meta is not None:
+        for name in written:
+            meta[name] = {**meta[name], "v": version}
         record.field_meta = json.dumps(meta, ensure_ascii=False, sort_keys=True)
     elif record.field_meta is None:
         record.field_meta = "{}"

@@ -219,7 +219,7 @@ def _create(session: Session, pusher: Pusher, op: Op) -> _Outcome:
     record = write_record(
         session, op.entity, op.entity_id, data, placement,
         meta={name: stamp for name in op.changed}, origin_user_id=pusher.viewer.user_id,
-        settled_device=pusher.device_id, at=at,
+        settled_device=pusher.device_id, at=at, written=op.changed,
     )
     return _Outcome("applied", record.version, settled_at=at)
 
@@ -261,11 +261,13 @@ def _merge(session: Session, pusher: Pusher, op: Op, record: Record) -> _Outcome
                 raise Refused("notice_issued", "文书已印发，内容不能再修改，只能作废后重新制发。")
     taken: dict[str, Any] = {}
     conflicts: list[str] = []
+    meta = field_meta(record)
+    seen = op.seen if op.seen is not None else pusher.cursor
     for name, new in changed.items():
         current = server.get(name)
         if current == new:
             continue
-        if name in op.base and op.base[name] == current:
+        if name in op.base and op.base[name] == current and _could_have_read(meta.get(name), pusher, seen):
             taken[name] = new
         else:
             conflicts.append(name)
@@ -281,13 +283,13 @@ def _merge(session: Session, pusher: Pusher, op: Op, record: Record) -> _Outcome
         if op.entity == "notice" and "number" in taken:
             _claim_number(session, op.entity_id, data, pusher.device_id)
         placement = placement_of(session, op.entity, data) or placement
-        meta = field_meta(record)
         stamp = _stamp(pusher, op)
         meta.update({name: stamp for name in taken})
         moved = (placement.scope, placement.confidential) != (record.scope, record.confidential)
         at = wire_time()
         version = write_record(session, op.entity, op.entity_id, data, placement, meta=meta,
-                               settled_device=pusher.device_id if settled else None, at=at).version
+                               settled_device=pusher.device_id if settled else None, at=at,
+                               written=taken).version
         if op.entity == "visit" and moved:
             rescope_visit(session, op.entity_id, placement)
     elif settled:
@@ -300,6 +302,18 @@ def _merge(session: Session, pusher: Pusher, op: Op, record: Record) -> _Outcome
         version = max(version, _record_conflict(session, pusher, op, record, server, name))
     return _Outcome("conflict" if conflicts else "applied", version, conflicts,
                     settled_at=at if settled else None)
+
+
+def _could_have_read(written: dict[str, Any] | None, pusher: Pusher, seen: int) -> bool:
+    """Whether the device could have read the field's current value when it made the edit:
+    the value is its own write, or one at or below the feed version it had pulled to then.
+    Otherwise an equal base value is a coincidence (the device held the same value from
+    elsewhere) and the edit is concurrent with that write. Writes recorded before versions
+    were kept per field count as read, as before."""
+    if not written or written.get("device") == pusher.device_id:
+        return True
+    version = written.get("v")
+    return not isinstance(version, int) or version <= seen
 
 
 _CLAIMS = "fieldcheck.server.number_claims"

@@ -8,6 +8,9 @@ from pathlib import Path
 
 ENV_DATA_DIR = "FIELDCHECK_SERVER_DATA_DIR"
 ENV_DATABASE_URL = "FIELDCHECK_SERVER_DATABASE_URL"
+ENV_MAX_ACTIVE = "FIELDCHECK_SERVER_MAX_ACTIVE"
+ENV_QUEUE_WAIT_MS = "FIELDCHECK_SERVER_QUEUE_WAIT_MS"
+ENV_WORKERS = "FIELDCHECK_SERVER_WORKERS"
 MAX_JSON_BODY = 16 * 1024 * 1024
 
 
@@ -15,6 +18,17 @@ MAX_JSON_BODY = 16 * 1024 * 1024
 class Settings:
     data_dir: Path
     database_url: str = ""
+    # Heavy sync requests (push, pull, audit chain) one process works on at once, and how
+    # long one more waits in line before it is told to come back (server/admission.py).
+    max_active: int = 0  # 0: the machine's cores shared among the worker processes
+    queue_wait_ms: int = 200
+    workers: int = 1
+
+    def active_limit(self) -> int:
+        if self.max_active > 0:
+            return self.max_active
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        return max(1, (cores or 2) // max(1, self.workers))
 
     @property
     def url(self) -> str:
@@ -29,10 +43,16 @@ class Settings:
         """Hand the settings to worker processes started by uvicorn."""
         os.environ[ENV_DATA_DIR] = str(self.data_dir)
         os.environ[ENV_DATABASE_URL] = self.database_url
+        os.environ[ENV_MAX_ACTIVE] = str(self.max_active)
+        os.environ[ENV_QUEUE_WAIT_MS] = str(self.queue_wait_ms)
+        os.environ[ENV_WORKERS] = str(self.workers)
 
     @classmethod
     def from_env(cls) -> Settings:
         data_dir = os.environ.get(ENV_DATA_DIR)
         if not data_dir:
             raise RuntimeError(f"{ENV_DATA_DIR} is not set")
-        return cls(Path(data_dir), os.environ.get(ENV_DATABASE_URL, ""))
+        return cls(Path(data_dir), os.environ.get(ENV_DATABASE_URL, ""),
+                   int(os.environ.get(ENV_MAX_ACTIVE) or cls.max_active),
+                   int(os.environ.get(ENV_QUEUE_WAIT_MS) or cls.queue_wait_ms),
+                   int(os.environ.get(ENV_WORKERS) or cls.workers))

@@ -32,10 +32,11 @@ from fieldcheck.models import (
     Visit,
 )
 from fieldcheck.models.coltypes import UTCDateTime
+from fieldcheck.models.local import FEED_CURSOR_KEY
 from fieldcheck.sync.entities import column_kinds
 from fieldcheck.sync.protocol import FeedRecord
 
-CURSOR_KEY = "sync.cursor"
+CURSOR_KEY = FEED_CURSOR_KEY
 
 
 def cursor_of(session: Session) -> int:

@@ -7,6 +7,7 @@ import json
 import os
 import platform
 import sys
+from collections.abc import Callable
 
 import httpx
 
@@ -61,8 +62,11 @@ def _was_insecure(url: str) -> bool:
 
 
 def sync_now(store: Store, *, client: httpx.Client | None = None, insecure: bool = False,
-             progress: object = None) -> SyncReport:
+             progress: object = None, pause: Callable[[float], None] | None = None) -> SyncReport:
+    """`pause(seconds)` waits while the server is busy; the app's raises to stop early."""
     conn = connection_for(store, client=client, insecure=insecure)
+    if pause is not None:
+        conn.pause = pause
     try:
         return SyncEngine(store, conn, progress).run()  # type: ignore[arg-type]
     finally:
@@ -91,6 +95,9 @@ def cmd_sync(args: object, store: Store) -> int:
              bytes_down=report.bytes_down))
     if report.pdfs_up or report.pdfs_down:
         print(tr("文书 PDF 上传 {up} 份、下载 {down} 份。", up=report.pdfs_up, down=report.pdfs_down))
+    if report.busy_waits:
+        print(tr("服务器繁忙：本次同步排队等候 {times} 次，共 {seconds:.1f} 秒。",
+                 times=report.busy_waits, seconds=report.busy_seconds))
     for line in report.leased:
         print(tr("已领取文号段：{block}", block=line))
     return 0

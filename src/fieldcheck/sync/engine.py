@@ -78,6 +78,8 @@ class SyncReport:
     bytes_up: int = 0
     bytes_down: int = 0
     leased: list[str] = field(default_factory=list)
+    busy_waits: int = 0  # the server said "busy, come back in a moment" this often
+    busy_seconds: float = 0.0
 
 
 class SyncEngine:
@@ -94,6 +96,8 @@ class SyncEngine:
         self.pull()
         self.download_photos()
         self.lease_numbers()
+        self.report.busy_waits = self.conn.busy_waits
+        self.report.busy_seconds = self.conn.busy_seconds
         return self.report
 
     # --- photos ------------------------------------------------------------------------
@@ -343,7 +347,7 @@ def _stored_text(column: Any) -> Any:
 
 _OP_COLUMNS = (OutboxOp.seq, OutboxOp.op_id, OutboxOp.entity, OutboxOp.entity_id, OutboxOp.kind,
                _stored_text(OutboxOp.changed), _stored_text(OutboxOp.base), OutboxOp.made_by,
-               _stored_text(OutboxOp.created_at))
+               _stored_text(OutboxOp.created_at), OutboxOp.seen)
 _EVENT_COLUMNS = (AuditEvent.seq, AuditEvent.id, _stored_text(AuditEvent.at), AuditEvent.actor,
                   AuditEvent.device_id, AuditEvent.action, AuditEvent.entity,
                   AuditEvent.entity_id, _stored_text(AuditEvent.detail), AuditEvent.record_hash,
@@ -363,6 +367,7 @@ def _wire_op(row: Any) -> str:
             f'"entity_id":{json.dumps(row.entity_id)},"kind":{json.dumps(row.kind)},'
             f'"changed":{row.changed or "{}"},"base":{row.base or "{}"},'
             f'"made_at":{json.dumps(row.created_at or "")},'
+            f'"seen":{json.dumps(row.seen)},'
             f'"made_by":{json.dumps(row.made_by or "", ensure_ascii=False)}}}')
 
 

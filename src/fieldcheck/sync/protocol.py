@@ -19,7 +19,11 @@ Routes (all under /api/v1 unless said otherwise):
   device's copy: the op created the record, or every field it named was taken and the
   version it changed was one the device already held (its own settled write, or one at or
   below its cursor). The result then carries the server's time stamp (``updated_at``) and the
-  device's pulls skip that version. A record the server did not take a value for (a conflict,
+  device's pulls skip that version. A field's base value counts as the device's reading of
+  the server's value only when the write that put that value there is one the device could
+  have seen when it made the edit (its own, or at or below the op's ``seen`` cursor); another
+  device's write the device had not pulled is a concurrent change, a conflict, even when both
+  happen to hold the same value. A record the server did not take a value for (a conflict,
   a refusal) is sent through the feed again at a new version, so the device that holds the
   refused value ends with the server's state even when its cursor had passed the record.
 - ``GET /pull?cursor=N&limit=L`` (→ PullResponse): the records visible to the device whose
@@ -66,7 +70,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = 3  # 2: follow-up events, finding milestones, unit predecessors; 3: settled ops
+# 2: follow-up events, finding milestones, unit predecessors; 3: settled ops; 4: an op's `seen`
+SCHEMA_VERSION = 4
 SCHEMA_HEADER = "X-FieldCheck-Schema"
 MAX_OPS_PER_PUSH = 500
 MAX_PULL_LIMIT = 1000
@@ -129,6 +134,11 @@ class Op(Strict):
     base: dict[str, Any] = Field(default_factory=dict)
     made_at: str = Field(max_length=40)  # the laptop's clock: shown to people, never used to order
     made_by: str = Field(default="", max_length=100)
+    # The feed version the device had pulled to when the edit was made (None: not known,
+    # the push's cursor stands in): a base value equal to the server's current one counts
+    # only if the device could have read it, i.e. the write that put it there is at or below
+    # this version or was the device's own.
+    seen: int | None = Field(default=None, ge=0, le=2**62)
 
 
 class PushRequest(Strict):

@@ -7,7 +7,10 @@ real app in-process and against a uvicorn process on loopback.
 from __future__ import annotations
 
 import ipaddress
+import random
 import ssl
+import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,6 +21,10 @@ from fieldcheck.i18n import tr
 from fieldcheck.sync.protocol import SCHEMA_HEADER, SCHEMA_VERSION
 
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+# How long a sync keeps coming back to a server that answers "busy" (503, server/admission.py)
+# before it gives up with that message; the next automatic sync tries again.
+BUSY_PATIENCE_S = 300.0
+BUSY_DEFAULT_MS = 1000
 
 
 class SyncError(FieldCheckError):
@@ -64,6 +71,10 @@ class ServerConnection:
         tls = self.base_url.startswith("https://")
         self._client = client or httpx.Client(base_url=self.base_url, timeout=TIMEOUT, verify=tls)
         self._owned = client is None
+        self.busy_waits = 0  # times the server said "busy, come back later", and time spent so
+        self.busy_seconds = 0.0
+        self.busy_patience_s = BUSY_PATIENCE_S
+        self.pause: Callable[[float], None] = time.sleep  # the app's may end the wait early
 
     def close(self) -> None:
         if self._owned:
@@ -78,6 +89,26 @@ class ServerConnection:
 
     def send(self, method: str, path: str, *, json: Any = None, content: bytes | None = None,
              params: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> httpx.Response:
+        """One request; a "busy" answer is waited out (the time the server asked for, with
+        jitter so a team's laptops do not come back in step) and the same request sent again,
+        for up to `busy_patience_s`: the server read nothing of it but its body."""
+        waited = 0.0
+        while True:
+            response = self._send_once(method, path, json=json, content=content, params=params,
+                                       headers=headers)
+            delay = busy_delay(response)
+            if delay is None or waited + delay > self.busy_patience_s:
+                break
+            self.pause(delay)
+            waited += delay
+            self.busy_waits += 1
+            self.busy_seconds += delay
+        if response.status_code >= 400:
+            raise error_from(response)
+        return response
+
+    def _send_once(self, method: str, path: str, *, json: Any, content: bytes | None,
+                   params: dict[str, Any] | None, headers: dict[str, str] | None) -> httpx.Response:
         try:
             response = self._client.request(method, path, json=json, content=content, params=params,
                                             headers=self._headers(headers))
@@ -93,8 +124,6 @@ class ServerConnection:
         except httpx.HTTPError as exc:
             raise SyncError(tr("与服务器 {url} 的连接中断：{error}", url=self.base_url, error=exc),
                             "unreachable") from exc
-        if response.status_code >= 400:
-            raise error_from(response)
         return response
 
     def call(self, method: str, path: str, **kwargs: Any) -> Any:
@@ -111,8 +140,23 @@ _MESSAGES = {
     "device_revoked": "本机的同步授权已被管理员撤销：同步已停止，未同步的内容仍保存在本机。请联系管理员重新登记本机。",
     "upgrade_required": "服务器要求更新版本的 FieldCheck：请升级后再同步，未同步的内容仍保存在本机。",
     "rate_limited": "登录尝试过于频繁，请稍后再试。",
+    "busy": "服务器正忙，已等待多时仍未轮到本机：稍后会自动重试，本机数据未受影响。",
     "forbidden": "当前账号无权执行此操作。",
 }
+
+
+def busy_delay(response: httpx.Response) -> float | None:
+    """Seconds to wait before sending again, when the server answered "busy"; else None."""
+    if response.status_code != 503:
+        return None
+    try:
+        error = response.json()["error"]
+        if error["code"] != "busy":
+            return None
+        asked = float(error.get("retry_after_ms", BUSY_DEFAULT_MS)) / 1000
+    except (ValueError, KeyError, TypeError):
+        return None
+    return max(0.01, min(asked, 30.0)) * random.uniform(0.5, 1.5)
 
 
 def error_from(response: httpx.Response) -> SyncError:

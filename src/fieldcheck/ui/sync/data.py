@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -98,13 +99,19 @@ def run_sync(store: Store, stop: threading.Event | None = None,
         if progress is not None and stage == "photos_up":
             progress(done, total)
 
+    def pause(seconds: float) -> None:  # the server said "busy": wait, unless the app closes
+        if stop is not None and stop.wait(seconds):
+            raise SyncStopped(tr("应用正在关闭，同步已暂停，下次启动后继续。"))
+        if stop is None:
+            time.sleep(seconds)
+
     # The HTTP client, the protocol's models and the engine (~20 MB) load on the first sync,
     # not with the sync bar of a laptop that may never sync.
     from fieldcheck.sync.commands import sync_now
     from fieldcheck.sync.transport import SyncError
 
     try:
-        report = sync_now(store, progress=engine_progress)
+        report = sync_now(store, progress=engine_progress, pause=pause)
     except SyncError as exc:
         if exc.code == "device_revoked":
             sync_status.record_revoked(store)
