@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import random
 import re
 import statistics
@@ -72,6 +73,7 @@ TEAMS = ("一组", "二组", "三组", "四组", "五组", "六组", "七组", "
 PULL_LIMIT = 500
 STEADY_WINDOW = 30.0  # seconds over which the devices' second syncs are spread (--quick: 10)
 MAX_PAGES = 100  # a device's pull loop stops here whatever the server says
+LOAD_PROCESSES = 4  # the simulated devices run in this many processes of threads
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -90,6 +92,8 @@ class Sim:
     pulled: int = 0
     cursor: int = 0
     steady: list[float] = field(default_factory=list)
+    started_at: float = 0.0  # time.time() of the burst sync's first request and last answer
+    ended_at: float = 0.0
 
 
 def run(quick: bool) -> list[dict[str, Any]]:
@@ -109,28 +113,10 @@ def run(quick: bool) -> list[dict[str, Any]]:
             one_by_one = sims[:10]
             for sim in one_by_one:
                 _sync(server.url, sim, None)
-            loaded = sims[10:]
-            barrier = threading.Barrier(len(loaded))
-            threads = [threading.Thread(target=_sync, args=(server.url, sim, barrier)) for sim in loaded]
-            start = time.perf_counter()
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=600)
-            wall = time.perf_counter() - start
-            if any(t.is_alive() for t in threads):
-                raise RuntimeError("simulated devices still running after 600 s")
+            loaded = _in_processes("burst", server.url, sims[10:], 0.0)
+            wall = max(s.ended_at for s in loaded) - min(s.started_at for s in loaded)
             window = STEADY_WINDOW / 3 if quick else STEADY_WINDOW
-            rng = random.Random(7)
-            begin = time.perf_counter()
-            threads = [threading.Thread(target=_return_sync, args=(
-                server.url, sim, begin + rng.uniform(0, window))) for sim in loaded]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=600)
-            if any(t.is_alive() for t in threads):
-                raise RuntimeError("simulated devices still running after 600 s")
+            loaded = _in_processes("steady", server.url, loaded, window)
             logged = server.errors_logged()
     alone = _p99([ms for sim in one_by_one for ms in sim.latencies])
     under_load = [ms for sim in loaded for ms in sim.latencies]
@@ -156,6 +142,51 @@ def run(quick: bool) -> list[dict[str, Any]]:
         result("server_concurrency_busy_answers", len(busy), "answers"),
         result("server_concurrency_steady_p99", _p99(steady), "ms", alone),
     ]
+
+
+def _in_processes(phase: str, url: str, sims: list[Sim], window: float) -> list[Sim]:
+    """Run the devices' syncs in LOAD_PROCESSES processes of threads, as separate laptops
+    would (one Python process's lock would otherwise queue 100 devices' responses behind each
+    other and count that as the server's time). "burst": every device at the same instant (a
+    barrier across the processes); "steady": each at its own moment in `window` seconds.
+    Returns the devices with what happened to their requests."""
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(len(sims))
+    results: Any = ctx.Queue()
+    begin = time.time() + 5.0  # every process started and imported by then
+    rng = random.Random(7)
+    moments = [begin + rng.uniform(0, window) for _ in sims]
+    groups = [list(range(n, len(sims), LOAD_PROCESSES)) for n in range(LOAD_PROCESSES)]
+    processes = [ctx.Process(target=_device_group, args=(
+        phase, url, [sims[i] for i in group], [moments[i] for i in group], barrier, results))
+        for group in groups if group]
+    for process in processes:
+        process.start()
+    done: dict[str, Sim] = {}
+    for _ in processes:
+        for sim in results.get(timeout=600):
+            done[sim.device_id] = sim
+    for process in processes:
+        process.join(timeout=60)
+    if len(done) != len(sims):
+        raise RuntimeError("simulated devices did not all report back")
+    return [done[sim.device_id] for sim in sims]
+
+
+def _device_group(phase: str, url: str, sims: list[Sim], moments: list[float],
+                  barrier: Any, results: Any) -> None:
+    if phase == "burst":
+        threads = [threading.Thread(target=_sync, args=(url, sim, barrier)) for sim in sims]
+    else:
+        threads = [threading.Thread(target=_return_sync, args=(url, sim, at))
+                   for sim, at in zip(sims, moments, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=600)
+    if any(t.is_alive() for t in threads):
+        raise RuntimeError("simulated devices still running after 600 s")
+    results.put(sims)
 
 
 def _p99(values: list[float]) -> float:
@@ -220,6 +251,7 @@ def _sync(base_url: str, sim: Sim, barrier: threading.Barrier | None) -> None:
         if barrier is not None:
             barrier.wait(timeout=120)
         start = time.perf_counter()
+        sim.started_at = time.time()
         body = _request(client, sim, "POST", "/api/v1/push",
                         json={"device_id": sim.device_id, "ops": sim.ops})
         if body is not None:
@@ -237,11 +269,12 @@ def _sync(base_url: str, sim: Sim, barrier: threading.Barrier | None) -> None:
                 break
         _request(client, sim, "GET", "/api/v1/pull", params={"cursor": cursor, "limit": PULL_LIMIT})
         sim.sync_ms = (time.perf_counter() - start) * 1000
+        sim.ended_at = time.time()
         sim.cursor = cursor
 
 
 def _return_sync(base_url: str, sim: Sim, at: float) -> None:
-    """The device's next sync at `at` (perf_counter): two observations made since, pushed with
+    """The device's next sync at `at` (time.time()): two observations made since, pushed with
     its cursor, then its team's changes pulled. Its latencies go to `sim.steady`."""
     headers = {SCHEMA_HEADER: str(SCHEMA_VERSION), "Authorization": f"Bearer {sim.token}"}
     template = next(op for op in sim.ops if op["entity"] == "observation")
@@ -250,7 +283,7 @@ def _return_sync(base_url: str, sim: Sim, at: float) -> None:
     for op in ops:
         op["changed"]["id"] = op["entity_id"]
     with httpx.Client(base_url=base_url, headers=headers, timeout=120) as client:
-        time.sleep(max(0.0, at - time.perf_counter()))
+        time.sleep(max(0.0, at - time.time()))
         before = len(sim.latencies)
         body = _request(client, sim, "POST", "/api/v1/push",
                         json={"device_id": sim.device_id, "cursor": sim.cursor, "ops": ops})
@@ -276,14 +309,14 @@ def _request(client: httpx.Client, sim: Sim, method: str, path: str, **kw: Any) 
     while True:
         start = time.perf_counter()
         try:
-            response = client.request(method, path, **kw)
+            response = client.request(method, path, **kw)  # the whole body read
+            elapsed = (time.perf_counter() - start) * 1000  # parsing it is the device's work
             delay = busy_delay(response)
             body = response.json() if response.status_code < 400 else None
         except (httpx.HTTPError, ValueError) as exc:
             sim.latencies.append((time.perf_counter() - start) * 1000)
             sim.errors.append(f"{method} {path}: {type(exc).__name__}: {exc}")
             return None
-        elapsed = (time.perf_counter() - start) * 1000
         if delay is None or waited + delay > BUSY_PATIENCE_S:
             break
         sim.refused.append(elapsed)

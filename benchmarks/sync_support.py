@@ -73,11 +73,15 @@ class Server:
 
 
 @contextmanager
-def running_server(data_dir: Path, database_url: str = "", workers: int = 1) -> Iterator[Server]:
-    """`fieldcheck-server` on a free loopback port until the block ends; waits for /health."""
+def running_server(data_dir: Path, database_url: str = "", workers: int = 1,
+                   options: tuple[str, ...] = ()) -> Iterator[Server]:
+    """`fieldcheck-server` on a free loopback port until the block ends; waits for /health.
+    `options`: more of the server's command-line options (FIELDCHECK_BENCH_SERVER_OPTIONS
+    adds to them, to try other settings without editing a benchmark)."""
     port = free_port()
+    options = (*options, *os.environ.get("FIELDCHECK_BENCH_SERVER_OPTIONS", "").split())
     command = [*_server_command(), "--data-dir", str(data_dir), "--host", "127.0.0.1",
-               "--port", str(port), "--workers", str(workers)]
+               "--port", str(port), "--workers", str(workers), *options]
     if database_url:
         command += ["--database-url", database_url]
     data_dir.mkdir(parents=True, exist_ok=True)

@@ -21,7 +21,7 @@ class Settings:
     # Heavy sync requests (push, pull, audit chain) one process works on at once, and how
     # long one more waits in line before it is told to come back (server/admission.py).
     max_active: int = 0  # 0: the machine's cores shared among the worker processes
-    queue_wait_ms: int = 200
+    queue_wait_ms: int = 100
     workers: int = 1
 
     def active_limit(self) -> int:
