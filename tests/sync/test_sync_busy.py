@@ -26,7 +26,7 @@ from fieldcheck.sync.credentials import load_token
 from fieldcheck.sync.engine import SyncEngine
 from fieldcheck.sync.protocol import SCHEMA_HEADER, SCHEMA_VERSION
 from fieldcheck.sync.transport import SyncError
-from fieldcheck.ui.sync.data import SyncStopped, run_sync
+from fieldcheck.ui.sync.data import SERVER_BUSY, SyncStopped, run_sync
 
 pytestmark = pytest.mark.slow
 
@@ -119,8 +119,9 @@ def test_a_laptop_told_busy_comes_back_and_both_laptops_land_exactly_once(
 
         # The app closing while li waits its turn: the wait ends at once, nothing is lost.
         stop = threading.Event()
-        closing, closing_out = _in_thread(lambda: run_sync(li, stop))
-        time.sleep(1.0)  # li is being told "busy" and waits
+        told: list[int] = []
+        closing, closing_out = _in_thread(lambda: run_sync(li, stop, lambda done, _t: told.append(done)))
+        _until(lambda: SERVER_BUSY in told, "the app heard that the server is busy")  # its sync bar says so
         assert closing.is_alive()
         stop.set()
         closing.join(timeout=10)

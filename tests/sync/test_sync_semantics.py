@@ -23,7 +23,7 @@ from fieldcheck.domain import (
 )
 from fieldcheck.domain.integrity import verify_store
 from fieldcheck.domain.notice_settings import load_settings
-from fieldcheck.models import LocalIdentity, NumberBlock, OutboxOp, Photo
+from fieldcheck.models import Answer, LocalIdentity, NumberBlock, OutboxOp, Photo
 from fieldcheck.sync.commands import connection_for, enroll, sync_now
 from fieldcheck.sync.engine import SyncEngine
 from fieldcheck.sync.transport import SyncError
@@ -393,12 +393,39 @@ def test_two_offline_answers_that_cross_over_the_same_value_end_in_a_visible_con
             == {b_cursor}
     a.sync()
     report = b.sync()
-    assert report.conflicts >= 1
+    assert report.conflicts == 1
     a.sync()
     for laptop in (a, b):
         with laptop.store.read() as s:
             assert checklist.answers_of(s, visit_id)[item] == "yes"
-            found = {c.field: (c.kept_value, c.other_value) for c in conflicts.open_conflicts(s)}
-            assert found["value"] == ("yes", "no")
-            assert found["answered_by"] == ("王建国", "李红")  # who gave each answer
+            [one] = conflicts.open_conflicts(s)  # about the value; who answered goes with it
+            assert (one.field, one.kept_value, one.other_value) == ("value", "yes", "no")
+            assert (one.kept_by, one.other_by) == ("王建国", "李红")
+            answer = next(x for x in s.scalars(select(Answer)) if x.item_key == item)
+            assert answer.answered_by == "王建国"
+    assert a.export() == b.export()
+
+
+def test_two_inspectors_giving_the_same_answer_offline_agree_without_a_conflict(make_laptop) -> None:
+    from fieldcheck.domain import checklist
+
+    a: Laptop = make_laptop("wang", "王建国")
+    b: Laptop = make_laptop("li", "李红")
+    visit_id = start_visit(a)
+    a.sync()
+    b.sync()
+    with a.store.read() as s:
+        template = checklist.template_of(s, visits.get_visit(s, visit_id))
+        item = next(i.key for i in template.items if i.type == "yes_no" and not i.visible_if)
+    for laptop in (a, b):
+        with laptop.store.write() as s:
+            checklist.answer_item(s, visit_id, item, "no")
+    assert a.sync().conflicts == 0
+    assert b.sync().conflicts == 0
+    a.sync()
+    for laptop in (a, b):
+        with laptop.store.read() as s:
+            assert conflicts.open_conflicts(s) == []
+            answer = next(x for x in s.scalars(select(Answer)) if x.item_key == item)
+            assert (answer.value, answer.answered_by) == ("no", "王建国")  # the first to arrive
     assert a.export() == b.export()

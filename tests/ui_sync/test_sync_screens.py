@@ -140,6 +140,9 @@ def test_indicator_words_for_each_state() -> None:
     syncing = indicator_of(_status(pending=2), True, None, (1, 4))
     assert (syncing.kind, syncing.text, syncing.done, syncing.total) == ("syncing", "正在同步：上传照片 1/4", 1, 4)
     assert indicator_of(_status(), True, None).text == "正在同步…"
+    waiting_turn = indicator_of(_status(), True, None, (0, 0), server_busy=True)
+    assert (waiting_turn.kind, waiting_turn.text) == ("syncing", "正在同步：服务器繁忙，排队等候…")
+    assert "自动继续" in waiting_turn.detail
     assert indicator_of(_status(), False, None).text == "尚未同步"
 
 

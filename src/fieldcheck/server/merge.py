@@ -45,6 +45,7 @@ from fieldcheck.sync.entities import (
     NOTICE_AFTER_ISSUE,
     SERVER_CREATED,
     SERVER_OWNED,
+    STAMPS,
     check_value,
 )
 from fieldcheck.sync.protocol import Op, OpResult
@@ -263,20 +264,30 @@ def _merge(session: Session, pusher: Pusher, op: Op, record: Record) -> _Outcome
     conflicts: list[str] = []
     meta = field_meta(record)
     seen = op.seen if op.seen is not None else pusher.cursor
+    leads, stamps = STAMPS.get(op.entity, (frozenset(), frozenset()))
     for name, new in changed.items():
         current = server.get(name)
-        if current == new:
+        if current == new or name in stamps:
             continue
         if name in op.base and op.base[name] == current and _could_have_read(meta.get(name), pusher, seen):
             taken[name] = new
         else:
             conflicts.append(name)
+    # Who-and-when stamps go with the fields they describe, or stay as the server has them.
+    stamps_kept = False
+    for name in stamps & changed.keys():
+        if server.get(name) == changed[name]:
+            continue
+        if taken.keys() & leads:
+            taken[name] = changed[name]
+        else:
+            stamps_kept = True
     if op.entity == "visit" and "team" in taken and viewer.role not in SEES_ALL_TEAMS \
             and taken["team"] not in ("", viewer.team):
         raise Refused("forbidden", "只有督查人员或管理员可以把检查改派给其他检查组。")
     version = record.version
     placement = Placement(record.scope, record.confidential, record.visit_id)
-    settled = held and not conflicts
+    settled = held and not conflicts and not stamps_kept
     at: str | None = None
     if taken:
         data = {**server, **taken}
@@ -294,7 +305,7 @@ def _merge(session: Session, pusher: Pusher, op: Op, record: Record) -> _Outcome
             rescope_visit(session, op.entity_id, placement)
     elif settled:
         at = server.get("updated_at")  # nothing to write: the device's copy is the server's
-    elif conflicts:
+    elif conflicts or stamps_kept:
         # The device holds values the server did not take, and may have pulled this version
         # already: it is sent again so the device ends with the server's state.
         version = reemit(session, record)

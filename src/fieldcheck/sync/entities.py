@@ -53,6 +53,12 @@ IMMUTABLE: dict[str, frozenset[str]] = {
         "reinspection_visit_id", "recorded_by", "created_at",
     }),
 }
+# Fields that only say who set other fields and when (an answer's 回答人 and time follow its
+# value and note): taken with those fields, never a conflict of their own. Two inspectors
+# giving the same answer agree; giving different ones is one conflict, about the value.
+STAMPS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "answer": (frozenset({"value", "note"}), frozenset({"answered_by", "answered_at"})),
+}
 # Once a notice is issued only these may change (voiding it).
 NOTICE_AFTER_ISSUE = frozenset({"status", "void_reason", "voided_at", "deleted"})
 # The record whose team decides who receives a record (None: everyone).

@@ -36,7 +36,7 @@ class Indicator:
 
 
 def indicator_of(status: SyncStatus | None, running: bool, outcome: data.SyncOutcome | None,
-                 photos: tuple[int, int] = (0, 0)) -> Indicator:
+                 photos: tuple[int, int] = (0, 0), server_busy: bool = False) -> Indicator:
     """The one place that decides the indicator's words (pure: tested without a server)."""
     if status is None:
         return Indicator("local", tr("正在读取同步状态…"))
@@ -53,6 +53,10 @@ def indicator_of(status: SyncStatus | None, running: bool, outcome: data.SyncOut
         if total:
             return Indicator("syncing", tr("正在同步：上传照片 {done}/{total}", done=done, total=total),
                              done=done, total=total)
+        if server_busy:
+            return Indicator("syncing", tr("正在同步：服务器繁忙，排队等候…"),
+                             tr("服务器同时在处理其他笔记本的同步，本机稍候会自动继续；无需操作，"
+                                "本机数据不受影响。"))
         return Indicator("syncing", tr("正在同步…"))
     if outcome is not None and outcome.offline:
         return Indicator("offline", tr("离线") + waiting,
@@ -84,6 +88,7 @@ class SyncController(QObject):
         self.running = False
         self.automatic = True
         self.photos = (0, 0)
+        self.server_busy = False  # the server asked this sync to wait its turn
         self.last_attempt: float | None = None
         self.changed_at: float | None = None
         self._stop = threading.Event()
@@ -95,7 +100,7 @@ class SyncController(QObject):
 
     @property
     def indicator(self) -> Indicator:
-        return indicator_of(self.status, self.running, self.outcome, self.photos)
+        return indicator_of(self.status, self.running, self.outcome, self.photos, self.server_busy)
 
     def start(self) -> None:
         self.timer.start()
@@ -147,6 +152,7 @@ class SyncController(QObject):
             return False
         self.running = True
         self.photos = (0, 0)
+        self.server_busy = False
         self.last_attempt = self.clock()
         self._show()
         self.ctx.tasks.run(data.run_sync, self.ctx.store, self._stop, owner=self,
@@ -154,7 +160,11 @@ class SyncController(QObject):
         return True
 
     def _progress(self, done: int, total: int) -> None:
-        self.photos = (done, total)
+        if done == data.SERVER_BUSY:
+            self.server_busy = True
+        else:
+            self.photos = (done, total)
+            self.server_busy = False
         self._show()
 
     def _finished(self, outcome: data.SyncOutcome) -> None:

@@ -81,6 +81,10 @@ class SyncOutcome:
         return self.code in sync_status.OFFLINE_CODES
 
 
+# progress(SERVER_BUSY, 0): the server asked this laptop to wait its turn; the sync goes on.
+SERVER_BUSY = -1
+
+
 class SyncStopped(FieldCheckError):
     """The app is closing: the sync stopped between two committed steps."""
 
@@ -90,7 +94,8 @@ class SyncStopped(FieldCheckError):
 def run_sync(store: Store, stop: threading.Event | None = None,
              progress: Callable[[int, int], None] | None = None) -> SyncOutcome:
     """One whole sync. A failure half-way leaves every committed step in place; the next run
-    resumes there. Only photo uploads report progress (the rest is quick). With `stop` set,
+    resumes there. Only photo uploads report progress (the rest is quick), and a server that
+    asks the laptop to wait its turn (progress(SERVER_BUSY, 0)). With `stop` set,
     the sync ends at the engine's next step (each step's changes are already committed)."""
 
     def engine_progress(stage: str, done: int, total: int) -> None:
@@ -100,6 +105,8 @@ def run_sync(store: Store, stop: threading.Event | None = None,
             progress(done, total)
 
     def pause(seconds: float) -> None:  # the server said "busy": wait, unless the app closes
+        if progress is not None:
+            progress(SERVER_BUSY, 0)
         if stop is not None and stop.wait(seconds):
             raise SyncStopped(tr("应用正在关闭，同步已暂停，下次启动后继续。"))
         if stop is None:
