@@ -133,3 +133,36 @@ def test_a_number_leased_to_one_device_is_refused_from_another(server: Server) -
     outside = block["last_seq"] + 3
     assert b.push(notice(outside, "c"))[0]["status"] == "applied"
     assert lease(b, new_id(), size=5).json()["first_seq"] > outside
+
+
+def test_a_restored_laptop_continues_only_its_own_accounts_device(server: Server) -> None:
+    from .conftest import PASSWORD, SCHEMA
+
+    server.add_user("wang")
+    server.add_user("li")
+    old, other = server.enroll("wang"), server.enroll("li")
+    events = chain(old.device_id, 4)
+    assert old.post("/api/v1/audit", json={"device_id": old.device_id, "events": events}).status_code == 200
+
+    def continue_(username: str, device_id: str, restored_from: str) -> Any:
+        return server.client.post("/api/v1/enroll", headers=SCHEMA, json={
+            "username": username, "password": PASSWORD, "device_id": device_id,
+            "restored_from": restored_from})
+
+    assert continue_("li", new_id(), old.device_id).status_code == 403  # not li's laptop
+    assert continue_("wang", new_id(), other.device_id).status_code == 403  # nor li's device
+    assert continue_("wang", other.device_id, old.device_id).status_code in (403, 409)
+    new_id_ = new_id()
+    reply = continue_("wang", new_id_, old.device_id)
+    assert reply.status_code == 200, reply.text
+    assert old.get("/api/v1/audit/head").status_code == 403  # the old self stopped
+    assert old.get("/api/v1/audit/head").json()["error"]["code"] == "device_revoked"
+    new = Device(new_id_, reply.json()["token"], server.client, reply.json()["user"],
+                 {**SCHEMA, "Authorization": f"Bearer {reply.json()['token']}"})
+    # Its chain starts again from the first event, with the old self's events in it.
+    mine = chain(new.device_id, 2, start=5, prev=events[-1]["hash"])
+    pushed = new.post("/api/v1/audit", json={"device_id": new.device_id, "events": events + mine})
+    assert pushed.status_code == 200 and pushed.json()["head_seq"] == 6
+    # Another device's events are still refused.
+    stranger = chain(other.device_id, 1, start=7, prev=mine[-1]["hash"])
+    assert new.post("/api/v1/audit", json={"device_id": new.device_id, "events": stranger}).status_code == 403

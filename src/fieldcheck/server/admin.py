@@ -90,6 +90,7 @@ class DeviceRow:
     created_at: datetime
     last_seen: datetime | None
     revoked_at: datetime | None
+    restored_from: str | None = None  # the device this one continues (restored from a backup)
 
 
 def list_devices(session: Session) -> list[DeviceRow]:
@@ -98,7 +99,8 @@ def list_devices(session: Session) -> list[DeviceRow]:
         .order_by(Device.created_at)
     )
     return [
-        DeviceRow(d.device_id, username, d.name, d.created_at, d.last_seen, d.revoked_at)
+        DeviceRow(d.device_id, username, d.name, d.created_at, d.last_seen, d.revoked_at,
+                  d.restored_from)
         for d, username in rows
     ]
 

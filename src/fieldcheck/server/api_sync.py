@@ -7,15 +7,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from fieldcheck.models.coltypes import utcnow
 from fieldcheck.server import auth as accounts
+from fieldcheck.server.admin import record_admin_action
 from fieldcheck.server.audit import append_events, audit_head
 from fieldcheck.server.deps import CurrentDevice, DatabaseDep
 from fieldcheck.server.errors import DEVICE_REVOKED, ApiError, forbidden
 from fieldcheck.server.feed import lock_feed, pull_page
 from fieldcheck.server.merge import Pusher, apply_push
-from fieldcheck.server.tables import Device, ServerSetting
+from fieldcheck.server.tables import Device, ServerSetting, lineage
 from fieldcheck.sync.protocol import (
     MAX_PULL_LIMIT,
     AuditPush,
@@ -51,8 +53,11 @@ def enroll(body: EnrollRequest, request: Request, database: DatabaseDep) -> Enro
         device = session.get(Device, body.device_id)
         if device is not None and device.revoked_at is not None:
             raise ApiError(403, *DEVICE_REVOKED)
+        if body.restored_from:
+            _continue_device(session, user.id, body.restored_from, body.device_id, device)
         if device is None:
-            device = Device(device_id=body.device_id, user_id=user.id, token_hash="")
+            device = Device(device_id=body.device_id, user_id=user.id, token_hash="",
+                            restored_from=body.restored_from)
             session.add(device)
         device.user_id = user.id
         device.name = body.device_name
@@ -71,12 +76,28 @@ def enroll(body: EnrollRequest, request: Request, database: DatabaseDep) -> Enro
     )
 
 
+def _continue_device(session: Session, user_id: str, old_id: str, new_id: str,
+                     device: Device | None) -> None:
+    """A laptop restored from a backup enrols as a new device continuing its old one: only
+    the account's own device, and the old one stops (its token no longer works)."""
+    old = session.get(Device, old_id)
+    if old is None or old.user_id != user_id or old_id == new_id:
+        raise ApiError(403, "forbidden", "只能接续本账号自己登记过的另一台设备。")
+    if device is not None and device.restored_from != old_id:
+        raise ApiError(409, "device_exists", "本机编号已登记为另一台设备，不能再用于接续。")
+    if old.revoked_at is None:
+        old.revoked_at = utcnow()
+    record_admin_action(session, "enroll", "device.continue",
+                        {"user_id": user_id, "restored_from": old_id, "device_id": new_id})
+
+
 @router.post("/push", response_model=PushResponse)
 def push(body: PushRequest, auth: CurrentDevice, database: DatabaseDep) -> Response:
     if body.device_id != auth.device_id:
         raise forbidden("请求中的设备与令牌不一致。")
     with database.write() as session:
-        results = apply_push(session, Pusher(auth.viewer, auth.device_id, body.cursor), body.ops)
+        pusher = Pusher(auth.viewer, auth.device_id, body.cursor, lineage(session, auth.device_id))
+        results = apply_push(session, pusher, body.ops)
     # Serialized once here (the route's response model would validate the results again).
     return Response(content=PushResponse(results=results).model_dump_json(),
                     media_type="application/json")
@@ -96,7 +117,9 @@ def pull(
         page = ",".join(
             f'{{"entity":{json.dumps(r.entity)},"id":{json.dumps(r.id)},"version":{int(r.version)},'
             f'"data":{r.data}}}' for r in records)
-    body = f'{{"records":[{page}],"cursor":{int(next_cursor)},"more":{"true" if more else "false"}}}'
+        audit = audit_head(session, auth.device_id).head_seq
+    body = (f'{{"records":[{page}],"cursor":{int(next_cursor)},"more":{"true" if more else "false"},'
+            f'"audit_head":{int(audit)}}}')
     return Response(content=body.encode("utf-8"), media_type="application/json")
 
 
@@ -106,7 +129,8 @@ def push_audit(body: AuditPush, auth: CurrentDevice, database: DatabaseDep) -> A
         raise forbidden("只能上传本机自己的审计记录。")
     with database.write() as session:
         lock_feed(session)  # one writer of a device's chain at a time, across processes
-        return append_events(session, auth.device_id, body.events)
+        return append_events(session, auth.device_id, body.events,
+                             lineage(session, auth.device_id))
 
 
 @router.get("/audit/head", response_model=AuditPushResponse)

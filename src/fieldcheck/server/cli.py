@@ -165,7 +165,8 @@ def _list_devices(database: Database, args: argparse.Namespace) -> int:
         for row in admin.list_devices(session):
             state = "已撤销" if row.revoked_at else "有效"
             seen = row.last_seen.isoformat() if row.last_seen else "—"
-            print(f"{row.device_id}\t{row.username}\t{row.name}\t{state}\t最近同步 {seen}")
+            continues = f"\t接续 {row.restored_from}" if row.restored_from else ""
+            print(f"{row.device_id}\t{row.username}\t{row.name}\t{state}\t最近同步 {seen}{continues}")
     return 0
 
 

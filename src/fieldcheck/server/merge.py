@@ -58,6 +58,11 @@ class Pusher:
     viewer: Viewer
     device_id: str
     cursor: int = 0  # the feed version the device has pulled to
+    # The device and those it continues (restored from a backup): their leased numbers are its.
+    lineage: frozenset[str] = frozenset()
+
+    def devices(self) -> frozenset[str]:
+        return self.lineage | {self.device_id}
 
 
 class Refused(Exception):
@@ -213,7 +218,7 @@ def _create(session: Session, pusher: Pusher, op: Op) -> _Outcome:
         raise Refused("unknown_parent", "所属的检查或文书不在服务器上，无法接收。")
     _check_may_write(session, pusher.viewer, op.entity, placement, data)
     if op.entity == "notice":
-        _claim_number(session, op.entity_id, data, pusher.device_id)
+        _claim_number(session, op.entity_id, data, pusher.devices())
     stamp = _stamp(pusher, op)
     at = wire_time()
     # The device sent every field of its new record, so the server's copy is the device's.
@@ -292,7 +297,7 @@ def _merge(session: Session, pusher: Pusher, op: Op, record: Record) -> _Outcome
     if taken:
         data = {**server, **taken}
         if op.entity == "notice" and "number" in taken:
-            _claim_number(session, op.entity_id, data, pusher.device_id)
+            _claim_number(session, op.entity_id, data, pusher.devices())
         placement = placement_of(session, op.entity, data) or placement
         stamp = _stamp(pusher, op)
         meta.update({name: stamp for name in taken})
@@ -339,7 +344,7 @@ class _Claims:
         self.holders: dict[tuple[str, str], str] = {}  # (type, number) → notice
         self.highest: dict[tuple[str, int], int] = {}  # (type, year) → highest seq printed
 
-    def claim(self, session: Session, notice_id: str, data: dict[str, Any], device_id: str) -> None:
+    def claim(self, session: Session, notice_id: str, data: dict[str, Any], devices: frozenset[str]) -> None:
         """Check the notice's number and take it; a refused number changes nothing."""
         kind, number = str(data.get("type")), data.get("number")
         key = (kind, str(number)) if number else None
@@ -359,7 +364,7 @@ class _Claims:
                 owner = session.scalars(select(NumberLease.device_id).where(
                     NumberLease.notice_type == kind, NumberLease.year == year,
                     NumberLease.first_seq <= seq, NumberLease.last_seq >= seq)).first()
-                if owner is not None and owner != device_id:
+                if owner is not None and owner not in devices:
                     raise Refused("number_not_leased",
                                   f"文号“{number}”属于另一台设备领取的号段，本机不能使用。")
         previous = self.by_notice.get(notice_id)
@@ -393,16 +398,16 @@ class _Claims:
         session.flush()
 
 
-def _claim_number(session: Session, notice_id: str, data: dict[str, Any], device_id: str) -> None:
+def _claim_number(session: Session, notice_id: str, data: dict[str, Any], devices: frozenset[str]) -> None:
     """A printed number belongs to one notice of its type (the number names its year), and a
     number inside a block leased to one device is printed by that device only."""
     claims = session.info.get(_CLAIMS)
     if claims is None:  # outside a push: claim and write at once
         claims = _Claims()
-        claims.claim(session, notice_id, data, device_id)
+        claims.claim(session, notice_id, data, devices)
         claims.store(session)
     else:
-        claims.claim(session, notice_id, data, device_id)
+        claims.claim(session, notice_id, data, devices)
 
 
 def _record_conflict(

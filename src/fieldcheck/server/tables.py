@@ -20,7 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from fieldcheck.models.coltypes import UTCDateTime, utcnow
 
@@ -67,6 +67,19 @@ class Device(ServerBase):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_seen: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    # The device this one continues: the same laptop restored from a backup, enrolled anew.
+    restored_from: Mapped[str | None] = mapped_column(String(36), default=None)
+
+
+def lineage(session: Session, device_id: str) -> frozenset[str]:
+    """The device and every device it continues (restored_from, followed back)."""
+    found = [device_id]
+    for _ in range(50):  # a chain of restores, bounded whatever the table holds
+        device = session.get(Device, found[-1])
+        if device is None or not device.restored_from or device.restored_from in found:
+            break
+        found.append(device.restored_from)
+    return frozenset(found)
 
 
 class FeedCounter(ServerBase):

@@ -8,14 +8,20 @@ import os
 import platform
 import sys
 from collections.abc import Callable
+from typing import Any
 
 import httpx
+from sqlalchemy import select
 
+from fieldcheck.domain.changes import Actor, audit
 from fieldcheck.domain.people import adopt_account
 from fieldcheck.i18n import tr
+from fieldcheck.ids import uuid7
+from fieldcheck.models import LocalIdentity, LocalSetting
 from fieldcheck.store.database import Store
+from fieldcheck.sync.apply import CURSOR_KEY
 from fieldcheck.sync.credentials import load_token, save_token
-from fieldcheck.sync.engine import SyncEngine, SyncReport
+from fieldcheck.sync.engine import AUDIT_KEY, RESTORED_KEY, SyncEngine, SyncReport
 from fieldcheck.sync.protocol import EnrollRequest, EnrollResponse, UserInfo
 from fieldcheck.sync.transport import ServerConnection, SyncError
 
@@ -24,15 +30,25 @@ APP_VERSION = "0.1.0"
 
 def enroll(store: Store, server_url: str, username: str, password: str, *,
            client: httpx.Client | None = None, insecure: bool = False) -> UserInfo:
-    """Give this laptop a device token of its own and make it the account's laptop."""
+    """Give this laptop a device token of its own and make it the account's laptop.
+
+    A laptop the last sync found restored from a backup (engine.RESTORED_KEY) enrols as a
+    new device continuing its old one: the old device stops, this one pushes its whole audit
+    chain again and pulls everything it may see from the start."""
+    with store.read() as s:
+        restored = s.get(LocalSetting, RESTORED_KEY)
+    old_device = store.identity().device_id
+    device_id = uuid7() if restored is not None else old_device
     conn = ServerConnection(server_url, client=client, insecure=insecure)
     try:
-        request = EnrollRequest(username=username, password=password,
-                                device_id=store.identity().device_id,
-                                device_name=platform.node()[:200], app_version=APP_VERSION)
+        request = EnrollRequest(username=username, password=password, device_id=device_id,
+                                device_name=platform.node()[:200], app_version=APP_VERSION,
+                                restored_from=old_device if restored is not None else None)
         reply = EnrollResponse(**conn.call("POST", "/api/v1/enroll", json=request.model_dump()))
     finally:
         conn.close()
+    if restored is not None:
+        continue_as(store, device_id, old_device, restored.value)
     save_token(store.data_dir, reply.token)
     user = reply.user
     with store.write() as s:
@@ -42,13 +58,22 @@ def enroll(store: Store, server_url: str, username: str, password: str, *,
     return user
 
 
+def continue_as(store: Store, device_id: str, old_device: str, found: Any) -> None:
+    """This laptop is now `device_id`, continuing `old_device`: its audit chain goes to the
+    server again from the first event and its feed is read again from the start (the records
+    its old self pushed after the backup come back). Recorded in its audit trail."""
+    name = store.identity().user_name or "未登记用户"
+    with store.write() as s:
+        s.scalars(select(LocalIdentity)).one().device_id = device_id
+        for key in (CURSOR_KEY, AUDIT_KEY, RESTORED_KEY):
+            s.query(LocalSetting).filter(LocalSetting.key == key).delete()
+        audit(s, Actor(name, device_id), "device.continue", "device", device_id,
+              {"restored_from": old_device, "found": found})
+
+
 def connection_for(store: Store, *, client: httpx.Client | None = None,
                    insecure: bool = False) -> ServerConnection:
     with store.read() as s:
-        from sqlalchemy import select
-
-        from fieldcheck.models import LocalIdentity
-
         url = s.scalar(select(LocalIdentity.server_url))
     token = load_token(store.data_dir)
     if not url or not token:
@@ -75,7 +100,11 @@ def sync_now(store: Store, *, client: httpx.Client | None = None, insecure: bool
 
 def cmd_enroll(args: object, store: Store) -> int:
     password = os.environ.get("FIELDCHECK_PASSWORD") or getpass.getpass(tr("密码："))
+    before = store.identity().device_id
     user = enroll(store, args.server, args.user, password, insecure=args.insecure)  # type: ignore[attr-defined]
+    if store.identity().device_id != before:
+        print(tr("本机从备份恢复后已作为接续原设备的新设备登记；下次同步会重新上传审计记录，"
+                 "并重新下载服务器上的内容。"))
     print(tr("本机已登记：{name}（{username}，{role}，{team}）", name=user.name, username=user.username,
              role=user.role, team=user.team or "—"))
     return 0

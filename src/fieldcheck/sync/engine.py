@@ -25,6 +25,7 @@ from fieldcheck.domain import numbering
 from fieldcheck.domain.followup import report_file
 from fieldcheck.domain.notices import pdf_path
 from fieldcheck.hashing import file_sha256
+from fieldcheck.i18n import tr
 from fieldcheck.ids import is_demo_id, mentions_demo, uuid7
 from fieldcheck.models import (
     AuditEvent,
@@ -55,6 +56,9 @@ from fieldcheck.sync.protocol import (
 from fieldcheck.sync.transport import ServerConnection, SyncError
 
 AUDIT_KEY = "sync.audit_seq"
+# Set when the server's record of this device is not in the laptop's audit chain (restored
+# from a backup): the next enrolment continues the old device as a new one.
+RESTORED_KEY = "sync.restored"
 PULL_LIMIT = 500
 CHUNK = 4 * 1024 * 1024
 LEASE_SIZE = numbering.DEFAULT_BLOCK_SIZE
@@ -265,12 +269,41 @@ class SyncEngine:
             if not wire:
                 return
             body = f'{{"device_id":{json.dumps(device_id)},"events":[{",".join(wire)}]}}'
-            head = AuditPushResponse(**self.conn.call(
-                "POST", "/api/v1/audit", content=body.encode("utf-8"),
-                headers={"Content-Type": "application/json"}))
+            try:
+                head = AuditPushResponse(**self.conn.call(
+                    "POST", "/api/v1/audit", content=body.encode("utf-8"),
+                    headers={"Content-Type": "application/json"}))
+            except SyncError as exc:
+                if exc.code == "audit_chain_broken":
+                    self._behind_the_server()
+                raise
+            if head.head_seq > int(json.loads(wire[-1])["seq"]):
+                self._restored(head.head_seq)  # the server holds events of ours we do not
             with self.store.write() as s:
                 s.merge(LocalSetting(key=AUDIT_KEY, value=head.head_seq))
             self.report.audit_events += len(wire)
+
+    def _behind_the_server(self) -> None:
+        """The bureau refused this laptop's audit chain. When the record it holds of this
+        device is not in the laptop's chain at all (the server has more, or other, events
+        than the laptop at that point), the laptop was restored from a backup, or lost its
+        last events: say so, and remember it, so that enrolling again continues the old
+        device as a new one instead of failing at every sync."""
+        head = AuditPushResponse(**self.conn.call("GET", "/api/v1/audit/head"))
+        with self.store.read() as s:
+            local = s.scalar(select(AuditEvent.hash).where(AuditEvent.seq == head.head_seq))
+        if head.head_seq == 0 or local == head.head_hash:
+            return  # the server's record is part of ours: a changed event, refused as such
+        self._restored(head.head_seq)
+
+    def _restored(self, server_head: int) -> None:
+        with self.store.write() as s:
+            s.merge(LocalSetting(key=RESTORED_KEY, value={"server_head_seq": server_head}))
+        raise SyncError(tr(
+            "服务器保存的本机记录（{seq} 条）与本机的不一致，常见于本机从备份恢复之后。"
+            "本机的内容都还在；请重新登记本机（“服务器…”菜单中的“重新登记本机…”，或 fieldcheck enroll），"
+            "本机将作为接续原设备的新设备继续同步，服务器上已有的内容会重新下载。",
+            seq=server_head), "restored", 409)
 
     def pull(self) -> None:
         while True:
@@ -278,6 +311,10 @@ class SyncEngine:
                 cursor = cursor_of(s)
             page = PullResponse(**self.conn.call(
                 "GET", "/api/v1/pull", params={"cursor": cursor, "limit": PULL_LIMIT}))
+            with self.store.read() as s:
+                last_event = s.scalar(select(func.max(AuditEvent.seq))) or 0
+            if page.audit_head > last_event:
+                self._restored(page.audit_head)  # before applying anything on a stale cursor
             with apply_session(self.store) as s:
                 self.report.pulled += apply_page(s, page.records, page.cursor)
             self.progress("pull", self.report.pulled, self.report.pulled + (PULL_LIMIT if page.more else 0))

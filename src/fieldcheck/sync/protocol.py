@@ -116,6 +116,9 @@ class EnrollRequest(Strict):
     device_id: str = Field(pattern=ID_PATTERN)
     device_name: str = Field(default="", max_length=200)
     app_version: str = Field(default="", max_length=40)
+    # The account's device this laptop was before it was restored from a backup: the new
+    # device continues it (its chain, its leased numbers) and the old one stops.
+    restored_from: str | None = Field(default=None, pattern=ID_PATTERN)
 
 
 class EnrollResponse(Strict):
@@ -179,6 +182,9 @@ class PullResponse(Strict):
     records: list[FeedRecord]
     cursor: int
     more: bool
+    # The last of this device's audit events the server holds: more than the laptop has means
+    # the laptop was restored from a backup (or lost events), which it must not sync past.
+    audit_head: int = 0
 
 
 class AuditEventWire(Strict):
