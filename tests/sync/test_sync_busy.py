@@ -16,7 +16,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 from sync_helpers import start_visit
-from test_sync_faults import ServerProcess, _export, _Helper, _laptop
+from test_sync_faults import ServerProcess, _export, _Helper, _laptop, serving
 
 from fieldcheck.domain import observations
 from fieldcheck.models import OutboxOp
@@ -33,14 +33,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[ServerProcess]:
-    srv = ServerProcess(tmp_path / "server", "", "--max-active", "1", "--queue-wait-ms", "0")
-    srv.start()
-    srv.add_user("wang")
-    srv.add_user("li")
-    try:
-        yield srv
-    finally:
-        srv.kill()
+    yield from serving(tmp_path, "", "--max-active", "1", "--queue-wait-ms", "0")
 
 
 def _with_work(tmp_path: Path, server: ServerProcess, user: str, count: int) -> Store:

@@ -78,7 +78,12 @@ class ServerProcess:
 def server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[ServerProcess]:
     backend = getattr(request, "param", "sqlite")
     url = "" if backend == "sqlite" else str(request.getfixturevalue("postgres_url"))
-    srv = ServerProcess(tmp_path / "server", url)
+    yield from serving(tmp_path, url)
+
+
+def serving(tmp_path: Path, url: str, *options: str) -> Iterator[ServerProcess]:
+    """A server process with wang and li of 一组, killed when the test ends."""
+    srv = ServerProcess(tmp_path / "server", url, *options)
     srv.start()
     srv.add_user("wang")
     srv.add_user("li")

@@ -27,6 +27,16 @@ from fieldcheck.sync.commands import enroll
 from fieldcheck.sync.transport import SyncError
 
 
+def _put_back(laptop: Laptop, backup: Path) -> Laptop:
+    """The laptop's store replaced by its backup file, as a person would, and opened again."""
+    data_dir = laptop.store.data_dir
+    laptop.store.close()
+    for suffix in ("", "-wal", "-shm"):
+        (data_dir / (DB_NAME + suffix)).unlink(missing_ok=True)
+    shutil.copy(backup, data_dir / DB_NAME)
+    return Laptop(open_store(data_dir), laptop.bureau)
+
+
 def _texts(laptop: Laptop, visit_id: str) -> set[str]:
     with laptop.store.read() as s:
         return set(s.scalars(select(Observation.text).where(Observation.visit_id == visit_id)))
@@ -50,13 +60,8 @@ def test_a_laptop_restored_from_its_backup_rejoins_and_nothing_is_missing(
     with bureau.read() as s:
         old_head = s.get(AuditHead, old_device).seq
 
-    # The disk fails; the backup is put back.
-    data_dir = a.store.data_dir
-    a.store.close()
-    for suffix in ("", "-wal", "-shm"):
-        (data_dir / (DB_NAME + suffix)).unlink(missing_ok=True)
-    shutil.copy(backup, data_dir / DB_NAME)
-    restored = Laptop(open_store(data_dir), a.bureau)
+    restored = _put_back(a, backup)  # the disk fails; the backup is put back
+    data_dir = restored.store.data_dir
     try:
         assert _texts(restored, visit_id) == {"备份前的记录"}
         year = date.today().year
@@ -146,12 +151,7 @@ def test_a_restored_laptop_with_nothing_new_is_told_too_and_gets_its_later_work_
     with a.store.write() as s:
         observations.add_observation(s, visit_id, "备份后已同步的记录")
     a.sync()
-    data_dir = a.store.data_dir
-    a.store.close()
-    for suffix in ("", "-wal", "-shm"):
-        (data_dir / (DB_NAME + suffix)).unlink(missing_ok=True)
-    shutil.copy(backup, data_dir / DB_NAME)
-    restored = Laptop(open_store(data_dir), a.bureau)
+    restored = _put_back(a, backup)
     try:
         with pytest.raises(SyncError) as info:
             restored.sync()

@@ -371,15 +371,9 @@ def test_two_offline_answers_that_cross_over_the_same_value_end_in_a_visible_con
     from fieldcheck.domain import checklist
     from fieldcheck.sync.apply import cursor_of
 
-    a: Laptop = make_laptop("wang", "王建国")
-    b: Laptop = make_laptop("li", "李红")
-    visit_id = start_visit(a)
-    a.sync()
-    b.sync()
+    a, b, visit_id, item = _two_laptops_on_one_visit(make_laptop)
     with b.store.read() as s:
         b_cursor = cursor_of(s)
-        template = checklist.template_of(s, visits.get_visit(s, visit_id))
-        item = next(i.key for i in template.items if i.type == "yes_no" and not i.visible_if)
     with b.store.write() as s:
         checklist.answer_item(s, visit_id, item, "yes")
     with a.store.write() as s:
@@ -409,14 +403,7 @@ def test_two_offline_answers_that_cross_over_the_same_value_end_in_a_visible_con
 def test_two_inspectors_giving_the_same_answer_offline_agree_without_a_conflict(make_laptop) -> None:
     from fieldcheck.domain import checklist
 
-    a: Laptop = make_laptop("wang", "王建国")
-    b: Laptop = make_laptop("li", "李红")
-    visit_id = start_visit(a)
-    a.sync()
-    b.sync()
-    with a.store.read() as s:
-        template = checklist.template_of(s, visits.get_visit(s, visit_id))
-        item = next(i.key for i in template.items if i.type == "yes_no" and not i.visible_if)
+    a, b, visit_id, item = _two_laptops_on_one_visit(make_laptop)
     for laptop in (a, b):
         with laptop.store.write() as s:
             checklist.answer_item(s, visit_id, item, "no")
@@ -429,3 +416,18 @@ def test_two_inspectors_giving_the_same_answer_offline_agree_without_a_conflict(
             answer = next(x for x in s.scalars(select(Answer)) if x.item_key == item)
             assert (answer.value, answer.answered_by) == ("no", "王建国")  # the first to arrive
     assert a.export() == b.export()
+
+
+def _two_laptops_on_one_visit(make_laptop) -> tuple[Laptop, Laptop, str, str]:
+    """wang and li of one team, both holding wang's visit; and its first yes/no item."""
+    from fieldcheck.domain import checklist
+
+    a: Laptop = make_laptop("wang", "王建国")
+    b: Laptop = make_laptop("li", "李红")
+    visit_id = start_visit(a)
+    a.sync()
+    b.sync()
+    with b.store.read() as s:
+        template = checklist.template_of(s, visits.get_visit(s, visit_id))
+        item = next(i.key for i in template.items if i.type == "yes_no" and not i.visible_if)
+    return a, b, visit_id, item
