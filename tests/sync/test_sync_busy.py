@@ -94,11 +94,10 @@ def test_a_laptop_told_busy_comes_back_and_both_laptops_land_exactly_once(
         busy = httpx.get(f"{server.url}/api/v1/pull", params={"cursor": 0}, headers=headers, timeout=30)
         assert busy.status_code == 503 and int(busy.headers["retry-after"]) >= 1
         assert busy.json()["error"]["code"] == "busy"
-        started = time.monotonic()
+        # Answered while every slot is taken (a request put in line would time out here).
         assert httpx.get(f"{server.url}/health", timeout=30).status_code == 200
         assert httpx.get(f"{server.url}/verify/00000000-0000-7000-8000-000000000000",
                          headers={"Accept": "application/json"}, timeout=30).status_code == 404
-        assert time.monotonic() - started < 20  # answered, not put in line
 
         # li runs out of patience: the server's word, and the outbox is kept whole.
         impatient = connection_for(li)

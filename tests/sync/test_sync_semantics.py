@@ -30,11 +30,7 @@ from fieldcheck.sync.transport import SyncError
 
 
 def test_two_laptops_changing_one_field_get_the_same_visible_conflict(make_laptop) -> None:
-    a: Laptop = make_laptop("wang", "王建国")
-    b: Laptop = make_laptop("li", "李红")
-    visit_id = start_visit(a)
-    a.sync()
-    b.sync()
+    a, b, visit_id, _ = _two_laptops_on_one_visit(make_laptop)
     with a.store.write() as s:
         visits.update_visit_details(s, visit_id, place="二楼审批大厅")
     with b.store.write() as s:
@@ -203,11 +199,7 @@ def test_a_confidential_plan_reaches_only_its_team(make_laptop) -> None:
 
 
 def test_a_laptop_clock_days_off_does_not_decide_which_value_stays(make_laptop) -> None:
-    a: Laptop = make_laptop("wang", "王建国")
-    b: Laptop = make_laptop("li", "李红")
-    visit_id = start_visit(a)
-    a.sync()
-    b.sync()
+    a, b, visit_id, _ = _two_laptops_on_one_visit(make_laptop)
     with a.store.write() as s:
         visits.update_visit_details(s, visit_id, place="甲处")
     with b.store.write() as s:
@@ -338,11 +330,7 @@ def test_a_conflict_found_after_pulling_over_a_local_edit_ends_with_the_servers_
     from fieldcheck.sync.commands import connection_for
     from fieldcheck.sync.engine import SyncEngine
 
-    a: Laptop = make_laptop("wang", "王建国")
-    b: Laptop = make_laptop("li", "李红")
-    visit_id = start_visit(a)
-    a.sync()
-    b.sync()
+    a, b, visit_id, _ = _two_laptops_on_one_visit(make_laptop)
     with b.store.write() as s:
         visits.update_visit_details(s, visit_id, place="东侧服务区")
     with a.store.write() as s:
@@ -419,7 +407,8 @@ def test_two_inspectors_giving_the_same_answer_offline_agree_without_a_conflict(
 
 
 def _two_laptops_on_one_visit(make_laptop) -> tuple[Laptop, Laptop, str, str]:
-    """wang and li of one team, both holding wang's visit; and its first yes/no item."""
+    """wang (王建国) and li (李红) of one team, both holding wang's visit; and its first
+    yes/no item."""
     from fieldcheck.domain import checklist
 
     a: Laptop = make_laptop("wang", "王建国")

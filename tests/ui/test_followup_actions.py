@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from reportlab.pdfgen import canvas
 from sqlalchemy import select
-from test_followup_screen import _notified_visit, _photo, _row_of, _screen
+from test_followup_screen import _document_from, _notified_visit, _photo, _row_of, _screen
 
 from fieldcheck.domain import findings, followup, notices, numbering
 from fieldcheck.domain.followup_board import load_records
@@ -23,7 +23,7 @@ from fieldcheck.models import Finding, TemplateVersion, Visit
 from fieldcheck.store import Store
 from fieldcheck.ui.common.context import AppContext
 from fieldcheck.ui.common.errors import open_error_dialogs
-from fieldcheck.ui.followup.dialogs import DayReasonDialog, DocumentDialog
+from fieldcheck.ui.followup.dialogs import DayReasonDialog
 from fieldcheck.ui.followup.screen import FollowupScreen
 from followup_helpers import issue_todays_circular
 
@@ -36,6 +36,15 @@ def _select(screen: FollowupScreen, *finding_ids: str) -> None:
     chosen = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
     for fid in finding_ids:
         screen.table.selectionModel().select(screen.table.model().index(_row_of(screen, fid), 0), chosen)
+
+
+def _answered(qtbot: QtBot, ctx: AppContext, screen: FollowupScreen, ask: DayReasonDialog | None,
+              day: date, reason: str, finding_id: str) -> int:
+    """A day and a reason given, the board read again: the finding's row."""
+    _answer(qtbot, ctx, ask, day, reason)
+    with qtbot.waitSignal(ctx.tasks.idle, timeout=20_000):
+        screen.refresh()
+    return _row_of(screen, finding_id)
 
 
 def _answer(qtbot: QtBot, ctx: AppContext, ask: DayReasonDialog | None, day: date, reason: str) -> None:
@@ -69,11 +78,9 @@ def test_extending_a_deadline_needs_a_reason_and_takes_the_finding_off_the_overd
     error.accept()
     assert _status(store, ids[0]) == before  # nothing recorded
     _select(screen, ids[0])
-    _answer(qtbot, ctx, screen.extend_deadline(), new_day, "单位系统升级停机，申请延期")
-    with qtbot.waitSignal(ctx.tasks.idle, timeout=20_000):
-        screen.refresh()
+    row = _answered(qtbot, ctx, screen, screen.extend_deadline(), new_day, "单位系统升级停机，申请延期",
+                    ids[0])
     assert _status(store, ids[0]) == ("notified", new_day)
-    row = _row_of(screen, ids[0])
     assert screen.table.item(row, 6).text() == new_day.isoformat()
     assert screen.table.item(row, 7).text() == "20 天"  # no longer overdue, and not red
     assert screen.table.item(row, 0).background().color().name() != "#fde2e1"
@@ -103,11 +110,8 @@ def test_reopening_a_verified_finding_puts_it_back_on_the_board_with_a_new_deadl
     assert screen.table.item(_row_of(screen, ids[0]), 8).text() == "已复查销号"
     again = date.today() + timedelta(days=7)
     _select(screen, ids[0])
-    _answer(qtbot, ctx, screen.reopen_finding(), again, "群众再次反映窗口无人")
-    with qtbot.waitSignal(ctx.tasks.idle, timeout=20_000):
-        screen.refresh()
+    row = _answered(qtbot, ctx, screen, screen.reopen_finding(), again, "群众再次反映窗口无人", ids[0])
     assert _status(store, ids[0]) == ("rectifying", again)
-    row = _row_of(screen, ids[0])
     assert screen.table.item(row, 8).text() == "整改中"
     assert screen.table.item(row, 6).text() == again.isoformat()
     with store.read() as s:
@@ -203,11 +207,7 @@ def test_accountability_drafted_from_a_repeat_offence_flag_cites_the_notices(
     evidence = screen.evidence.toPlainText()
     assert c1 in evidence and c2 in evidence and "整改通知书" in evidence
     assert screen.accountability.isEnabled()
-    with qtbot.waitSignal(ctx.tasks.idle, timeout=30_000):
-        screen.accountability.click()
-    dialog = screen.dialog
-    assert isinstance(dialog, DocumentDialog)
-    qtbot.waitUntil(dialog.isVisible)
+    dialog = _document_from(qtbot, ctx, screen, screen.accountability, timeout=30_000)
     text = dialog.body.toPlainText()
     with store.read() as s:
         cited = {n for i in first + second for n in load_records(s).findings[i].notice_numbers}

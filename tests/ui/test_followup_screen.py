@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pdfplumber
 import pytest
@@ -62,6 +63,17 @@ def _screen(qtbot: QtBot, ctx: AppContext) -> FollowupScreen:
     with qtbot.waitSignal(ctx.tasks.idle, timeout=20_000):
         screen.load()
     return screen
+
+
+def _document_from(qtbot: QtBot, ctx: AppContext, screen: FollowupScreen, button: Any,
+                   timeout: int = 20_000) -> DocumentDialog:
+    """The draft a button of the board opens (通报, 责任追究建议), once it is shown."""
+    with qtbot.waitSignal(ctx.tasks.idle, timeout=timeout):
+        button.click()
+    dialog = screen.dialog
+    assert isinstance(dialog, DocumentDialog)
+    qtbot.waitUntil(dialog.isVisible)
+    return dialog
 
 
 def _row_of(screen: FollowupScreen, finding_id: str) -> int:
@@ -125,11 +137,7 @@ def test_a_reinspection_from_the_board(qtbot: QtBot, ctx: AppContext, store: Sto
 def test_issuing_a_circular_from_the_board(qtbot: QtBot, ctx: AppContext, store: Store, tmp_path: Path) -> None:
     ids = _notified_visit(store, tmp_path)
     screen = _screen(qtbot, ctx)
-    with qtbot.waitSignal(ctx.tasks.idle, timeout=20_000):
-        screen.circular.click()
-    dialog = screen.dialog
-    assert isinstance(dialog, DocumentDialog)
-    qtbot.waitUntil(dialog.isVisible)
+    dialog = _document_from(qtbot, ctx, screen, screen.circular)
     text = dialog.body.toPlainText()
     assert "清河市政务服务中心社保经办窗口" in text and "特此通报。" in text
     assert dialog.draft.count == 2

@@ -118,15 +118,18 @@ def record_change(
     return op
 
 
+def feed_cursor(session: Session) -> int:
+    """The feed version this laptop has pulled to (0: none yet)."""
+    row = session.get(LocalSetting, FEED_CURSOR_KEY)
+    return int(row.value) if row is not None and row.value is not None else 0
+
+
 def _feed_cursor(session: Session) -> int:
-    """The feed version this laptop had pulled to when the edit was made (read once per
-    transaction: a pull moves it in a transaction of its own)."""
-    cursor = session.info.get(_CURSOR)
-    if cursor is None:
-        row = session.get(LocalSetting, FEED_CURSOR_KEY)
-        cursor = int(row.value) if row is not None and row.value is not None else 0
-        session.info[_CURSOR] = cursor
-    return int(cursor)
+    """The feed cursor when the edit was made, read once per write transaction (a pull
+    moves it in a transaction of its own)."""
+    if _CURSOR not in session.info:
+        session.info[_CURSOR] = feed_cursor(session)
+    return int(session.info[_CURSOR])
 
 
 def _outbox_op(entity: str, state: dict[str, Any], pending: _Pending, actor: Actor,

@@ -17,7 +17,7 @@ from fieldcheck.server.deps import CurrentDevice, DatabaseDep
 from fieldcheck.server.errors import DEVICE_REVOKED, ApiError, forbidden
 from fieldcheck.server.feed import lock_feed, pull_page
 from fieldcheck.server.merge import Pusher, apply_push
-from fieldcheck.server.tables import Device, ServerSetting, lineage
+from fieldcheck.server.tables import Device, ServerSetting
 from fieldcheck.sync.protocol import (
     MAX_PULL_LIMIT,
     AuditPush,
@@ -96,8 +96,8 @@ def push(body: PushRequest, auth: CurrentDevice, database: DatabaseDep) -> Respo
     if body.device_id != auth.device_id:
         raise forbidden("请求中的设备与令牌不一致。")
     with database.write() as session:
-        pusher = Pusher(auth.viewer, auth.device_id, body.cursor, lineage(session, auth.device_id))
-        results = apply_push(session, pusher, body.ops)
+        results = apply_push(session, Pusher(auth.viewer, auth.device_id, body.cursor, auth.continues),
+                             body.ops)
     # Serialized once here (the route's response model would validate the results again).
     return Response(content=PushResponse(results=results).model_dump_json(),
                     media_type="application/json")
@@ -129,8 +129,7 @@ def push_audit(body: AuditPush, auth: CurrentDevice, database: DatabaseDep) -> A
         raise forbidden("只能上传本机自己的审计记录。")
     with database.write() as session:
         lock_feed(session)  # one writer of a device's chain at a time, across processes
-        return append_events(session, auth.device_id, body.events,
-                             lineage(session, auth.device_id))
+        return append_events(session, auth.device_id, body.events, auth.continues)
 
 
 @router.get("/audit/head", response_model=AuditPushResponse)

@@ -21,11 +21,11 @@ def _broken(message: str) -> ApiError:
 
 def append_events(
     session: Session, device_id: str, events: list[AuditEventWire],
-    lineage: frozenset[str] = frozenset(),
+    continues: frozenset[str] = frozenset(),
 ) -> AuditPushResponse:
     """Check and store events in one transaction: all of them, or (on a break) none.
-    `lineage`: the devices this one continues (a laptop restored from a backup rejoined as a
-    new device): its chain starts again from the first event and holds their events too."""
+    `continues`: the devices this one continues (a laptop restored from a backup rejoined as
+    a new device): its chain starts again from the first event and holds their events too."""
     head = session.get(AuditHead, device_id, with_for_update=True)
     if head is None:
         head = AuditHead(device_id=device_id, seq=0, hash=GENESIS)
@@ -34,7 +34,7 @@ def append_events(
     received = utcnow()
     rows: list[dict[str, Any]] = []
     for event in sorted(events, key=lambda e: e.seq):
-        if event.device_id != device_id and event.device_id not in lineage:
+        if event.device_id != device_id and event.device_id not in continues:
             raise ApiError(403, "forbidden", "只能上传本机自己的审计记录。")
         fields = {name: getattr(event, name) for name in AUDIT_HASHED}
         fields["record_hash"] = event.record_hash

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from fieldcheck.models.coltypes import utcnow
 from fieldcheck.server.errors import DEVICE_REVOKED, ApiError, unauthorized
 from fieldcheck.server.feed import Viewer
-from fieldcheck.server.tables import Device, LoginAttempt, User
+from fieldcheck.server.tables import Device, LoginAttempt, User, continued
 
 _hasher = PasswordHasher()  # argon2id with the library's current parameters
 FAILURE_LIMIT = 5
@@ -53,6 +53,9 @@ def token_hash(token: str) -> str:
 class DeviceAuth:
     device_id: str
     user: User
+    # The devices this one continues (the same laptop before it was restored from a backup):
+    # their audit events and leased numbers are its own.
+    continues: frozenset[str] = frozenset()
 
     @property
     def viewer(self) -> Viewer:
@@ -73,7 +76,7 @@ def authenticate_device(session: Session, authorization: str | None) -> DeviceAu
     user = session.get(User, device.user_id)
     if user is None or not user.active:
         raise ApiError(403, *DEVICE_REVOKED)
-    return DeviceAuth(device.device_id, user)
+    return DeviceAuth(device.device_id, user, continued(session, device))
 
 
 def check_password(session: Session, username: str, password: str) -> User | None:

@@ -58,11 +58,11 @@ class Pusher:
     viewer: Viewer
     device_id: str
     cursor: int = 0  # the feed version the device has pulled to
-    # The device and those it continues (restored from a backup): their leased numbers are its.
-    lineage: frozenset[str] = frozenset()
+    # The devices it continues (restored from a backup): their leased numbers are its.
+    continues: frozenset[str] = frozenset()
 
     def devices(self) -> frozenset[str]:
-        return self.lineage | {self.device_id}
+        return self.continues | {self.device_id}
 
 
 class Refused(Exception):

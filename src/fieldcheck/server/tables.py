@@ -71,14 +71,16 @@ class Device(ServerBase):
     restored_from: Mapped[str | None] = mapped_column(String(36), default=None)
 
 
-def lineage(session: Session, device_id: str) -> frozenset[str]:
-    """The device and every device it continues (restored_from, followed back)."""
-    found = [device_id]
+def continued(session: Session, device: Device) -> frozenset[str]:
+    """The devices `device` continues (restored_from, followed back; none for most)."""
+    found: list[str] = []
+    current: Device | None = device
     for _ in range(50):  # a chain of restores, bounded whatever the table holds
-        device = session.get(Device, found[-1])
-        if device is None or not device.restored_from or device.restored_from in found:
+        previous = current.restored_from if current is not None else None
+        if not previous or previous == device.device_id or previous in found:
             break
-        found.append(device.restored_from)
+        found.append(previous)
+        current = session.get(Device, previous)
     return frozenset(found)
 
 

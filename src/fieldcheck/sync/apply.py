@@ -19,7 +19,7 @@ from sqlalchemy import String, bindparam, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from fieldcheck.domain.changes import Actor, audit, state_hash, untracked
+from fieldcheck.domain.changes import Actor, audit, feed_cursor, state_hash, untracked
 from fieldcheck.domain.records import from_plain, record_dict
 from fieldcheck.domain.visits import search_text_of
 from fieldcheck.models import (
@@ -39,9 +39,7 @@ from fieldcheck.sync.protocol import FeedRecord
 CURSOR_KEY = FEED_CURSOR_KEY
 
 
-def cursor_of(session: Session) -> int:
-    row = session.get(LocalSetting, CURSOR_KEY)
-    return int(row.value) if row is not None and row.value is not None else 0
+cursor_of = feed_cursor
 
 
 def apply_page(session: Session, records: Iterable[FeedRecord], cursor: int) -> int:

@@ -263,11 +263,11 @@ class SyncEngine:
         while True:
             with self.store.read() as s:
                 done = _setting(s, AUDIT_KEY, 0)
-                wire = [_wire_event(row) for row in s.execute(
-                    select(*_EVENT_COLUMNS).where(AuditEvent.seq > done)
-                    .order_by(AuditEvent.seq).limit(MAX_AUDIT_PER_PUSH))]
-            if not wire:
+                rows = s.execute(select(*_EVENT_COLUMNS).where(AuditEvent.seq > done)
+                                 .order_by(AuditEvent.seq).limit(MAX_AUDIT_PER_PUSH)).all()
+            if not rows:
                 return
+            wire = [_wire_event(row) for row in rows]
             body = f'{{"device_id":{json.dumps(device_id)},"events":[{",".join(wire)}]}}'
             try:
                 head = AuditPushResponse(**self.conn.call(
@@ -277,7 +277,7 @@ class SyncEngine:
                 if exc.code == "audit_chain_broken":
                     self._behind_the_server()
                 raise
-            if head.head_seq > int(json.loads(wire[-1])["seq"]):
+            if head.head_seq > rows[-1].seq:
                 self._restored(head.head_seq)  # the server holds events of ours we do not
             with self.store.write() as s:
                 s.merge(LocalSetting(key=AUDIT_KEY, value=head.head_seq))
@@ -306,13 +306,13 @@ class SyncEngine:
             seq=server_head), "restored", 409)
 
     def pull(self) -> None:
+        with self.store.read() as s:  # only grows while pulling: read once
+            last_event = s.scalar(select(func.max(AuditEvent.seq))) or 0
         while True:
             with self.store.read() as s:
                 cursor = cursor_of(s)
             page = PullResponse(**self.conn.call(
                 "GET", "/api/v1/pull", params={"cursor": cursor, "limit": PULL_LIMIT}))
-            with self.store.read() as s:
-                last_event = s.scalar(select(func.max(AuditEvent.seq))) or 0
             if page.audit_head > last_event:
                 self._restored(page.audit_head)  # before applying anything on a stale cursor
             with apply_session(self.store) as s:

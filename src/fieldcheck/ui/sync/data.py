@@ -98,19 +98,23 @@ def run_sync(store: Store, stop: threading.Event | None = None,
     asks the laptop to wait its turn (progress(SERVER_BUSY, 0)). With `stop` set,
     the sync ends at the engine's next step (each step's changes are already committed)."""
 
-    def engine_progress(stage: str, done: int, total: int) -> None:
-        if stop is not None and stop.is_set():
+    def stopping(wait: float = 0.0) -> None:
+        """Raise SyncStopped once the app is closing; `wait` seconds (the server asked this
+        laptop to come back later) end early when it does."""
+        if stop is None:
+            time.sleep(wait)
+        elif stop.wait(wait):
             raise SyncStopped(tr("应用正在关闭，同步已暂停，下次启动后继续。"))
+
+    def engine_progress(stage: str, done: int, total: int) -> None:
+        stopping()
         if progress is not None and stage == "photos_up":
             progress(done, total)
 
-    def pause(seconds: float) -> None:  # the server said "busy": wait, unless the app closes
+    def pause(seconds: float) -> None:  # the server said "busy"
         if progress is not None:
             progress(SERVER_BUSY, 0)
-        if stop is not None and stop.wait(seconds):
-            raise SyncStopped(tr("应用正在关闭，同步已暂停，下次启动后继续。"))
-        if stop is None:
-            time.sleep(seconds)
+        stopping(seconds)
 
     # The HTTP client, the protocol's models and the engine (~20 MB) load on the first sync,
     # not with the sync bar of a laptop that may never sync.
