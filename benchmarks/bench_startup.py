@@ -2,6 +2,7 @@
 
 Every figure is a fresh process on the offscreen platform, timed from spawning it to the line
 it prints once the thing is painted (FIELDCHECK_EXIT_WHEN_SHOWN=1, ui/startup_probe.py):
+The app is started as a person starts it, through the installed `fieldcheck` script.
 - `startup_window`: the main window painted, against the bare window painted (goal ≤ 1.5 ×).
 - `startup_first_page`: the visit list painted with its first page of 10 000 visits, against
   the bare window (goal ≤ 3 ×). This was `startup_10000` before the list was read ahead of
@@ -134,6 +135,13 @@ print(row.id)
     return out.stdout.split()[-1]
 
 
+def _launcher() -> list[str]:
+    """What a person starts: the installed `fieldcheck` script beside this interpreter (no
+    runpy, which `python -m` adds), or `python -m fieldcheck.cli` where there is none."""
+    script = Path(sys.executable).with_name("fieldcheck")
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "fieldcheck.cli"]
+
+
 def _bundle() -> Path | None:
     default = Path(__file__).resolve().parents[1] / "build" / "package" / "fieldcheck" / "fieldcheck"
     path = Path(os.environ.get("FIELDCHECK_BUNDLE") or default)
@@ -152,7 +160,7 @@ def run(quick: bool) -> list[dict]:
                         "--visits", str(visits), "--seed", "1"], check=True, capture_output=True)
         subprocess.run([sys.executable, "-m", "fieldcheck.cli", "whoami", "--data-dir", str(data),
                         "--name", "基准测试", "--credential", "0"], check=True, capture_output=True)
-        app_cmd = [sys.executable, "-m", "fieldcheck.cli", "--data-dir", str(data)]
+        app_cmd = [*_launcher(), "--data-dir", str(data)]
         bare_cmd = [sys.executable, "-c", BARE]
         bundle = _bundle()
         frozen_cmd = [str(bundle), "--data-dir", str(data)] if bundle else None

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from fieldcheck.cli import NOTICE_TYPES, build_parser
+from fieldcheck.cli import NOTICE_TYPES, build_parser, cmd_gui, gui_args
 from fieldcheck.domain.checklist import publish_shipped_templates
 from fieldcheck.domain.people import add_unit
 from fieldcheck.domain.visits import plan_visit
@@ -106,3 +106,22 @@ def test_readme_cli_and_gui_offer_the_same_notice_types() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     row = next(line for line in readme.splitlines() if "notice sample" in line)
     assert tuple(re.findall(r"`([a-z]+)` ", row)) == NOTICE_TYPES
+
+
+@pytest.mark.parametrize("argv", [
+    [], ["--demo"], ["--data-dir", "D"], ["--data-dir=D"], ["--demo", "--data-dir", "数据 目录"],
+    ["--data-dir", "D", "--demo"], ["--data-dir="],
+])
+def test_the_window_starts_with_the_options_the_command_parser_reads(argv: list[str]) -> None:
+    fast = gui_args(argv)
+    full = build_parser().parse_args(argv)
+    assert fast is not None and full.func is cmd_gui and fast.func is cmd_gui
+    assert (fast.data_dir, fast.demo) == (full.data_dir, full.demo)
+
+
+@pytest.mark.parametrize("argv", [
+    ["--help"], ["--version"], ["verify"], ["--demo", "--demo"], ["--data-dir"], ["--data", "D"],
+    ["--data-dir", "--demo"], ["--data-dir", "D", "--data-dir", "E"], ["-x"], ["demo", "--data-dir", "D"],
+])
+def test_anything_else_goes_to_the_command_parser(argv: list[str]) -> None:
+    assert gui_args(argv) is None

@@ -8,7 +8,6 @@ its default folder or with --demo. Commands that write hold the data folder's lo
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import logging
 import os
@@ -23,6 +22,8 @@ from fieldcheck.i18n import tr
 from fieldcheck.paths import default_data_dir
 
 if TYPE_CHECKING:
+    import argparse
+
     from fieldcheck.store import Store
 
 EXIT_FAILED = 2
@@ -35,16 +36,16 @@ class CommandError(FieldCheckError):
     """A command line mistake (a wrong folder, a missing option): said in words, exit 2."""
 
 
-def _data_dir(args: argparse.Namespace) -> Path:
+def _data_dir(args: argparse.Namespace | GuiArgs) -> Path:
     return Path(args.data_dir) if args.data_dir else default_data_dir(demo=getattr(args, "demo", False))
 
 
-def _named(args: argparse.Namespace) -> bool:
+def _named(args: argparse.Namespace | GuiArgs) -> bool:
     """The folder was named (--data-dir or FIELDCHECK_DATA_DIR), so a typo must not create one."""
     return bool(args.data_dir or os.environ.get("FIELDCHECK_DATA_DIR"))
 
 
-def _existing_store(args: argparse.Namespace) -> Path:
+def _existing_store(args: argparse.Namespace | GuiArgs) -> Path:
     """The data folder, which must already hold a store (a mistyped path is an error)."""
     data_dir = _data_dir(args)
     if holds_store(data_dir):
@@ -70,12 +71,41 @@ def _open_to_write(data_dir: Path) -> Store:
     return store
 
 
-def cmd_gui(args: argparse.Namespace) -> int:
+def cmd_gui(args: argparse.Namespace | GuiArgs) -> int:
     # A named folder must exist unless the demo creates it; the platform's folder is created.
     data_dir = _data_dir(args) if args.demo or not _named(args) else _existing_store(args)
     from fieldcheck.ui.app import run_app
 
     return run_app(data_dir, demo=args.demo)
+
+
+class GuiArgs:
+    """The window's own options, read without the command parser (see `gui_args`)."""
+
+    def __init__(self, data_dir: str | None, demo: bool) -> None:
+        self.data_dir, self.demo, self.func = data_dir, demo, cmd_gui
+
+
+def gui_args(argv: Sequence[str]) -> GuiArgs | None:
+    """`fieldcheck`, `fieldcheck --demo`, `fieldcheck --data-dir D`: the window starts without
+    building the command parser, whose imports (argparse, gettext, locale, shutil, json) and
+    subcommands cost about a tenth of a bare Qt window's start. Anything else (a subcommand,
+    --help, --version, a repeated or unknown option) is None and goes to `build_parser`, which
+    reads these options the same way (tests/test_cli.py compares both)."""
+    data_dir: str | None = None
+    demo = False
+    rest = list(argv)
+    while rest:
+        word = rest.pop(0)
+        if word == "--demo" and not demo:
+            demo = True
+        elif word.startswith("--data-dir=") and data_dir is None:
+            data_dir = word.partition("=")[2]
+        elif word == "--data-dir" and data_dir is None and rest and not rest[0].startswith("-"):
+            data_dir = rest.pop(0)
+        else:
+            return None
+    return GuiArgs(data_dir, demo)
 
 
 MAX_DEMO_VISITS = 1_000_000
@@ -280,22 +310,23 @@ def _sync_command(name: str, *, creates: bool = False, writes: bool = True) -> o
     return run
 
 
-class _VersionAction(argparse.Action):
-    """`--version`: the version and build (read only when asked)."""
-
-    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
-        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
-                         help=str(kwargs.get("help", "")))
-
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
-                 values: object, option_string: str | None = None) -> None:
-        from fieldcheck.buildinfo import version_text
-
-        print(version_text())
-        parser.exit()
-
-
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
+    class _VersionAction(argparse.Action):
+        """`--version`: the version and build (read only when asked)."""
+
+        def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+            super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                             help=str(kwargs.get("help", "")))
+
+        def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                     values: object, option_string: str | None = None) -> None:
+            from fieldcheck.buildinfo import version_text
+
+            print(version_text())
+            parser.exit()
+
     parser = argparse.ArgumentParser(prog="fieldcheck", description=tr("效能监察现场检查"))
     parser.add_argument("--data-dir", help=tr("数据目录（默认：系统数据目录，或环境变量 FIELDCHECK_DATA_DIR）"))
     parser.add_argument("--demo", action="store_true", help=tr("使用单独的演示数据库（虚构城市）"))
@@ -385,7 +416,8 @@ def _say(line: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     # Commands report their own problems in words; the log's warnings would only repeat them.
     logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
-    args = build_parser().parse_args(argv)
+    given = sys.argv[1:] if argv is None else argv
+    args = gui_args(given) or build_parser().parse_args(given)
     try:
         return int(args.func(args))
     except DataDirBusy as exc:
