@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from fieldcheck import templates as tpl
+from fieldcheck.domain.changes import untracked
+from fieldcheck.domain.checklist import publish_template
 from fieldcheck.domain.demo import seed_demo
+from fieldcheck.domain.people import add_unit
 from fieldcheck.domain.queries import VisitFilter, count_visits, page_visits, planned_for_day
+from fieldcheck.domain.visit_list import VisitRow
+from fieldcheck.domain.visits import plan_visit, start_visit
+from fieldcheck.models import Visit
 from fieldcheck.store import Store, open_store
 
 TODAY = date(2026, 11, 27)
+TEMPLATE_FILE = Path(__file__).parents[1] / "data" / "test_template.json"
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +79,54 @@ def test_keyset_pages_match_offset_pages(city: Store) -> None:
         by_key = page_visits(s, f, 0, 50, after_id=first[-1].id)
         by_offset = page_visits(s, f, 50, 50)
     assert [r.id for r in by_key] == [r.id for r in by_offset]
-    assert [r.id for r in first + by_key] == sorted((r.id for r in first + by_key), reverse=True)
+    keys = [(_day(r), r.id) for r in first + by_key]
+    assert keys == sorted(keys, reverse=True)
+
+
+def _day(row: VisitRow) -> date:
+    """The day the list dates a visit by: its plan's, else its start's on the laptop's calendar."""
+    if row.planned_for is not None:
+        return row.planned_for
+    assert row.started_at is not None
+    return row.started_at.astimezone().date()
+
+
+def test_the_list_runs_by_day_newest_first_whatever_order_the_visits_were_made_in(city: Store) -> None:
+    rows = _all(city, VisitFilter())
+    keys = [(_day(r), r.id) for r in rows]
+    assert keys == sorted(keys, reverse=True)
+    # The demo makes its visits out of date order (as plans made ahead and synced visits are):
+    # creation order alone would not be date order.
+    assert [r.id for r in rows] != sorted((r.id for r in rows), reverse=True)
+    with city.read() as s:  # paging by key walks the same order, a day's visits not split or repeated
+        paged, after = [], None
+        while page := page_visits(s, VisitFilter(), 0, 37, after_id=after):
+            paged += page
+            after = page[-1].id
+    assert [r.id for r in paged] == [r.id for r in rows]
+
+
+def test_a_visit_started_before_eight_in_beijing_is_listed_on_its_local_day(
+        in_beijing: None, tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    with store.write() as s:
+        template = publish_template(s, tpl.load_template(TEMPLATE_FILE)).id
+        unit = add_unit(s, "清河市行政审批局", "department").id
+        early = plan_visit(s, unit_id=unit, kind="open", template_version_id=template)
+        start_visit(s, early.id, at=datetime(2026, 11, 26, 23, 30, tzinfo=UTC))  # 27日 07:30 北京
+        planned = plan_visit(s, unit_id=unit, kind="open", template_version_id=template,
+                             planned_for=date(2026, 11, 26))
+        early_id, planned_id = early.id, planned.id
+    on_27 = _all(store, VisitFilter(date_from=date(2026, 11, 27), date_to=date(2026, 11, 27)))
+    on_26 = _all(store, VisitFilter(date_from=date(2026, 11, 26), date_to=date(2026, 11, 26)))
+    assert [r.id for r in on_27] == [early_id] and [r.id for r in on_26] == [planned_id]
+    assert [r.id for r in _all(store, VisitFilter())] == [early_id, planned_id]  # 27日 above 26日
+    with store.write() as s, untracked(s):  # a new plan day pulled from the bureau moves it
+        update = s.get(Visit, planned_id)
+        assert update is not None
+        update.planned_for = date(2026, 11, 30)
+    assert [r.id for r in _all(store, VisitFilter())] == [planned_id, early_id]
+    store.close()
 
 
 def test_todays_plan(city: Store) -> None:

@@ -7,12 +7,14 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, select
 
 from fieldcheck.domain import checklist, observations
+from fieldcheck.domain.queries import VisitFilter, page_visits
 from fieldcheck.errors import StoreError
 from fieldcheck.ids import answer_id
 from fieldcheck.models import Answer, Observation, OutboxOp, Visit
@@ -165,6 +167,9 @@ def test_older_store_is_backed_up_and_migrated_keeping_unsynced_changes(tmp_path
         assert s.get(Answer, natural) is not None and s.get(Answer, "a-random") is None
         visit = s.get(Visit, "v1")
         assert visit is not None and visit.cancel_reason == "单位搬迁"  # on the record now
+        # Dated in the list by the day it was made (it had no plan day or start): 0008.
+        day = VisitFilter(date_from=date(2026, 11, 20), date_to=date(2026, 11, 20))
+        assert [r.id for r in page_visits(s, day, 0, 10)] == ["v1"]
     assert migrated.identity().user_name == "赵卫东"
 
 

@@ -18,6 +18,7 @@ from fieldcheck.domain.reports import BOARD_COLUMNS, build_report, report_xlsx
 from fieldcheck.models.coltypes import utcnow
 from fieldcheck.store import Store
 from fieldcheck.ui.common.context import AppContext
+from fieldcheck.ui.followup.charts import _without_shared_place
 
 
 def _bars(view: object) -> list[tuple[str, int]]:
@@ -74,3 +75,13 @@ def test_charts_and_the_xlsx_say_what_the_board_says(qtbot: QtBot, ctx: AppConte
         for (label, _n), (name, _m) in zip(drawn, listed, strict=False):
             assert label.rstrip("…") in name, (title, label, name)
     assert isinstance(charts["按月份"].chart().series()[0], QBarSeries)
+
+
+def test_bars_name_units_without_the_city_they_share_but_keep_a_county() -> None:
+    names = ["清河市市场监督管理局", "清河市政务服务中心不动产登记综合窗口", "清河县人民政府",
+             "清河经济开发区新能源汽车零部件产业园项目", "清河市绿源环保科技有限公司"]
+    assert _without_shared_place(names) == [
+        "市场监督管理局", "政务服务中心不动产登记综合窗口", "清河县人民政府",
+        "清河经济开发区新能源汽车零部件产业园项目", "绿源环保科技有限公司"]
+    assert _without_shared_place(["超时限办理", "慢作为"]) == ["超时限办理", "慢作为"]  # categories
+    assert _without_shared_place(["清河市行政审批局"]) == ["清河市行政审批局"]  # nothing shared

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from fieldcheck.domain.demo import seed_demo
-from fieldcheck.domain.queries import VisitFilter, count_visits
+from fieldcheck.domain.queries import VisitFilter, count_visits, page_visits
 from fieldcheck.models import Visit
 from fieldcheck.store import Store, open_store
 from fieldcheck.ui.common.context import AppContext
@@ -56,7 +56,11 @@ def test_pages_are_fetched_as_the_view_needs_them(qtbot: QtBot, demo_ctx: AppCon
     model.fetchMore(QModelIndex())
     qtbot.waitUntil(lambda: model.rowCount() == 2 * PAGE_SIZE and not model.loading)
     ids = [r.id for r in model.rows]
-    assert len(set(ids)) == len(ids) and ids == sorted(ids, reverse=True)  # newest first, no overlap
+    assert len(set(ids)) == len(ids)  # no overlap between the pages
+    with demo_ctx.store.read() as s:  # and in the list's order, newest day first
+        assert ids == [r.id for r in page_visits(s, VisitFilter(), 0, 2 * PAGE_SIZE)]
+    days = [r.planned_for or r.started_at.astimezone().date() for r in model.rows]  # type: ignore[union-attr]
+    assert days == sorted(days, reverse=True)
 
 
 def test_filters_and_chinese_search_narrow_the_rows(qtbot: QtBot, demo_ctx: AppContext) -> None:

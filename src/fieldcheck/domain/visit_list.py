@@ -82,8 +82,9 @@ def _where(f: VisitFilter) -> tuple[str, dict[str, Any]]:
     if f.unit_id:
         clauses.append("visits.unit_id = :unit_id")
         params["unit_id"] = f.unit_id
-    # A planned visit is dated by its plan, an ad-hoc one by the day it started.
-    day = "coalesce(visits.planned_for, substr(visits.started_at, 1, 10))"
+    # A planned visit is dated by its plan, an ad-hoc one by the local day it started
+    # (`list_day`, kept by the store: migration 0008).
+    day = "visits.list_day"
     if f.date_from:
         clauses.append(f"{day} >= :date_from")
         params["date_from"] = f.date_from.isoformat()
@@ -95,7 +96,7 @@ def _where(f: VisitFilter) -> tuple[str, dict[str, Any]]:
         params["planned_on"] = f.planned_on.isoformat()
     if f.text.strip():
         # instr() is a plain substring test (no LIKE escaping or case folding); the
-        # covering index ix_visits_search keeps the scan to index pages, in id order.
+        # covering index ix_visits_list keeps the scan to index pages, in the list's order.
         clauses.append("instr(visits.search_text, :text) > 0")
         params["text"] = f.text.strip()
     return " AND ".join(clauses), params
@@ -109,19 +110,21 @@ def count_sql(f: VisitFilter) -> tuple[str, dict[str, Any]]:
 def page_sql(
     f: VisitFilter, limit: int, offset: int = 0, after_id: str | None = None
 ) -> tuple[str, dict[str, Any]]:
-    """One page, newest first (UUIDv7 ids sort by creation time).
+    """One page, newest day first (a visit's day is its plan's, else its start's: `list_day`),
+    newest created first within a day (UUIDv7 ids sort by creation time).
 
     Give `after_id` (the last id of the previous page) to page by key: as fast deep in the
     list as on its first screen, where an offset would step over every earlier row.
     """
     where, params = _where(f)
     if after_id is not None:
-        where += " AND visits.id < :after_id"
+        where += (" AND (visits.list_day, visits.id) <"
+                  " (SELECT v.list_day, v.id FROM visits v WHERE v.id = :after_id)")
         params["after_id"] = after_id
         offset = 0
     params.update(limit=limit, offset=offset)
     sql = (f"SELECT {_COLUMNS}\nFROM visits JOIN units ON units.id = visits.unit_id\n"
-           f"WHERE {where}\nORDER BY visits.id DESC LIMIT :limit OFFSET :offset")
+           f"WHERE {where}\nORDER BY visits.list_day DESC, visits.id DESC LIMIT :limit OFFSET :offset")
     return sql, params
 
 

@@ -10,7 +10,6 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
-    Index,
     Integer,
     String,
     Text,
@@ -65,11 +64,8 @@ class Visit(Replicated, Base):
     """检查: one visit to one unit, worked against one pinned template version."""
 
     __tablename__ = "visits"
-    __table_args__ = (
-        # Covering index for Chinese substring search: scanned in id order without table reads.
-        # Counting the list also reads only this index.
-        Index("ix_visits_search", "id", "deleted", "search_text"),
-    )
+    # The list's order and its search read `list_day` and the index ix_visits_list, both kept
+    # by the store itself (migration 0008) and not mapped here: no code writes them.
     kind: Mapped[str] = mapped_column(String(20))
     unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), index=True)
     template_version_id: Mapped[str | None] = mapped_column(

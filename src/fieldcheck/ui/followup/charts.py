@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSeries,
@@ -26,22 +28,34 @@ def _short(text: str, width: int = 14) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _without_common_prefix(names: list[str]) -> list[str]:
-    """清河市政务服务中心…、清河市市场监督管理局 → the part that tells them apart."""
-    if len(names) < 2:
+DIVISIONS = "省市县区州盟旗"  # the characters that end a place name (清河市, 清河县, 开发区)
+PLACE_WITHIN = 6  # a place name at the start of a unit's name is at most this long
+
+
+def _place(name: str) -> str:
+    """清河市市场监督管理局 → 清河市; 清河县人民政府 → 清河县; no place at its start → ""."""
+    for i, char in enumerate(name[:PLACE_WITHIN]):
+        if char in DIVISIONS and i > 0:
+            return name[: i + 1]
+    return ""
+
+
+def _without_shared_place(names: list[str]) -> list[str]:
+    """The place most of the names start with is dropped from those names, so a bar says
+    which body it is: 清河市市场监督管理局 → 市场监督管理局, while 清河县人民政府 keeps its 县
+    (a different body from the city's) and a name with no such place stays whole."""
+    counts = Counter(p for p in map(_place, names) if p)
+    shared = [p for p, n in counts.most_common() if n >= 2]
+    if not shared:
         return names
-    prefix = names[0]
-    for name in names[1:]:
-        while not name.startswith(prefix):
-            prefix = prefix[:-1]
-    cut = len(prefix) if len(prefix) >= 2 else 0
-    return [n[cut:] or n for n in names]
+    place = shared[0]
+    return [n[len(place):] if n.startswith(place) and len(n) > len(place) else n for n in names]
 
 
 def bar_chart(title: str, pairs: list[tuple[str, int]], horizontal: bool) -> QChartView:
     pairs = pairs[:MAX_BARS]
     if horizontal:  # long names: keep the part that tells them apart
-        pairs = list(zip(_without_common_prefix([n for n, _ in pairs]), [c for _, c in pairs], strict=True))
+        pairs = list(zip(_without_shared_place([n for n, _ in pairs]), [c for _, c in pairs], strict=True))
     chart = QChart()
     chart.setTitle(title)
     chart.legend().hide()
