@@ -17,18 +17,22 @@ from fieldcheck.i18n import tr
 
 
 def _day(text: str) -> date:
+    from fieldcheck.domain.reports import PeriodError, report_day
+
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(tr("日期应写作 2026-10-01：{value}", value=text)) from None
+        return report_day(text)
+    except PeriodError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _period(args: argparse.Namespace) -> tuple[date, date]:
     from fieldcheck.cli import CommandError
+    from fieldcheck.domain.reports import PeriodError, report_period
 
-    if args.date_from > args.date_to:
-        raise CommandError(tr("起始日期 {a} 晚于截止日期 {b}。", a=args.date_from, b=args.date_to))
-    return args.date_from, args.date_to
+    try:
+        return report_period(args.date_from, args.date_to)
+    except PeriodError as error:
+        raise CommandError(str(error)) from None
 
 
 def cmd_report(args: argparse.Namespace) -> int:
