@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from fieldcheck.errors import os_error_text
+from fieldcheck.i18n import tr
 from fieldcheck.server import admin
 from fieldcheck.server.database import Database
 from fieldcheck.server.directory import (
@@ -100,7 +103,11 @@ def admin_main(argv: Sequence[str]) -> int:
     plan.add_argument("--template-version-id", default=None)
     plan.add_argument("--confidential", action="store_true", help="暗访：只发给该检查组")
     _command(commands, "init", "初始化数据库并发布内置模板")
+    report = _command(commands, "report", tr("跟踪问效报表：全部已同步记录的问题、统计、追责提示、逾期清单"))
+    _add_report_args(report)
     args = parser.parse_args(argv)
+    if args.command == "report":
+        _check_report_args(report, args)
     settings = _settings(parser, args)
     from fieldcheck.server.app import prepare
 
@@ -219,6 +226,50 @@ def _plan_visit(database: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_report_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--from", dest="date_from", required=True, help=tr("起始日期，如 2026-10-01"))
+    parser.add_argument("--to", dest="date_to", required=True, help=tr("截止日期，如 2026-12-31"))
+    parser.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
+    parser.add_argument("--out", type=Path, help=tr("输出文件（默认输出到标准输出；xlsx 必须指定）"))
+
+
+def _check_report_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """The period and the output, checked before the database is opened."""
+    from fieldcheck.domain.reports import PeriodError, report_day, report_period
+
+    try:
+        args.date_from, args.date_to = report_period(report_day(args.date_from), report_day(args.date_to))
+    except PeriodError as error:
+        parser.error(str(error))
+    if args.format == "xlsx" and args.out is None:
+        parser.error(tr("XLSX 报表须用 --out 指定文件。"))
+
+
+def _report(database: Database, args: argparse.Namespace) -> int:
+    from fieldcheck.domain.followup_board import local_zone
+    from fieldcheck.domain.reports import report_csv, report_json, report_xlsx
+    from fieldcheck.models.coltypes import utcnow
+    from fieldcheck.server.followup import period_report
+
+    with database.read() as session:
+        rep = period_report(session, args.date_from, args.date_to, utcnow(), local_zone())
+    if args.format == "json":
+        data = json.dumps(report_json(rep), ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+    else:
+        data = report_csv(rep) if args.format == "csv" else report_xlsx(rep)
+    if args.out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return 0
+    try:
+        args.out.write_bytes(data)
+    except OSError as error:
+        print(tr("无法写入 {path}：{reason}", path=args.out, reason=os_error_text(error)), file=sys.stderr)
+        return 1
+    print(tr("已保存 {path}", path=args.out))
+    return 0
+
+
 def _init(database: Database, args: argparse.Namespace) -> int:
     print("数据库已就绪，内置模板已发布。")
     return 0
@@ -235,6 +286,7 @@ _ADMIN: dict[str, Callable[[Database, argparse.Namespace], int]] = {
     "import-units": _import_units,
     "plan-visit": _plan_visit,
     "init": _init,
+    "report": _report,
 }
 
 if __name__ == "__main__":
