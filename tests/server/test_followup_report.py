@@ -4,20 +4,29 @@ over the records laptops pushed; admins only; a draft, deleted or voided 通报 
 from __future__ import annotations
 
 import json
+import warnings
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from fieldcheck.server.app import create_app
 from fieldcheck.server.cli import admin_main
 from fieldcheck.server.feed import wire_time
+from fieldcheck.server.settings import Settings
 
 from .conftest import SCHEMA, Device, Server, new_id, op
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
 from .support import setup_visit
 
 ROUTE = "/api/v1/admin/followup/report"
 TODAY = date.today()
 PERIOD = {"from": (TODAY - timedelta(days=1)).isoformat(), "to": (TODAY + timedelta(days=1)).isoformat()}
+PERIOD_ARGS = ("--from", PERIOD["from"], "--to", PERIOD["to"])
 
 
 def _cli(server: Server, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -32,7 +41,7 @@ def _cli(server: Server, capsys: pytest.CaptureFixture[str], *args: str) -> tupl
 
 
 def _report_by_cli(server: Server, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
-    code, out, err = _cli(server, capsys, "--from", PERIOD["from"], "--to", PERIOD["to"])
+    code, out, err = _cli(server, capsys, *PERIOD_ARGS)
     assert code == 0, err
     data: dict[str, Any] = json.loads(out)
     return data
@@ -95,7 +104,7 @@ def test_a_missing_day_or_an_xlsx_without_a_file_is_refused(
         server: Server, admin: Device, capsys: pytest.CaptureFixture[str]) -> None:
     missing = admin.get(ROUTE, params={"from": PERIOD["from"]})
     assert missing.status_code == 422 and missing.json()["error"]["code"] == "invalid_request"
-    code, _out, err = _cli(server, capsys, "--from", PERIOD["from"], "--to", PERIOD["to"], "--format", "xlsx")
+    code, _out, err = _cli(server, capsys, *PERIOD_ARGS, "--format", "xlsx")
     assert code == 2 and "--out" in err
 
 
@@ -152,3 +161,31 @@ def test_a_draft_deleted_or_voided_circular_is_no_circular(
     assert repeat["circulars"] == numbers[:3]
     assert [f["id"] for f in repeat["findings"]] == findings[:3]
     assert _without_moment(_report_by_cli(server, capsys)) == _without_moment(report)
+
+
+def test_a_finding_counts_on_the_bureaus_calendar_day(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """00:30 on 1 October in Beijing is still 30 September in UTC: a server set to the
+    bureau's zone counts the finding in October, as the laptop in Beijing did."""
+    settings = Settings(tmp_path / "server", "", time_zone="Asia/Shanghai")
+    app = create_app(settings)
+    try:
+        with TestClient(app, client=("127.0.0.1", 50000)) as client:
+            server = Server(settings, app.state.database, client)
+            server.add_user("wang")
+            server.add_user("root", role="admin", team="")
+            wang, root = server.enroll("wang"), server.enroll("root")
+            _unit, visit_id = setup_visit(wang, status="in_progress", started_at="2026-09-30T16:30:00.000000Z")
+            wang.push(op("finding", new_id(), {"visit_id": visit_id, "category": "discipline"}))
+            october = {"from": "2026-10-01", "to": "2026-10-31"}
+            by_api = root.get(ROUTE, params=october).json()
+            assert by_api["by_month"] == [{"month": "2026-10", "findings": 1}]
+            for zone, found in (("Asia/Shanghai", 1), ("UTC", 0)):
+                code, out, err = _cli(server, capsys, "--from", october["from"], "--to", october["to"],
+                                      "--time-zone", zone)
+                assert code == 0, err
+                assert json.loads(out)["totals"]["findings"] == found, zone
+            code, _out, err = _cli(server, capsys, *PERIOD_ARGS, "--time-zone", "Mars/Olympus_Mons")
+            assert code == 2 and "Mars/Olympus_Mons" in err
+    finally:
+        app.state.database.dispose()

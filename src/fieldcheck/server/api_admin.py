@@ -7,11 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from fieldcheck.domain.followup_board import local_zone
 from fieldcheck.domain.reports import PeriodError, report_day, report_json, report_period
 from fieldcheck.models.coltypes import utcnow
 from fieldcheck.server import admin
-from fieldcheck.server.deps import AdminDevice, DatabaseDep
+from fieldcheck.server.deps import AdminDevice, DatabaseDep, SettingsDep
 from fieldcheck.server.directory import DirectoryError
 from fieldcheck.server.errors import ApiError
 from fieldcheck.server.followup import period_report
@@ -57,7 +56,7 @@ _DAY = {"format": "date", "examples": ["2026-10-01"]}
 
 @router.get("/followup/report")
 def followup_report(
-    auth: AdminDevice, database: DatabaseDep,
+    auth: AdminDevice, database: DatabaseDep, settings: SettingsDep,
     day_from: Annotated[str, Query(alias="from", max_length=40, json_schema_extra=_DAY,
                                    description="起始日期（发现问题的检查日），含当日")],
     day_to: Annotated[str, Query(alias="to", max_length=40, json_schema_extra=_DAY,
@@ -71,5 +70,5 @@ def followup_report(
     except PeriodError as error:
         raise ApiError(422, "invalid_period", str(error)) from error
     with database.read() as session:
-        rep = period_report(session, first, last, utcnow(), local_zone())
+        rep = period_report(session, first, last, utcnow(), settings.zone())
     return report_json(rep)

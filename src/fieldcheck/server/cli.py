@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from zoneinfo import ZoneInfoNotFoundError
 
 from fieldcheck.errors import os_error_text
 from fieldcheck.i18n import tr
@@ -21,7 +22,7 @@ from fieldcheck.server.directory import (
     plan_visit,
     publish_template_file,
 )
-from fieldcheck.server.settings import Settings
+from fieldcheck.server.settings import Settings, zone_of
 
 ADMIN_ACTOR = "cli"
 
@@ -46,13 +47,15 @@ def serve_main(argv: Sequence[str]) -> int:
                              "（默认按 CPU 核数与工作进程数自动选择）")
     parser.add_argument("--queue-wait-ms", type=int, default=Settings.queue_wait_ms, metavar="MS",
                         help="同步请求排队的最长时间，超过即请笔记本稍后重试（默认 %(default)s）")
+    _add_time_zone_arg(parser)
     args = parser.parse_args(argv)
     if bool(args.cert) != bool(args.key):
         parser.error("--cert 与 --key 需同时提供")
     if args.max_active < 0 or args.queue_wait_ms < 0 or args.workers < 1:
         parser.error("--max-active、--queue-wait-ms 不能为负，--workers 至少为 1")
     settings = replace(_settings(parser, args), max_active=args.max_active,
-                       queue_wait_ms=args.queue_wait_ms, workers=args.workers)
+                       queue_wait_ms=args.queue_wait_ms, workers=args.workers,
+                       time_zone=args.time_zone)
     if args.workers > 1 and not settings.database_url:
         print("提示：多个工作进程共用内置 SQLite 数据库时写入会排队；生产环境请用 PostgreSQL。",
               file=sys.stderr)
@@ -227,10 +230,25 @@ def _plan_visit(database: Database, args: argparse.Namespace) -> int:
 
 
 def _add_report_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--from", dest="date_from", required=True, help=tr("起始日期，如 2026-10-01"))
-    parser.add_argument("--to", dest="date_to", required=True, help=tr("截止日期，如 2026-12-31"))
+    parser.add_argument("--from", dest="date_from", required=True, metavar="DATE", help=tr("起始日期，如 2026-10-01"))
+    parser.add_argument("--to", dest="date_to", required=True, metavar="DATE", help=tr("截止日期，如 2026-12-31"))
     parser.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
     parser.add_argument("--out", type=Path, help=tr("输出文件（默认输出到标准输出；xlsx 必须指定）"))
+    _add_time_zone_arg(parser)
+
+
+def _add_time_zone_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--time-zone", type=_time_zone, default="", metavar="ZONE",
+                        help=tr("报表按哪个时区的日历计日期与期限，如 Asia/Shanghai（默认本机时区）"))
+
+
+def _time_zone(name: str) -> str:
+    try:
+        zone_of(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise argparse.ArgumentTypeError(tr("未知的时区：{value}（应写作 Asia/Shanghai 这样的名称）",
+                                            value=name)) from None
+    return name
 
 
 def _check_report_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
@@ -246,13 +264,12 @@ def _check_report_args(parser: argparse.ArgumentParser, args: argparse.Namespace
 
 
 def _report(database: Database, args: argparse.Namespace) -> int:
-    from fieldcheck.domain.followup_board import local_zone
     from fieldcheck.domain.reports import report_csv, report_json, report_xlsx
     from fieldcheck.models.coltypes import utcnow
     from fieldcheck.server.followup import period_report
 
     with database.read() as session:
-        rep = period_report(session, args.date_from, args.date_to, utcnow(), local_zone())
+        rep = period_report(session, args.date_from, args.date_to, utcnow(), zone_of(args.time_zone))
     if args.format == "json":
         data = json.dumps(report_json(rep), ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
     else:
