@@ -4,6 +4,8 @@ over the records laptops pushed; admins only; a draft, deleted or voided 通报 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import warnings
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -189,3 +191,12 @@ def test_a_finding_counts_on_the_bureaus_calendar_day(
             assert code == 2 and "Mars/Olympus_Mons" in err
     finally:
         app.state.database.dispose()
+
+
+def test_the_server_runs_the_rules_without_qt() -> None:
+    """The report's rules and builder come from domain/: none of them may pull in Qt."""
+    probe = ("import sys, fieldcheck.server.app, fieldcheck.server.followup, fieldcheck.server.cli;"
+             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6')))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
