@@ -7,7 +7,6 @@ Both read the records the laptop holds (all of them once synced). `circular` pri
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -38,7 +37,7 @@ def _period(args: argparse.Namespace) -> tuple[date, date]:
 def cmd_report(args: argparse.Namespace) -> int:
     from fieldcheck.cli import _existing_store, _write_bytes
     from fieldcheck.domain.followup_board import local_zone
-    from fieldcheck.domain.reports import build_report, report_csv, report_json, report_xlsx
+    from fieldcheck.domain.reports import build_report, report_bytes
     from fieldcheck.models.coltypes import utcnow
     from fieldcheck.store import open_store
 
@@ -49,12 +48,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             rep = build_report(s, day_from, day_to, utcnow(), local_zone())
     finally:
         store.close()
-    if args.format == "json":
-        data = json.dumps(report_json(rep), ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
-    elif args.format == "csv":
-        data = report_csv(rep)
-    else:
-        data = report_xlsx(rep)
+    data = report_bytes(rep, args.format)
     if args.out:
         _write_bytes(Path(args.out), data)
     elif args.format == "xlsx":

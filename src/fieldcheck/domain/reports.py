@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any
@@ -199,3 +200,17 @@ def report_xlsx(rep: PeriodReport) -> bytes:
         ws.set_column(1, 5, 18)
     book.close()
     return buf.getvalue()
+
+
+REPORT_FORMATS = ("json", "csv", "xlsx")
+
+
+def report_bytes(rep: PeriodReport, fmt: str) -> bytes:
+    """The report as the file `fieldcheck report` (or `fieldcheck-server admin report`) writes."""
+    if fmt == "json":
+        return json.dumps(report_json(rep), ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+    if fmt == "csv":
+        return report_csv(rep)
+    if fmt == "xlsx":
+        return report_xlsx(rep)
+    raise ValueError(f"unknown report format {fmt!r}")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -106,7 +105,8 @@ def admin_main(argv: Sequence[str]) -> int:
     plan.add_argument("--template-version-id", default=None)
     plan.add_argument("--confidential", action="store_true", help="暗访：只发给该检查组")
     _command(commands, "init", "初始化数据库并发布内置模板")
-    report = _command(commands, "report", tr("跟踪问效报表：全部已同步记录的问题、统计、追责提示、逾期清单"))
+    report = _command(commands, "report",
+                      tr("跟踪问效报表：全部已同步记录的问题、统计、追责提示、逾期清单"))
     _add_report_args(report)
     args = parser.parse_args(argv)
     if args.command == "report":
@@ -230,9 +230,13 @@ def _plan_visit(database: Database, args: argparse.Namespace) -> int:
 
 
 def _add_report_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--from", dest="date_from", required=True, metavar="DATE", help=tr("起始日期，如 2026-10-01"))
-    parser.add_argument("--to", dest="date_to", required=True, metavar="DATE", help=tr("截止日期，如 2026-12-31"))
-    parser.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
+    from fieldcheck.domain.reports import REPORT_FORMATS
+
+    parser.add_argument("--from", dest="date_from", required=True, metavar="DATE",
+                        help=tr("起始日期，如 2026-10-01"))
+    parser.add_argument("--to", dest="date_to", required=True, metavar="DATE",
+                        help=tr("截止日期，如 2026-12-31"))
+    parser.add_argument("--format", choices=REPORT_FORMATS, default="json")
     parser.add_argument("--out", type=Path, help=tr("输出文件（默认输出到标准输出；xlsx 必须指定）"))
     _add_time_zone_arg(parser)
 
@@ -256,7 +260,8 @@ def _check_report_args(parser: argparse.ArgumentParser, args: argparse.Namespace
     from fieldcheck.domain.reports import PeriodError, report_day, report_period
 
     try:
-        args.date_from, args.date_to = report_period(report_day(args.date_from), report_day(args.date_to))
+        args.date_from, args.date_to = report_period(report_day(args.date_from),
+                                                     report_day(args.date_to))
     except PeriodError as error:
         parser.error(str(error))
     if args.format == "xlsx" and args.out is None:
@@ -264,16 +269,13 @@ def _check_report_args(parser: argparse.ArgumentParser, args: argparse.Namespace
 
 
 def _report(database: Database, args: argparse.Namespace) -> int:
-    from fieldcheck.domain.reports import report_csv, report_json, report_xlsx
+    from fieldcheck.domain.reports import report_bytes
     from fieldcheck.models.coltypes import utcnow
     from fieldcheck.server.followup import period_report
 
     with database.read() as session:
         rep = period_report(session, args.date_from, args.date_to, utcnow(), zone_of(args.time_zone))
-    if args.format == "json":
-        data = json.dumps(report_json(rep), ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
-    else:
-        data = report_csv(rep) if args.format == "csv" else report_xlsx(rep)
+    data = report_bytes(rep, args.format)
     if args.out is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -281,7 +283,8 @@ def _report(database: Database, args: argparse.Namespace) -> int:
     try:
         args.out.write_bytes(data)
     except OSError as error:
-        print(tr("无法写入 {path}：{reason}", path=args.out, reason=os_error_text(error)), file=sys.stderr)
+        print(tr("无法写入 {path}：{reason}", path=args.out, reason=os_error_text(error)),
+              file=sys.stderr)
         return 1
     print(tr("已保存 {path}", path=args.out))
     return 0
