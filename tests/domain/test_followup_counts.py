@@ -6,12 +6,13 @@ from __future__ import annotations
 import importlib.util
 import json
 import sqlite3
+import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from fieldcheck.domain.changes import untracked
 from fieldcheck.domain.followup_board import load_records, local_zone
@@ -35,7 +36,7 @@ def varied(store: Store, in_beijing: None) -> Store:
     """Three years of findings, notices and monthly circulars (the benchmark's), then what a
     real history also holds: deleted findings and a deleted visit, a voided 整改通知书, a
     circular left a draft and one deleted, times to the microsecond, a merged unit, two units of
-    one name, a unit missing."""
+    one name, a unit missing, findings circulated at one moment."""
     spec = importlib.util.spec_from_file_location("bench_followup_data", BENCH)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -72,6 +73,18 @@ def varied(store: Store, in_beijing: None) -> Store:
         unit = s.get(Unit, successor)
         assert unit is not None
         unit.predecessor_ids = [predecessor]
+        # Two circulars name every finding of one unit, each at one moment: a flag's findings
+        # tie on time, across the batches its evidence is read in.
+        busiest = s.scalars(select(Finding.unit_id).group_by(Finding.unit_id)
+                            .order_by(func.count().desc(), Finding.unit_id)).first()
+        for k in (12, 13):
+            circular = s.get(Notice, circulars[k])
+            assert circular is not None and circular.issued_at is not None
+            at = circular.issued_at
+            s.add_all(FollowupEvent(id=str(uuid.uuid4()), created_at=at, updated_at=at, finding_id=fid,
+                                    visit_id=vid, kind="circulated", at=at, notice_id=circular.id)
+                      for fid, vid in s.execute(select(Finding.id, Finding.visit_id)
+                                                .where(Finding.unit_id == busiest)))
         units = list(s.scalars(select(Unit).order_by(Unit.id)))
         units[3].name = units[4].name
         gone = units[5].id
@@ -118,6 +131,7 @@ def test_the_varied_history_exercises_what_it_claims(varied: Store) -> None:
     assert any(r.unit_name == "" for r in by_sql.rows)  # the unit the directory lost
     assert any(len(f.units_in_evidence) > 1 for f in by_sql.flags)  # through a merged unit
     assert len({r.unit_name for r in by_sql.rows}) < len({r.unit_id for r in by_sql.rows})
+    assert any(len(f.evidence.findings) > 2 for f in by_sql.flags if f.reason == "repeat")
 
 
 def test_a_period_is_written_as_days_within_reason() -> None:

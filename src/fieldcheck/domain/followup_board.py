@@ -94,11 +94,15 @@ def load_records(session: Session, *, flaggable_on: date | None = None,
     if only:  # the events of the findings read, along their index (a finding's all in one batch)
         ids = [r[0] for r in rows]
         batches = [ids[i:i + 500] for i in range(0, len(ids), 500)]
-        found: Sequence[Any] = [ev for batch in batches for ev in conn.exec_driver_sql(
-            events + f" AND e.finding_id IN ({','.join('?' for _ in batch)}) ORDER BY e.at, e.created_at",
-            tuple(batch)).all()]
+        timed = [ev for batch in batches for ev in conn.exec_driver_sql(
+            events.replace(" FROM", ", e.at, e.created_at, e.id FROM", 1)
+            + f" AND e.finding_id IN ({','.join('?' for _ in batch)})", tuple(batch)).all()]
+        # In the order they happened across the batches too: a circular's findings, and so a
+        # flag's evidence, read in the same order however many findings were read.
+        timed.sort(key=lambda ev: (ev[6], ev[7], ev[8]))
+        found: Sequence[Any] = [ev[:6] for ev in timed]
     else:
-        found = conn.exec_driver_sql(events + " ORDER BY e.at, e.created_at").all()
+        found = conn.exec_driver_sql(events + " ORDER BY e.at, e.created_at, e.id").all()
     circulars = [
         (n.id, n.number or "", n.issued_at or datetime.min.replace(tzinfo=UTC))
         for n in session.scalars(select(Notice).where(
