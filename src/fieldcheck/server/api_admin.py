@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from fieldcheck.domain.reports import PeriodError, report_day, report_json, report_period
+from fieldcheck.i18n import tr
 from fieldcheck.models.coltypes import utcnow
 from fieldcheck.server import admin
 from fieldcheck.server.deps import AdminDevice, DatabaseDep, SettingsDep
@@ -58,9 +59,9 @@ _DAY = {"format": "date", "examples": ["2026-10-01"]}
 def followup_report(
     auth: AdminDevice, database: DatabaseDep, settings: SettingsDep,
     day_from: Annotated[str, Query(alias="from", max_length=40, json_schema_extra=_DAY,
-                                   description="起始日期（发现问题的检查日），含当日")],
+                                   description=tr("起始日期（发现问题的检查日），含当日"))],
     day_to: Annotated[str, Query(alias="to", max_length=40, json_schema_extra=_DAY,
-                                 description="截止日期，含当日；期限按其结束时（或现在）判断")],
+                                 description=tr("截止日期，含当日；期限按其结束时（或现在）判断"))],
 ) -> dict[str, Any]:
     """跟踪问效报表 of every synced record: what `fieldcheck report --format json` prints on a
     laptop holding the same records (repeat offenders with their evidence, overdue findings,
