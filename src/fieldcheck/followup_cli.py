@@ -7,7 +7,6 @@ Both read the records the laptop holds (all of them once synced). `circular` pri
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -17,24 +16,28 @@ from fieldcheck.i18n import tr
 
 
 def _day(text: str) -> date:
+    from fieldcheck.domain.reports import PeriodError, report_day
+
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(tr("日期应写作 2026-10-01：{value}", value=text)) from None
+        return report_day(text)
+    except PeriodError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _period(args: argparse.Namespace) -> tuple[date, date]:
     from fieldcheck.cli import CommandError
+    from fieldcheck.domain.reports import PeriodError, report_period
 
-    if args.date_from > args.date_to:
-        raise CommandError(tr("起始日期 {a} 晚于截止日期 {b}。", a=args.date_from, b=args.date_to))
-    return args.date_from, args.date_to
+    try:
+        return report_period(args.date_from, args.date_to)
+    except PeriodError as error:
+        raise CommandError(str(error)) from None
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     from fieldcheck.cli import _existing_store, _write_bytes
     from fieldcheck.domain.followup_board import local_zone
-    from fieldcheck.domain.reports import build_report, report_csv, report_json, report_xlsx
+    from fieldcheck.domain.reports import build_report, report_bytes
     from fieldcheck.models.coltypes import utcnow
     from fieldcheck.store import open_store
 
@@ -45,12 +48,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             rep = build_report(s, day_from, day_to, utcnow(), local_zone())
     finally:
         store.close()
-    if args.format == "json":
-        data = json.dumps(report_json(rep), ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
-    elif args.format == "csv":
-        data = report_csv(rep)
-    else:
-        data = report_xlsx(rep)
+    data = report_bytes(rep, args.format)
     if args.out:
         _write_bytes(Path(args.out), data)
     elif args.format == "xlsx":

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import cache, lru_cache
@@ -80,8 +80,6 @@ def load_records(session: Session, *, flaggable_on: date | None = None,
         u.id: rules.UnitFacts(u.id, u.name, tuple(u.predecessor_ids or ()))
         for u in session.scalars(select(Unit))
     }
-    day = _parser(date.fromisoformat)
-    moment = _parser(_utc)
     # Plain driver rows: at 100 000 findings the ORM's per-value conversion is most of the time.
     conn = session.connection()
     rows = conn.exec_driver_sql(
@@ -90,23 +88,53 @@ def load_records(session: Session, *, flaggable_on: date | None = None,
         " f.responsible, f.created_at, f.found_on FROM findings f JOIN visits v ON v.id = f.visit_id"
         " WHERE f.live = 1" + only, params
     ).all()
-    numbers: dict[str, str] = {}
-    notified: dict[str, list[str]] = {}
-    deadlines: dict[str, list[date]] = {}
-    circulated: dict[str, list[str]] = {}
     events = ("SELECT e.finding_id, e.kind, e.notice_id, e.deadline, e.previous_deadline, n.number"
               " FROM followup_events e LEFT JOIN notices n ON n.id = e.notice_id AND n.status = 'issued'"
               " WHERE e.deleted = 0")
     if only:  # the events of the findings read, along their index (a finding's all in one batch)
         ids = [r[0] for r in rows]
         batches = [ids[i:i + 500] for i in range(0, len(ids), 500)]
-        found: Sequence[Any] = [ev for batch in batches for ev in conn.exec_driver_sql(
-            events + f" AND e.finding_id IN ({','.join('?' for _ in batch)}) ORDER BY e.at, e.created_at",
-            tuple(batch)).all()]
+        timed = [ev for batch in batches for ev in conn.exec_driver_sql(
+            events.replace(" FROM", ", e.at, e.created_at, e.id FROM", 1)
+            + f" AND e.finding_id IN ({','.join('?' for _ in batch)})", tuple(batch)).all()]
+        # In the order they happened across the batches too: a circular's findings, and so a
+        # flag's evidence, read in the same order however many findings were read.
+        timed.sort(key=lambda ev: (ev[6], ev[7], ev[8]))
+        found: Sequence[Any] = [ev[:6] for ev in timed]
     else:
-        found = conn.exec_driver_sql(events + " ORDER BY e.at, e.created_at").all()
-    for fid, kind, notice_id, deadline, previous, number in found:
-        if number is not None:
+        found = conn.exec_driver_sql(events + " ORDER BY e.at, e.created_at, e.id").all()
+    circulars = [
+        (n.id, n.number or "", n.issued_at or datetime.min.replace(tzinfo=UTC))
+        for n in session.scalars(select(Notice).where(
+            Notice.type == "circular", Notice.status == "issued", Notice.deleted.is_(False)))
+    ]
+    return records_of(rows, found, circulars, units)
+
+
+# A live finding as the store keeps it (times and days as stored text): id, unit, category,
+# description, status, deadline, visit kind, visit team, visit start, notified, rectified,
+# verified, requirement, responsible, created, local day found.
+FindingRow = tuple[str, str, str, str, str, str | None, str | None, str | None, str | None,
+                   str | None, str | None, str | None, str, str, str, str | None]
+# A follow-up event that is not deleted, in the order it happened: finding, kind, notice,
+# deadline, previous deadline, and the notice's 文号 if that notice is issued.
+EventRow = tuple[str, str, str | None, str | None, str | None, str | None]
+
+
+def records_of(rows: Iterable[FindingRow], events: Iterable[EventRow],
+               circulars: Iterable[tuple[str, str, datetime]],
+               units: dict[str, rules.UnitFacts]) -> Records:
+    """The rules' facts from stored rows: the laptop reads them from its tables, the server
+    from the records every laptop synced (server/followup.py). `circulars`: the issued 通报
+    that are not deleted, as (id, 文号, issued at)."""
+    day = _parser(date.fromisoformat)
+    moment = _parser(_utc)
+    numbers: dict[str, str] = {}
+    notified: dict[str, list[str]] = {}
+    deadlines: dict[str, list[date]] = {}
+    circulated: dict[str, list[str]] = {}
+    for fid, kind, notice_id, deadline, previous, number in events:
+        if number is not None and notice_id is not None:
             numbers[notice_id] = number
         if kind == "notified" and number is not None:
             notified.setdefault(fid, []).append(number)
@@ -119,23 +147,19 @@ def load_records(session: Session, *, flaggable_on: date | None = None,
                     seen.append(d)
     findings: dict[str, rules.FindingFacts] = {}
     facts = rules.FindingFacts
-    for (fid, unit_id, category, text, status, deadline, kind, team, started,
+    for (fid, unit_id, category, text, status, due_text, visit_kind, team, started,
          n_at, r_at, v_at, requirement, responsible, created, found_on) in rows:
-        due = day(deadline)
+        due = day(due_text)
         findings[fid] = facts(
-            fid, unit_id, category, text, status, due, kind or "", team or "", moment(started or created),
+            fid, unit_id, category, text, status, due, visit_kind or "", team or "", moment(started or created),
             moment(n_at), moment(r_at), moment(v_at), requirement, responsible,
             tuple(notified.get(fid, ())), tuple(deadlines.get(fid, ())) or ((due,) if due else ()),
             day(found_on),
         )
-    circulars = [
-        rules.CircularFacts(n.id, n.number or "", n.issued_at or datetime.min.replace(tzinfo=UTC),
-                            tuple(circulated.get(n.id, ())))
-        for n in session.scalars(select(Notice).where(
-            Notice.type == "circular", Notice.status == "issued", Notice.deleted.is_(False)))
-    ]
-    numbers.update({c.id: c.number for c in circulars if c.number})
-    return Records(findings, circulars, units, numbers)
+    issued = [rules.CircularFacts(cid, number, at, tuple(circulated.get(cid, ())))
+              for cid, number, at in circulars]
+    numbers.update({c.id: c.number for c in issued if c.number})
+    return Records(findings, issued, units, numbers)
 
 
 def _utc(text: str) -> datetime:

@@ -255,7 +255,7 @@ def _notice_numbers_where(session: Session, where: str, params: list[Any]) -> di
     for fid, number in _rows(
         session, "SELECT e.finding_id, n.number FROM findings f JOIN followup_events e ON e.finding_id = f.id"
         " JOIN notices n ON n.id = e.notice_id WHERE e.kind = 'notified' AND e.deleted = 0"
-        f" AND n.status = 'issued' AND {where} ORDER BY e.at, e.created_at", params):
+        f" AND n.status = 'issued' AND {where} ORDER BY e.at, e.created_at, e.id", params):
         out.setdefault(fid, []).append(number)
     return {k: tuple(v) for k, v in out.items()}
 
@@ -268,7 +268,7 @@ def _notice_numbers(session: Session, finding_ids: list[str]) -> dict[str, tuple
         for fid, number in _rows(
             session, "SELECT e.finding_id, n.number FROM followup_events e JOIN notices n ON n.id = e.notice_id"
             f" WHERE e.kind = 'notified' AND e.deleted = 0 AND n.status = 'issued' AND e.finding_id IN ({marks})"
-            " ORDER BY e.at, e.created_at", chunk):
+            " ORDER BY e.at, e.created_at, e.id", chunk):
             out.setdefault(fid, []).append(number)
     return {k: tuple(v) for k, v in out.items()}
 

@@ -1,19 +1,25 @@
 """Follow-up reports of a period as JSON, CSV (UTF-8 with BOM, so Excel shows the Chinese) and
 XLSX (XlsxWriter): the board's findings, every statistic, repeat offenders with their evidence,
-and the overdue list. The numbers are the board's: one set of records, one set of rules."""
+and the overdue list. The numbers are the board's: one set of records, one set of rules.
+
+A report is built from the laptop's tables (`build_report`, the 跟踪问效 screen's queries) or
+from the rules' plain facts (`report_of_records`: the bureau's server, over every laptop's
+synced records); either way one `PeriodReport` is written out by the same functions.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from fieldcheck.domain import followup_counts, followup_sql
 from fieldcheck.domain import followup_rules as rules
-from fieldcheck.domain import followup_sql
 from fieldcheck.domain.followup_board import (
     BoardFilter,
     BoardRow,
@@ -25,6 +31,7 @@ from fieldcheck.domain.followup_board import (
     load_records,
 )
 from fieldcheck.domain.visits import KIND_NAMES
+from fieldcheck.i18n import tr
 from fieldcheck.models import VisitKind
 
 BOARD_COLUMNS = ("单位", "问题类别", "问题描述", "整改要求", "检查组", "检查方式", "发现日期",
@@ -53,6 +60,48 @@ def build_report(session: Session, day_from: date, day_to: date, now: datetime, 
     return PeriodReport(day_from, day_to, moment, rows, followup_sql.statistics(session, flt, day),
                         current_flags(records, moment, tz, flt), records)
 
+
+def report_of_records(records: Records, day_from: date, day_to: date, now: datetime,
+                      tz: tzinfo) -> PeriodReport:
+    """The same report from plain facts (every finding of `records`), judged at the same moment:
+    the board and statistics counted by followup_counts, the flags as build_report raises them."""
+    flt = BoardFilter(date_from=day_from, date_to=day_to)
+    moment = as_of(day_to, now, tz)
+    day = moment.astimezone(tz).date()
+    return PeriodReport(day_from, day_to, moment, followup_counts.board_rows(records, flt, day, tz),
+                        followup_counts.statistics(records, flt, day, tz),
+                        current_flags(records, moment, tz, flt), records)
+
+
+# --- the period asked for -------------------------------------------------------------------
+
+class PeriodError(ValueError):
+    """A report's period written wrongly; the message says how to write it."""
+
+
+# Far enough either way for any record, near enough that the day after the last is a date.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)
+
+
+def report_day(text: str) -> date:
+    """A day of a report's period, as written on a command line or in a request."""
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise PeriodError(tr("日期应写作 2026-10-01：{value}", value=text)) from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise PeriodError(tr("日期应在 {first} 至 {last} 之间：{value}", first=FIRST_DAY.isoformat(),
+                             last=LAST_DAY.isoformat(), value=text))
+    return day
+
+
+def report_period(day_from: date, day_to: date) -> tuple[date, date]:
+    if day_from > day_to:
+        raise PeriodError(tr("起始日期 {a} 晚于截止日期 {b}。", a=day_from, b=day_to))
+    return day_from, day_to
+
+
+# --- writing it out -------------------------------------------------------------------------
 
 def _kind_name(kind: str) -> str:
     return KIND_NAMES.get(VisitKind(kind), kind) if kind in set(VisitKind) else kind
@@ -151,3 +200,17 @@ def report_xlsx(rep: PeriodReport) -> bytes:
         ws.set_column(1, 5, 18)
     book.close()
     return buf.getvalue()
+
+
+REPORT_FORMATS = ("json", "csv", "xlsx")
+
+
+def report_bytes(rep: PeriodReport, fmt: str) -> bytes:
+    """The report as the file `fieldcheck report` (or `fieldcheck-server admin report`) writes."""
+    if fmt == "json":
+        return json.dumps(report_json(rep), ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+    if fmt == "csv":
+        return report_csv(rep)
+    if fmt == "xlsx":
+        return report_xlsx(rep)
+    raise ValueError(f"unknown report format {fmt!r}")

@@ -9,7 +9,10 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from zoneinfo import ZoneInfoNotFoundError
 
+from fieldcheck.errors import os_error_text
+from fieldcheck.i18n import tr
 from fieldcheck.server import admin
 from fieldcheck.server.database import Database
 from fieldcheck.server.directory import (
@@ -18,7 +21,7 @@ from fieldcheck.server.directory import (
     plan_visit,
     publish_template_file,
 )
-from fieldcheck.server.settings import Settings
+from fieldcheck.server.settings import Settings, zone_of
 
 ADMIN_ACTOR = "cli"
 
@@ -43,13 +46,15 @@ def serve_main(argv: Sequence[str]) -> int:
                              "（默认按 CPU 核数与工作进程数自动选择）")
     parser.add_argument("--queue-wait-ms", type=int, default=Settings.queue_wait_ms, metavar="MS",
                         help="同步请求排队的最长时间，超过即请笔记本稍后重试（默认 %(default)s）")
+    _add_time_zone_arg(parser)
     args = parser.parse_args(argv)
     if bool(args.cert) != bool(args.key):
         parser.error("--cert 与 --key 需同时提供")
     if args.max_active < 0 or args.queue_wait_ms < 0 or args.workers < 1:
         parser.error("--max-active、--queue-wait-ms 不能为负，--workers 至少为 1")
     settings = replace(_settings(parser, args), max_active=args.max_active,
-                       queue_wait_ms=args.queue_wait_ms, workers=args.workers)
+                       queue_wait_ms=args.queue_wait_ms, workers=args.workers,
+                       time_zone=args.time_zone)
     if args.workers > 1 and not settings.database_url:
         print("提示：多个工作进程共用内置 SQLite 数据库时写入会排队；生产环境请用 PostgreSQL。",
               file=sys.stderr)
@@ -100,7 +105,12 @@ def admin_main(argv: Sequence[str]) -> int:
     plan.add_argument("--template-version-id", default=None)
     plan.add_argument("--confidential", action="store_true", help="暗访：只发给该检查组")
     _command(commands, "init", "初始化数据库并发布内置模板")
+    report = _command(commands, "report",
+                      tr("跟踪问效报表：全部已同步记录的问题、统计、追责提示、逾期清单"))
+    _add_report_args(report)
     args = parser.parse_args(argv)
+    if args.command == "report":
+        _check_report_args(report, args)
     settings = _settings(parser, args)
     from fieldcheck.server.app import prepare
 
@@ -219,6 +229,67 @@ def _plan_visit(database: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_report_args(parser: argparse.ArgumentParser) -> None:
+    from fieldcheck.domain.reports import REPORT_FORMATS
+
+    parser.add_argument("--from", dest="date_from", required=True, metavar="DATE",
+                        help=tr("起始日期，如 2026-10-01"))
+    parser.add_argument("--to", dest="date_to", required=True, metavar="DATE",
+                        help=tr("截止日期，如 2026-12-31"))
+    parser.add_argument("--format", choices=REPORT_FORMATS, default="json")
+    parser.add_argument("--out", type=Path, help=tr("输出文件（默认输出到标准输出；xlsx 必须指定）"))
+    _add_time_zone_arg(parser)
+
+
+def _add_time_zone_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--time-zone", type=_time_zone, default="", metavar="ZONE",
+                        help=tr("报表按哪个时区的日历计日期与期限，如 Asia/Shanghai（默认本机时区）"))
+
+
+def _time_zone(name: str) -> str:
+    try:
+        zone_of(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise argparse.ArgumentTypeError(tr("未知的时区：{value}（应写作 Asia/Shanghai 这样的名称）",
+                                            value=name)) from None
+    return name
+
+
+def _check_report_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """The period and the output, checked before the database is opened."""
+    from fieldcheck.domain.reports import PeriodError, report_day, report_period
+
+    try:
+        args.date_from, args.date_to = report_period(report_day(args.date_from),
+                                                     report_day(args.date_to))
+    except PeriodError as error:
+        parser.error(str(error))
+    if args.format == "xlsx" and args.out is None:
+        parser.error(tr("XLSX 报表须用 --out 指定文件。"))
+
+
+def _report(database: Database, args: argparse.Namespace) -> int:
+    from fieldcheck.domain.reports import report_bytes
+    from fieldcheck.models.coltypes import utcnow
+    from fieldcheck.server.followup import period_report
+
+    with database.read() as session:
+        rep = period_report(session, args.date_from, args.date_to, utcnow(), zone_of(args.time_zone))
+    data = report_bytes(rep, args.format)
+    if args.out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return 0
+    try:
+        args.out.write_bytes(data)
+    except OSError as error:
+        print(tr("无法写入 {path}：{reason}", path=args.out, reason=os_error_text(error)),
+              file=sys.stderr)
+        return 1
+    print(tr("已保存 {path}", path=args.out))
+    return 0
+
+
 def _init(database: Database, args: argparse.Namespace) -> int:
     print("数据库已就绪，内置模板已发布。")
     return 0
@@ -235,6 +306,7 @@ _ADMIN: dict[str, Callable[[Database, argparse.Namespace], int]] = {
     "import-units": _import_units,
     "plan-visit": _plan_visit,
     "init": _init,
+    "report": _report,
 }
 
 if __name__ == "__main__":

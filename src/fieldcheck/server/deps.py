@@ -13,6 +13,7 @@ from fieldcheck.server.auth import DeviceAuth, authenticate_device
 from fieldcheck.server.blobs import BlobStore
 from fieldcheck.server.database import Database
 from fieldcheck.server.errors import forbidden
+from fieldcheck.server.settings import Settings
 from fieldcheck.server.tables import Device
 
 _bearer = HTTPBearer(auto_error=False, description="本机登记时取得的设备令牌")
@@ -29,7 +30,13 @@ def get_blob_store(request: Request) -> BlobStore:
     return store
 
 
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
 DatabaseDep = Annotated[Database, Depends(get_database)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
 BlobStoreDep = Annotated[BlobStore, Depends(get_blob_store)]
 
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ENV_DATA_DIR = "FIELDCHECK_SERVER_DATA_DIR"
 ENV_DATABASE_URL = "FIELDCHECK_SERVER_DATABASE_URL"
 ENV_MAX_ACTIVE = "FIELDCHECK_SERVER_MAX_ACTIVE"
 ENV_QUEUE_WAIT_MS = "FIELDCHECK_SERVER_QUEUE_WAIT_MS"
 ENV_WORKERS = "FIELDCHECK_SERVER_WORKERS"
+ENV_TIME_ZONE = "FIELDCHECK_SERVER_TIME_ZONE"
 MAX_JSON_BODY = 16 * 1024 * 1024
 
 
@@ -23,6 +26,12 @@ class Settings:
     max_active: int = 0  # 0: the machine's cores shared among the worker processes
     queue_wait_ms: int = 100
     workers: int = 1
+    # The bureau's calendar (an IANA name such as Asia/Shanghai): the day a finding was found
+    # on and the midnight a deadline passes, in reports. Empty: the machine's own zone.
+    time_zone: str = ""
+
+    def zone(self) -> tzinfo:
+        return zone_of(self.time_zone)
 
     def active_limit(self) -> int:
         if self.max_active > 0:
@@ -46,6 +55,7 @@ class Settings:
         os.environ[ENV_MAX_ACTIVE] = str(self.max_active)
         os.environ[ENV_QUEUE_WAIT_MS] = str(self.queue_wait_ms)
         os.environ[ENV_WORKERS] = str(self.workers)
+        os.environ[ENV_TIME_ZONE] = self.time_zone
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -55,4 +65,15 @@ class Settings:
         return cls(Path(data_dir), os.environ.get(ENV_DATABASE_URL, ""),
                    int(os.environ.get(ENV_MAX_ACTIVE) or cls.max_active),
                    int(os.environ.get(ENV_QUEUE_WAIT_MS) or cls.queue_wait_ms),
-                   int(os.environ.get(ENV_WORKERS) or cls.workers))
+                   int(os.environ.get(ENV_WORKERS) or cls.workers),
+                   os.environ.get(ENV_TIME_ZONE, ""))
+
+
+def zone_of(name: str) -> tzinfo:
+    """The zone of an IANA name (ZoneInfoNotFoundError or ValueError if there is none); the
+    machine's own for an empty name."""
+    if name:
+        return ZoneInfo(name)
+    zone = datetime.now().astimezone().tzinfo
+    assert zone is not None
+    return zone
