@@ -3,7 +3,6 @@ file or record, with a non-zero exit (and the demo command's input checked)."""
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
@@ -11,7 +10,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PIL import Image
 
 from fieldcheck.domain import findings, notices, numbering
 from fieldcheck.domain.notice_settings import load_settings
@@ -66,10 +64,7 @@ def test_notice_sample_into_a_missing_folder_or_onto_a_folder(tmp_path: Path) ->
                       str(tmp_path), "文件夹")
 
 
-def _png() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGBA", (120, 40), (0, 0, 0, 255)).save(out, "PNG")
-    return out.getvalue()
+STROKE = [[(0.0, 0.0), (60.0, 20.0)]]  # a signature's strokes (its image is drawn from them)
 
 
 @pytest.fixture
@@ -80,7 +75,7 @@ def issued(store: Store, visit_id: str, own_issuer: None) -> dict[str, str]:
     settings = load_settings(store.data_dir)
     with store.write() as s:
         draft = notices.create_draft(s, visit_id, "rectification", settings)
-        notices.sign(s, draft.id, "inspector", "王建国", _png())
+        notices.sign(s, draft.id, "inspector", "王建国", STROKE)
     notice = notices.issue_notice(store, draft.id, settings, numbering.LocalAuthority())
     with store.write() as s:
         other = notices.create_draft(s, visit_id, "record", settings)

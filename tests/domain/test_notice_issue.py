@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import subprocess
 import sys
 import textwrap
@@ -11,7 +10,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PIL import Image
 from sqlalchemy import select, update
 
 from fieldcheck.domain import findings, notices, numbering
@@ -19,19 +17,14 @@ from fieldcheck.domain.notice_settings import load_settings
 from fieldcheck.errors import ReadOnlyError, ValidationError
 from fieldcheck.models import AuditEvent, Notice, NumberUse
 from fieldcheck.notices import NoticeType
+from fieldcheck.notices.strokes import strokes_png
 from fieldcheck.store import Store, open_store
 
 # Issuing needs the bureau's own issuer and 机关代字 in 文书设置 (not the demo's).
 pytestmark = pytest.mark.usefixtures("own_issuer")
 
 
-def _png_signature() -> bytes:
-    img = Image.new("RGBA", (300, 100), (255, 255, 255, 0))
-    for x in range(20, 280):
-        img.putpixel((x, 50 + (x % 20) - 10), (0, 0, 0, 255))
-    buf = io.BytesIO()
-    img.save(buf, "PNG")
-    return buf.getvalue()
+WAVE = [[(float(x), 50.0 + (x % 20) - 10) for x in range(20, 280, 4)]]  # a signature's strokes
 
 
 @pytest.fixture
@@ -60,7 +53,7 @@ def test_draft_is_prefilled_from_the_visit(store: Store, draft_id: str) -> None:
 
 def test_issue_numbers_freezes_and_hashes(store: Store, draft_id: str, settings) -> None:  # type: ignore[no-untyped-def]
     with store.write() as s:
-        notices.sign(s, draft_id, "inspector", "王建国", _png_signature())
+        notices.sign(s, draft_id, "inspector", "王建国", WAVE)
     notice = notices.issue_notice(store, draft_id, settings, numbering.LocalAuthority())
     year = date.today().year
     assert notice.number == f"衡监整改〔{year}〕1号"
@@ -74,7 +67,7 @@ def test_issue_numbers_freezes_and_hashes(store: Store, draft_id: str, settings)
     with store.write() as s, pytest.raises(ReadOnlyError):
         notices.update_draft(s, draft_id, title="改过的标题")
     with store.write() as s, pytest.raises(ReadOnlyError):
-        notices.sign(s, draft_id, "recipient", "张三", _png_signature())
+        notices.sign(s, draft_id, "recipient", "张三", WAVE)
 
 
 def test_tampered_pdf_is_detected(store: Store, draft_id: str, settings) -> None:  # type: ignore[no-untyped-def]
@@ -166,7 +159,7 @@ def test_record_needs_signature_or_refusal(store: Store, visit_id: str, settings
     with store.write() as s, pytest.raises(ValidationError):
         notices.record_refusal(s, nid, "窗口负责人", "认为检查结论不实", witness_name="")
     with store.write() as s:
-        notices.sign(s, nid, "inspector", "王建国", _png_signature())
+        notices.sign(s, nid, "inspector", "王建国", WAVE)
         notices.record_refusal(s, nid, "窗口负责人", "认为检查结论不实", witness_name="李丽华")
     notice = notices.issue_notice(store, nid, settings, numbering.LocalAuthority())
     text = subprocess.run(["pdftotext", str(notices.pdf_path(store, nid)), "-"], capture_output=True, text=True).stdout
@@ -321,3 +314,16 @@ def test_cc_list_is_printed_in_the_imprint_and_frozen(store: Store, draft_id: st
         content = notices.content_from_json(notices.get_notice(s, draft_id).content)
     assert content.cc == ["市纪委监委", "市政务服务管理办公室"]
 
+
+
+def test_a_signature_is_its_strokes_and_prints_the_image_drawn_from_them(store: Store, draft_id: str) -> None:
+    with store.write() as s:
+        with pytest.raises(ValidationError, match="签名为空"):
+            notices.sign(s, draft_id, "inspector", "王建国", [])
+        with pytest.raises(ValidationError, match="签名为空"):
+            notices.sign(s, draft_id, "inspector", "王建国", [[]])
+        signed = notices.sign(s, draft_id, "inspector", "王建国", WAVE)
+        # The image every other laptop draws from the same strokes (sync.apply): one look.
+        assert signed.png == strokes_png(WAVE) and signed.strokes == WAVE
+        printed = notices.content_for_render(s, notices.get_notice(s, draft_id)).signatures
+    assert [(g.name, g.png) for g in printed] == [("王建国", strokes_png(WAVE))]

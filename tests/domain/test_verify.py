@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import sqlite3
 import subprocess
 import sys
@@ -22,10 +21,7 @@ from fieldcheck.store.database import DB_NAME
 pytestmark = pytest.mark.usefixtures("own_issuer")
 
 
-def _png() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGBA", (120, 40), (0, 0, 0, 255)).save(out, "PNG")
-    return out.getvalue()
+STROKE = [[(0.0, 0.0), (60.0, 20.0)]]  # a signature's strokes (its image is drawn from them)
 
 
 @pytest.fixture
@@ -41,7 +37,7 @@ def worked(store: Store, visit_id: str, tmp_path: Path) -> dict[str, str]:
     settings = load_settings(store.data_dir)
     with store.write() as s:
         draft = notices.create_draft(s, visit_id, "rectification", settings)
-        notices.sign(s, draft.id, "inspector", "王建国", _png())
+        notices.sign(s, draft.id, "inspector", "王建国", STROKE)
     issued = notices.issue_notice(store, draft.id, settings, numbering.LocalAuthority())
     return {"finding": finding.id, "photo": photo_id, "notice": issued.id}
 

@@ -18,7 +18,6 @@ from fieldcheck.domain import findings, notices, observations
 from fieldcheck.domain.integrity import verify_store
 from fieldcheck.domain.notice_settings import load_settings
 from fieldcheck.models import AuditEvent, Observation
-from fieldcheck.notices.strokes import strokes_png
 from fieldcheck.server.tables import AuditHead, Device
 from fieldcheck.store import open_store
 from fieldcheck.store.copy import copy_database
@@ -72,7 +71,7 @@ def test_a_laptop_restored_from_its_backup_rejoins_and_nothing_is_missing(
                                     requirement="立即整改", deadline=date(year, 12, 31))
             draft = notices.create_draft(s, visit_id, "rectification", settings)
             strokes = [[(0.1, 0.2), (0.5, 0.6), (0.9, 0.3)]]  # as the signature pad gives them
-            notices.sign(s, draft.id, "inspector", "检查员", strokes_png(strokes), strokes)
+            notices.sign(s, draft.id, "inspector", "检查员", strokes)
         issued = notices.issue_notice(restored.store, draft.id, settings, authority=None)
 
         with pytest.raises(SyncError) as info:

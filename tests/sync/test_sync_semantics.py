@@ -3,7 +3,6 @@ numbers that never collide, a revoked laptop that keeps its work, replays that c
 
 from __future__ import annotations
 
-import io
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -106,7 +105,7 @@ def test_each_laptop_numbers_from_its_own_leased_blocks(make_laptop) -> None:
             findings.record_finding(s, visit_id, category="overtime", description="超承诺时限办结",
                                     requirement="立即整改", deadline=date(year, 12, 31))
             draft = notices.create_draft(s, visit_id, "rectification", settings)
-            notices.sign(s, draft.id, "inspector", "检查员", _png())
+            notices.sign(s, draft.id, "inspector", "检查员", STROKE)
         issued = notices.issue_notice(laptop.store, draft.id, settings, authority=None)
         numbers.append((issued.id, issued.number, issued.pdf_sha256))
         # The QR code printed on it opens this server's verification page.
@@ -121,10 +120,7 @@ def test_each_laptop_numbers_from_its_own_leased_blocks(make_laptop) -> None:
         assert body["pdf_sha256"] == sha
 
 
-def _png() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGBA", (120, 40), (0, 0, 0, 255)).save(out, "PNG")
-    return out.getvalue()
+STROKE = [[(0.0, 0.0), (60.0, 20.0)]]  # a signature's strokes (its image is drawn from them)
 
 
 def test_a_revoked_laptop_stops_and_keeps_its_unsynced_work(make_laptop) -> None:
@@ -263,7 +259,7 @@ def test_a_refused_change_is_a_visible_rejection_and_blocks_nothing(make_laptop,
             findings.record_finding(s, visit_id, category="overtime", description="超时",
                                     requirement="整改", deadline=date(year, 12, 31))
             draft = notices.create_draft(s, visit_id, "rectification", settings)
-            notices.sign(s, draft.id, "inspector", "检查员", _png())
+            notices.sign(s, draft.id, "inspector", "检查员", STROKE)
         issued.append(notices.issue_notice(laptop.store, draft.id, settings, numbering.LocalAuthority()))
         with laptop.store.write() as s:
             s.execute(update(LocalIdentity).values(server_url="http://127.0.0.1"))
@@ -293,7 +289,7 @@ def test_numbers_printed_before_enrolment_are_never_leased_again(make_laptop) ->
         findings.record_finding(s, visit_id, category="overtime", description="超时",
                                 requirement="整改", deadline=date(year, 12, 31))
         draft = notices.create_draft(s, visit_id, "rectification", settings)
-        notices.sign(s, draft.id, "inspector", "检查员", _png())
+        notices.sign(s, draft.id, "inspector", "检查员", STROKE)
     issued = notices.issue_notice(a.store, draft.id, settings, numbering.LocalAuthority())
     assert issued.number_seq == 70
     with a.store.write() as s:

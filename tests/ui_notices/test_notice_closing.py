@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import pytest
-from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication
@@ -20,10 +18,7 @@ from fieldcheck.ui.notices.paragraphs import ParagraphList
 pytestmark = pytest.mark.usefixtures("own_issuer")
 
 
-def _ink() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGBA", (60, 20), (0, 0, 0, 255)).save(buffer, "PNG")
-    return buffer.getvalue()
+STROKE = [[(0.0, 0.0), (60.0, 20.0)]]  # a signature's strokes (its image is drawn from them)
 
 
 def _type(edit: Any, text: str) -> None:
@@ -53,7 +48,7 @@ def test_a_disputed_finding_and_its_reason_make_the_closing_sentence(
     wait_idle(qtbot, dialog)
     notice_id = dialog.detail.row.id
     with store.write() as s:
-        notices.sign(s, notice_id, "recipient", "赵志刚", _ink())
+        notices.sign(s, notice_id, "recipient", "赵志刚", STROKE)
     dialog.select_notice(notice_id)
     wait_idle(qtbot, dialog)
     editor = dialog.editor

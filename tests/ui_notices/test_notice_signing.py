@@ -23,10 +23,7 @@ from fieldcheck.ui.notices.signing import SignDialog
 pytestmark = pytest.mark.usefixtures("own_issuer")
 
 
-def _tiny_png() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGBA", (60, 20), (0, 0, 0, 255)).save(buffer, "PNG")
-    return buffer.getvalue()
+STROKE = [[(0.0, 0.0), (60.0, 20.0)]]  # a signature's strokes (its image is drawn from them)
 
 
 def test_pad_exports_smooth_strokes_and_a_transparent_png(qtbot: Any) -> None:
@@ -145,7 +142,7 @@ def test_a_signature_can_be_removed_before_issuing(
     dialog.create_notice("rectification")
     wait_idle(qtbot, dialog)
     with store.write() as s:
-        notices.sign(s, dialog.detail.row.id, "witness", "孙丽", _tiny_png())
+        notices.sign(s, dialog.detail.row.id, "witness", "孙丽", STROKE)
     dialog.select_notice(dialog.detail.row.id)
     wait_idle(qtbot, dialog)
     (sig,) = dialog.detail.signatures

@@ -237,15 +237,22 @@ def update_draft(session: Session, notice_id: str, **changes: Any) -> Notice:
     return notice
 
 
-def sign(session: Session, notice_id: str, role: str, name: str, png: bytes | None,
-         strokes: list[list[tuple[float, float]]] | None = None) -> Signature:
+def sign(session: Session, notice_id: str, role: str, name: str,
+         strokes: list[list[tuple[float, float]]], png: bytes | None = None) -> Signature:
+    """A signature is its strokes: they replicate, and every other laptop draws the printed
+    image from them (sync.apply). `png` is the signing pad's own drawing of the same strokes,
+    printed on this laptop; without it the image is drawn from the strokes here too."""
     _draft(session, notice_id)
     if role not in ROLES:
         raise ValidationError(tr("未知的签字角色：{role}", role=role))
     if not name.strip():
         raise ValidationError(tr("请填写签字人姓名。"))
-    if not png:
+    if not any(strokes):
         raise ValidationError(tr("签名为空，请在签名框内签字。"))
+    if not png:
+        from fieldcheck.notices.strokes import strokes_png
+
+        png = strokes_png(strokes)
     sig = Signature(notice_id=notice_id, role=role, name=name.strip(), png=png, strokes=strokes,
                     signed_at=utcnow())
     session.add(sig)

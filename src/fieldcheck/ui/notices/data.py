@@ -242,7 +242,7 @@ def save_wording(store: Store, notice_id: str, changes: dict[str, Any]) -> str:
 def sign(store: Store, notice_id: str, role: str, name: str, png: bytes,
          strokes: list[list[tuple[float, float]]]) -> str:
     with store.write() as s:
-        return notices.sign(s, notice_id, role, name, png, strokes).id
+        return notices.sign(s, notice_id, role, name, strokes, png).id
 
 
 def refuse(store: Store, notice_id: str, name: str, reason: str, witness_name: str) -> str:
