@@ -57,6 +57,7 @@ INDIRECT_CONSTANTS = (
     ("ui/sync/data.py", "ROLE_NAMES"),  # role_name()
     ("ui/sync/data.py", "ENTITY_NAMES"),  # conflict and rejection rows
     ("ui/sync/data.py", "FIELD_NAMES"),  # conflict and rejection rows
+    ("ui/sync/data.py", "REJECTION_REASONS"),  # rejection rows: rejection_reason()
     ("ui/sync/enrol_dialog.py", "ADVICE"),  # tr(ADVICE[code])
     ("ui/sync/numbers.py", "HEADERS"),  # the number blocks table
     ("domain/followup.py", "STATUS_NAMES"),  # the follow-up board, the re-inspection cards
@@ -244,3 +245,30 @@ def test_chinese_is_the_source_language() -> None:
     assert i18n.language() == "zh"  # FIELDCHECK_LANG=zh in conftest; `english` resets it
     assert tr("草稿") == "草稿"
     assert tr("文书 {number} 已作废。", number="清监整改〔2026〕7号") == "文书 清监整改〔2026〕7号 已作废。"
+
+
+@pytest.mark.usefixtures("english")
+def test_a_refused_change_says_why_in_the_laptops_language() -> None:
+    from fieldcheck.ui.sync.data import rejection_reason
+
+    server_said = "文号“清监整改〔2026〕1号”已被另一份文书使用。"  # the bureau's words, in its language
+    assert rejection_reason("number_taken", server_said) == (
+        "This document number is already used by another notice.")
+    # A problem only the server can name is shown as it said it; a bare code as the code.
+    assert rejection_reason("invalid_field", "字段不符合要求：期限") == "字段不符合要求：期限"
+    assert rejection_reason("year_closed", "") == "year_closed"
+
+
+@pytest.mark.usefixtures("english")
+def test_the_servers_administrator_reads_english_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from fieldcheck.server.cli import admin_main
+
+    data = ["--data-dir", str(tmp_path / "server")]
+    assert admin_main(["create-team", *data, "一组"]) == 0
+    assert admin_main(["create-team", *data, "一组"]) == 1
+    out, err = capsys.readouterr()
+    assert out.strip() == "Team 一组 created"
+    assert err.strip() == "Error: Team “一组” already exists."
+    with pytest.raises(SystemExit):
+        admin_main(["--help"])
+    assert "List enrolled devices" in capsys.readouterr().out

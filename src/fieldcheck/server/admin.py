@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fieldcheck.i18n import tr
 from fieldcheck.ids import uuid7
 from fieldcheck.models.coltypes import utcnow
 from fieldcheck.server.auth import hash_password
@@ -29,9 +30,9 @@ def record_admin_action(session: Session, who: str, action: str, detail: dict[st
 def create_team(session: Session, who: str, name: str) -> None:
     name = name.strip()
     if not name or len(name) > 100:
-        raise DirectoryError("检查组名称不能为空，且不超过 100 字。")
+        raise DirectoryError(tr("检查组名称不能为空，且不超过 100 字。"))
     if session.get(Team, name) is not None:
-        raise DirectoryError(f"检查组“{name}”已存在。")
+        raise DirectoryError(tr("检查组“{name}”已存在。", name=name))
     session.add(Team(name=name))
     record_admin_action(session, who, "team.create", {"team": name})
 
@@ -42,13 +43,13 @@ def create_user(
 ) -> User:
     """An account and its inspector record (which every device receives)."""
     if role not in ROLES:
-        raise DirectoryError(f"未知的角色：{role}（可选：{'、'.join(ROLES)}）")
+        raise DirectoryError(tr("未知的角色：{role}（可选：{roles}）", role=role, roles="、".join(ROLES)))
     if not username.strip() or len(username) > 100:
-        raise DirectoryError("用户名不能为空，且不超过 100 字。")
+        raise DirectoryError(tr("用户名不能为空，且不超过 100 字。"))
     if len(password) < 8:
-        raise DirectoryError("密码至少 8 位。")
+        raise DirectoryError(tr("密码至少 8 位。"))
     if session.scalars(select(User).where(User.username == username)).first() is not None:
-        raise DirectoryError(f"用户名“{username}”已存在。")
+        raise DirectoryError(tr("用户名“{username}”已存在。", username=username))
     if team and session.get(Team, team) is None:
         session.add(Team(name=team))
         record_admin_action(session, who, "team.create", {"team": team})
@@ -108,7 +109,7 @@ def list_devices(session: Session) -> list[DeviceRow]:
 def revoke_device(session: Session, who: str, device_id: str) -> None:
     device = session.get(Device, device_id)
     if device is None:
-        raise DirectoryError(f"找不到设备：{device_id}")
+        raise DirectoryError(tr("找不到设备：{device}", device=device_id))
     if device.revoked_at is None:
         device.revoked_at = utcnow()
     record_admin_action(session, who, "device.revoke", {"device_id": device_id})
@@ -119,7 +120,7 @@ def readmit_device(session: Session, who: str, device_id: str) -> None:
     and the work it kept while revoked syncs once it is enrolled."""
     device = session.get(Device, device_id)
     if device is None:
-        raise DirectoryError(f"找不到设备：{device_id}")
+        raise DirectoryError(tr("找不到设备：{device}", device=device_id))
     device.revoked_at = None
     device.token_hash = ""  # no token matches: the laptop must enrol again
     record_admin_action(session, who, "device.readmit", {"device_id": device_id})

@@ -34,29 +34,29 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def serve_main(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(prog="fieldcheck-server", description="效能监察同步服务器")
+    parser = argparse.ArgumentParser(prog="fieldcheck-server", description=tr("效能监察同步服务器"))
     _add_store_args(parser)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8700)
-    parser.add_argument("--workers", type=int, default=1, help="工作进程数（多进程需 PostgreSQL）")
-    parser.add_argument("--cert", type=Path, help="TLS 证书文件（PEM）")
-    parser.add_argument("--key", type=Path, help="TLS 私钥文件（PEM）")
+    parser.add_argument("--workers", type=int, default=1, help=tr("工作进程数（多进程需 PostgreSQL）"))
+    parser.add_argument("--cert", type=Path, help=tr("TLS 证书文件（PEM）"))
+    parser.add_argument("--key", type=Path, help=tr("TLS 私钥文件（PEM）"))
     parser.add_argument("--max-active", type=int, default=Settings.max_active, metavar="N",
-                        help="每个工作进程同时处理的同步请求数，其余排队或稍后重试"
-                             "（默认按 CPU 核数与工作进程数自动选择）")
+                        help=tr("每个工作进程同时处理的同步请求数，其余排队或稍后重试"
+                                "（默认按 CPU 核数与工作进程数自动选择）"))
     parser.add_argument("--queue-wait-ms", type=int, default=Settings.queue_wait_ms, metavar="MS",
-                        help="同步请求排队的最长时间，超过即请笔记本稍后重试（默认 %(default)s）")
+                        help=tr("同步请求排队的最长时间，超过即请笔记本稍后重试（默认 %(default)s）"))
     _add_time_zone_arg(parser)
     args = parser.parse_args(argv)
     if bool(args.cert) != bool(args.key):
-        parser.error("--cert 与 --key 需同时提供")
+        parser.error(tr("--cert 与 --key 需同时提供"))
     if args.max_active < 0 or args.queue_wait_ms < 0 or args.workers < 1:
-        parser.error("--max-active、--queue-wait-ms 不能为负，--workers 至少为 1")
+        parser.error(tr("--max-active、--queue-wait-ms 不能为负，--workers 至少为 1"))
     settings = replace(_settings(parser, args), max_active=args.max_active,
                        queue_wait_ms=args.queue_wait_ms, workers=args.workers,
                        time_zone=args.time_zone)
     if args.workers > 1 and not settings.database_url:
-        print("提示：多个工作进程共用内置 SQLite 数据库时写入会排队；生产环境请用 PostgreSQL。",
+        print(tr("提示：多个工作进程共用内置 SQLite 数据库时写入会排队；生产环境请用 PostgreSQL。"),
               file=sys.stderr)
     import uvicorn
 
@@ -75,36 +75,36 @@ def serve_main(argv: Sequence[str]) -> int:
 
 
 def admin_main(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(prog="fieldcheck-server admin", description="服务器管理")
+    parser = argparse.ArgumentParser(prog="fieldcheck-server admin", description=tr("服务器管理"))
     commands = parser.add_subparsers(dest="command", required=True)
-    user = _command(commands, "create-user", "新建账号（密码取自 FIELDCHECK_PASSWORD 或提示输入）")
+    user = _command(commands, "create-user", tr("新建账号（密码取自 FIELDCHECK_PASSWORD 或提示输入）"))
     user.add_argument("--username", required=True)
     user.add_argument("--role", required=True, choices=admin.ROLES)
     user.add_argument("--team", default="")
     user.add_argument("--name", default="")
-    user.add_argument("--credential", default="", help="检查证号")
-    _command(commands, "list-users", "列出账号")
-    team = _command(commands, "create-team", "新建检查组")
+    user.add_argument("--credential", default="", help=tr("检查证号"))
+    _command(commands, "list-users", tr("列出账号"))
+    team = _command(commands, "create-team", tr("新建检查组"))
     team.add_argument("name")
-    _command(commands, "list-devices", "列出已登记的设备")
-    revoke = _command(commands, "revoke-device", "撤销设备登记")
+    _command(commands, "list-devices", tr("列出已登记的设备"))
+    revoke = _command(commands, "revoke-device", tr("撤销设备登记"))
     revoke.add_argument("device_id")
-    readmit = _command(commands, "readmit-device", "允许已撤销的设备重新登记（需用户再次输入密码）")
+    readmit = _command(commands, "readmit-device", tr("允许已撤销的设备重新登记（需用户再次输入密码）"))
     readmit.add_argument("device_id")
-    publish = _command(commands, "publish-template", "发布检查模板的新版本")
+    publish = _command(commands, "publish-template", tr("发布检查模板的新版本"))
     publish.add_argument("file", type=Path)
-    units = _command(commands, "import-units", "导入被检查单位（CSV）")
+    units = _command(commands, "import-units", tr("导入被检查单位（CSV）"))
     units.add_argument("file", type=Path)
-    plan = _command(commands, "plan-visit", "为检查组安排检查计划")
+    plan = _command(commands, "plan-visit", tr("为检查组安排检查计划"))
     plan.add_argument("--unit-id", required=True)
     plan.add_argument("--team", required=True)
     plan.add_argument("--kind", default="unannounced",
                       choices=("open", "unannounced", "reinspection", "project"))
-    plan.add_argument("--date", required=True, help="计划日期，如 2026-12-01")
+    plan.add_argument("--date", required=True, help=tr("计划日期，如 2026-12-01"))
     plan.add_argument("--title", default="")
     plan.add_argument("--template-version-id", default=None)
-    plan.add_argument("--confidential", action="store_true", help="暗访：只发给该检查组")
-    _command(commands, "init", "初始化数据库并发布内置模板")
+    plan.add_argument("--confidential", action="store_true", help=tr("暗访：只发给该检查组"))
+    _command(commands, "init", tr("初始化数据库并发布内置模板"))
     report = _command(commands, "report",
                       tr("跟踪问效报表：全部已同步记录的问题、统计、追责提示、逾期清单"))
     _add_report_args(report)
@@ -118,7 +118,7 @@ def admin_main(argv: Sequence[str]) -> int:
     try:
         return _ADMIN[args.command](database, args)
     except DirectoryError as error:
-        print(f"错误：{error}", file=sys.stderr)
+        print(tr("错误：{message}", message=error), file=sys.stderr)
         return 1
     finally:
         database.dispose()
@@ -132,33 +132,34 @@ def _command(commands: argparse._SubParsersAction[argparse.ArgumentParser], name
 
 
 def _add_store_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-dir", type=Path, help="数据目录（内置数据库与照片文件）")
-    parser.add_argument("--database-url", default="", help="PostgreSQL 地址，如 postgresql+psycopg://…")
+    parser.add_argument("--data-dir", type=Path, help=tr("数据目录（内置数据库与照片文件）"))
+    parser.add_argument("--database-url", default="", help=tr("PostgreSQL 地址，如 postgresql+psycopg://…"))
 
 
 def _settings(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Settings:
     if args.data_dir is None:
-        parser.error("请用 --data-dir 指定数据目录（照片文件保存在其中）")
+        parser.error(tr("请用 --data-dir 指定数据目录（照片文件保存在其中）"))
     args.data_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(args.data_dir, 0o700)
     return Settings(args.data_dir.resolve(), args.database_url)
 
 
 def _create_user(database: Database, args: argparse.Namespace) -> int:
-    password = os.environ.get("FIELDCHECK_PASSWORD") or getpass.getpass("密码：")
+    password = os.environ.get("FIELDCHECK_PASSWORD") or getpass.getpass(tr("密码："))
     with database.write() as session:
         user = admin.create_user(
             session, ADMIN_ACTOR, username=args.username, password=password, role=args.role,
             team=args.team, name=args.name, credential_no=args.credential,
         )
-        print(f"已创建账号 {user.username}（{user.role}，检查组：{user.team or '无'}）")
+        print(tr("已创建账号 {username}（{role}，检查组：{team}）", username=user.username, role=user.role,
+                 team=user.team or tr("无")))
     return 0
 
 
 def _list_users(database: Database, args: argparse.Namespace) -> int:
     with database.read() as session:
         for row in admin.list_users(session):
-            state = "" if row.active else "（已停用）"
+            state = "" if row.active else tr("（已停用）")
             print(f"{row.username}\t{row.name}\t{row.role}\t{row.team}{state}")
     return 0
 
@@ -166,31 +167,32 @@ def _list_users(database: Database, args: argparse.Namespace) -> int:
 def _create_team(database: Database, args: argparse.Namespace) -> int:
     with database.write() as session:
         admin.create_team(session, ADMIN_ACTOR, args.name)
-    print(f"已创建检查组 {args.name}")
+    print(tr("已创建检查组 {name}", name=args.name))
     return 0
 
 
 def _list_devices(database: Database, args: argparse.Namespace) -> int:
     with database.read() as session:
         for row in admin.list_devices(session):
-            state = "已撤销" if row.revoked_at else "有效"
+            state = tr("已撤销") if row.revoked_at else tr("有效")
             seen = row.last_seen.isoformat() if row.last_seen else "—"
-            continues = f"\t接续 {row.restored_from}" if row.restored_from else ""
-            print(f"{row.device_id}\t{row.username}\t{row.name}\t{state}\t最近同步 {seen}{continues}")
+            continues = "\t" + tr("接续 {device}", device=row.restored_from) if row.restored_from else ""
+            print(f"{row.device_id}\t{row.username}\t{row.name}\t{state}\t"
+                  + tr("最近同步 {at}", at=seen) + continues)
     return 0
 
 
 def _revoke_device(database: Database, args: argparse.Namespace) -> int:
     with database.write() as session:
         admin.revoke_device(session, ADMIN_ACTOR, args.device_id)
-    print(f"已撤销设备 {args.device_id}")
+    print(tr("已撤销设备 {device}", device=args.device_id))
     return 0
 
 
 def _readmit_device(database: Database, args: argparse.Namespace) -> int:
     with database.write() as session:
         admin.readmit_device(session, ADMIN_ACTOR, args.device_id)
-    print(f"设备 {args.device_id} 可以重新登记")
+    print(tr("设备 {device} 可以重新登记", device=args.device_id))
     return 0
 
 
@@ -199,7 +201,7 @@ def _publish_template(database: Database, args: argparse.Namespace) -> int:
         version_id = publish_template_file(session, args.file)
         admin.record_admin_action(session, ADMIN_ACTOR, "template.publish",
                                   {"file": args.file.name, "id": version_id})
-    print(f"已发布模板版本 {version_id}")
+    print(tr("已发布模板版本 {id}", id=version_id))
     return 0
 
 
@@ -211,8 +213,8 @@ def _import_units(database: Database, args: argparse.Namespace) -> int:
                                       {"file": args.file.name, "created": result.created,
                                        "updated": result.updated})
     except (OSError, UnicodeDecodeError) as error:
-        raise DirectoryError(f"无法读取文件：{error}") from error
-    print(f"已导入单位：新增 {result.created}，更新 {result.updated}")
+        raise DirectoryError(tr("无法读取文件：{reason}", reason=error)) from error
+    print(tr("已导入单位：新增 {created}，更新 {updated}", created=result.created, updated=result.updated))
     return 0
 
 
@@ -225,7 +227,7 @@ def _plan_visit(database: Database, args: argparse.Namespace) -> int:
         )
         admin.record_admin_action(session, ADMIN_ACTOR, "visit.plan",
                                   {"id": visit_id, "team": args.team})
-    print(f"已安排检查 {visit_id}")
+    print(tr("已安排检查 {id}", id=visit_id))
     return 0
 
 
@@ -291,7 +293,7 @@ def _report(database: Database, args: argparse.Namespace) -> int:
 
 
 def _init(database: Database, args: argparse.Namespace) -> int:
-    print("数据库已就绪，内置模板已发布。")
+    print(tr("数据库已就绪，内置模板已发布。"))
     return 0
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from fieldcheck import templates as tpl
 from fieldcheck.domain.checklist import SHIPPED_AT, template_version_id
+from fieldcheck.i18n import tr
 from fieldcheck.ids import uuid7
 from fieldcheck.models import UnitKind
 from fieldcheck.server.feed import (
@@ -66,7 +67,8 @@ def publish_template_file(session: Session, path: Path) -> str:
         raise DirectoryError("；".join(error.problems)) from error
     version_id = template_version_id(template.key, template.version)
     if not publish_template(session, template, wire_time()):
-        raise DirectoryError(f"模板 {template.key} 第 {template.version} 版已发布过，已发布的版本不能修改。")
+        raise DirectoryError(tr("模板 {key} 第 {version} 版已发布过，已发布的版本不能修改。",
+                                key=template.key, version=template.version))
     return version_id
 
 
@@ -121,7 +123,7 @@ def import_units(session: Session, path: Path) -> UnitImport:
     for unit_id, parent in pending_parents:
         parent_id = known.get(f"code:{parent}") or known.get(f"name:{parent}")
         if parent_id is None:
-            raise DirectoryError(f"找不到上级单位：{parent}")
+            raise DirectoryError(tr("找不到上级单位：{parent}", parent=parent))
         record = get_record(session, "unit", unit_id)
         assert record is not None
         write_record(session, "unit", unit_id, {**record_data(record), "parent_id": parent_id},
@@ -132,13 +134,13 @@ def import_units(session: Session, path: Path) -> UnitImport:
 def _unit_fields(row: dict[str, Any], line: int) -> dict[str, Any]:
     fields = {k: str(row.get(k) or "").strip() for k in UNIT_COLUMNS if k != "parent"}
     if not fields["name"]:
-        raise DirectoryError(f"第 {line} 行缺少单位名称。")
+        raise DirectoryError(tr("第 {line} 行缺少单位名称。", line=line))
     if fields["kind"] not in set(UnitKind):
-        raise DirectoryError(f"第 {line} 行的单位类型“{fields['kind']}”未知。")
+        raise DirectoryError(tr("第 {line} 行的单位类型“{kind}”未知。", line=line, kind=fields["kind"]))
     for name, value in fields.items():
         problem = check_value("unit", name, value)
         if problem:
-            raise DirectoryError(f"第 {line} 行：{problem}")
+            raise DirectoryError(tr("第 {line} 行：{problem}", line=line, problem=problem))
     return fields
 
 
@@ -162,7 +164,7 @@ def plan_visit(
 ) -> str:
     """A visit planned by the bureau for a team (status planned)."""
     if get_record(session, "unit", unit_id) is None:
-        raise DirectoryError(f"找不到被检查单位：{unit_id}")
+        raise DirectoryError(tr("找不到被检查单位：{unit}", unit=unit_id))
     visit_id = uuid7()
     data, missing = new_record_data("visit", {
         "kind": kind, "unit_id": unit_id, "team": team, "planned_for": planned_for,
@@ -174,7 +176,7 @@ def plan_visit(
         if problem:
             raise DirectoryError(problem)
     if missing:
-        raise DirectoryError("缺少字段：" + "、".join(missing))
+        raise DirectoryError(tr("缺少字段：{fields}", fields="、".join(missing)))
     lock_feed(session)
     write_record(session, "visit", visit_id, data, Placement(team, confidential, visit_id))
     return visit_id

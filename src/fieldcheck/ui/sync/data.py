@@ -31,6 +31,17 @@ ENTITY_NAMES = {
     "visit": "检查", "answer": "检查表答案", "observation": "观察记录", "finding": "问题",
     "photo": "照片", "notice": "文书", "signature": "签名", "unit": "被检查单位",
 }
+# Why the bureau refused a change, in this laptop's language, by the server's code; a code not
+# listed here (or one whose message names the problem, such as invalid_field) shows the
+# server's own message. The change itself (the 文号, the field) is shown beside it.
+REJECTION_REASONS = {
+    "server_owned": "该类记录由服务器统一管理，不能在本机修改。",
+    "unknown_parent": "所属的检查或文书不在服务器上，无法接收。",
+    "forbidden": "当前账号无权修改该记录。",
+    "notice_issued": "文书已印发，内容不能再修改，只能作废后重新制发。",
+    "number_taken": "该文号已被另一份文书使用。",
+    "number_not_leased": "该文号属于另一台设备领取的号段，本机不能使用。",
+}
 FIELD_NAMES = {
     "value": "答案", "note": "备注", "description": "问题描述", "requirement": "整改要求",
     "deadline": "整改期限", "place": "地点", "title": "标题", "team": "检查组", "text": "内容",
@@ -206,6 +217,10 @@ def conflicts(store: Store, visit_id: str | None = None) -> list[ConflictRow]:
                 for c in open_conflicts(s, visit_id)]
 
 
+def rejection_reason(code: str, message: str) -> str:
+    return tr(REJECTION_REASONS[code]) if code in REJECTION_REASONS else message or code
+
+
 def rejections(store: Store, visit_id: str | None = None) -> list[RejectionRow]:
     with store.read() as s:
         query = select(Rejection).where(Rejection.deleted.is_(False))
@@ -213,7 +228,7 @@ def rejections(store: Store, visit_id: str | None = None) -> list[RejectionRow]:
             query = query.where(Rejection.visit_id == visit_id)
         rows = s.scalars(query.order_by(Rejection.created_at.desc(), Rejection.id)).all()
         return [RejectionRow(r.id, r.visit_id, _where(s, r.visit_id, r.entity),
-                             tr(ENTITY_NAMES.get(r.entity, r.entity)), r.message or r.code,
+                             tr(ENTITY_NAMES.get(r.entity, r.entity)), rejection_reason(r.code, r.message),
                              "；".join(f"{tr(FIELD_NAMES[k]) if k in FIELD_NAMES else k}＝{show_value(v)}"
                                       for k, v in sorted((r.changed or {}).items())),
                              r.made_by, show_time(r.made_at))
