@@ -14,7 +14,7 @@ from fieldcheck.domain.demo import seed_demo
 from fieldcheck.domain.people import add_unit
 from fieldcheck.domain.queries import VisitFilter, count_visits, page_visits, planned_for_day
 from fieldcheck.domain.visit_list import VisitRow
-from fieldcheck.domain.visits import plan_visit, start_visit
+from fieldcheck.domain.visits import plan_visit, reschedule_visit, start_visit
 from fieldcheck.models import Visit
 from fieldcheck.store import Store, open_store
 
@@ -133,3 +133,25 @@ def test_todays_plan(city: Store) -> None:
     with city.read() as s:
         plan = planned_for_day(s, TODAY)
     assert plan and all(r.planned_for == TODAY and r.status == "planned" for r in plan)
+
+
+def test_only_a_plan_not_yet_started_moves_to_today_or_later_with_a_reason(tmp_path: Path) -> None:
+    from fieldcheck.errors import ValidationError
+
+    store = open_store(tmp_path)
+    today = date(2026, 12, 2)
+    with store.write() as s:
+        template = publish_template(s, tpl.load_template(TEMPLATE_FILE)).id
+        unit = add_unit(s, "清河市行政审批局", "department").id
+        plan = plan_visit(s, unit_id=unit, kind="open", template_version_id=template, planned_for=today)
+        for day, reason, says in ((today + timedelta(days=1), " ", "请填写改期的理由"),
+                                  (today - timedelta(days=1), "单位停电", "不能早于今天（2026-12-02）"),
+                                  (today, "单位停电", "与原来的相同")):
+            with pytest.raises(ValidationError, match=says):
+                reschedule_visit(s, plan.id, day, reason, today=today)
+        reschedule_visit(s, plan.id, today + timedelta(days=7), "单位停电", today=today)
+        start_visit(s, plan.id)
+        with pytest.raises(ValidationError, match="只有尚未开始的计划检查可以改期"):
+            reschedule_visit(s, plan.id, today + timedelta(days=9), "又改", today=today)
+        assert s.get(Visit, plan.id).planned_for == today + timedelta(days=7)  # type: ignore[union-attr]
+    store.close()

@@ -22,6 +22,7 @@ from fieldcheck.domain import (
 )
 from fieldcheck.domain.integrity import verify_store
 from fieldcheck.domain.notice_settings import load_settings
+from fieldcheck.domain.queries import VisitFilter, page_visits
 from fieldcheck.models import Answer, LocalIdentity, NumberBlock, OutboxOp, Photo
 from fieldcheck.sync.commands import connection_for, enroll, sync_now
 from fieldcheck.sync.engine import SyncEngine
@@ -192,6 +193,31 @@ def test_a_confidential_plan_reaches_only_its_team(make_laptop) -> None:
     assert [v["id"] for v in two.records()["visit"]] == [plan.id]
     assert one.records()["visit"] == []
     assert sync_now(one.store, client=one.bureau.client).pulled == 0
+
+
+def test_a_plan_moved_by_its_team_reaches_the_supervisor_on_its_new_day(make_laptop) -> None:
+    boss: Laptop = make_laptop("zhao", "赵主任", team="效能室", role="supervisor")
+    one: Laptop = make_laptop("wang", "王建国", team="一组")
+    with boss.store.write() as s:
+        from fieldcheck.domain import checklist
+        from fieldcheck.domain.people import add_unit
+
+        unit = add_unit(s, "市住建局审批科", "department")
+        version = checklist.latest_template_versions(s)[0]
+        plan = visits.plan_visit(s, unit_id=unit.id, kind="open", team="一组",
+                                 template_version_id=version.id, planned_for=date.today())
+    boss.sync()
+    one.sync()
+    later = date.today() + timedelta(days=2)
+    with one.store.write() as s:
+        visits.reschedule_visit(s, plan.id, later, "单位负责人外出")
+    one.sync()
+    boss.sync()
+    [visit] = boss.records()["visit"]
+    assert visit["planned_for"] == later.isoformat()
+    with boss.store.read() as s:
+        on_day = page_visits(s, VisitFilter(date_from=later, date_to=later), 0, 10)
+    assert [r.id for r in on_day] == [plan.id]
 
 
 def test_a_laptop_clock_days_off_does_not_decide_which_value_stays(make_laptop) -> None:

@@ -22,8 +22,8 @@ from fieldcheck.domain.visits import start_new_visit, start_visit
 from fieldcheck.models import Finding, TemplateVersion, Visit
 from fieldcheck.store import Store
 from fieldcheck.ui.common.context import AppContext
+from fieldcheck.ui.common.dialogs import DayReasonDialog
 from fieldcheck.ui.common.errors import open_error_dialogs
-from fieldcheck.ui.followup.dialogs import DayReasonDialog
 from fieldcheck.ui.followup.screen import FollowupScreen
 from followup_helpers import issue_todays_circular
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -117,6 +117,44 @@ def test_a_planned_visit_can_be_cancelled_with_a_reason(qtbot: QtBot, ctx: AppCo
         assert s.get(Visit, visit_id).status == "cancelled"  # type: ignore[union-attr]
         event = s.query(AuditEvent).filter(AuditEvent.action == "visit.cancel").one()
         assert event.detail == {"reason": "被检查单位当日停电停业"}
+    ctx.tasks.wait()
+
+
+def test_a_planned_visit_is_moved_to_another_day_with_a_reason(qtbot: QtBot, ctx: AppContext) -> None:
+    from PySide6.QtCore import QDate
+
+    from fieldcheck.domain.queries import VisitFilter, page_visits
+    from fieldcheck.models import AuditEvent, Visit
+    from fieldcheck.ui.common.errors import ErrorDialog
+
+    visit_id = planned_visit(ctx)
+    ws = open_workspace(qtbot, ctx, visit_id)
+    assert ws.header.reschedule.isVisibleTo(ws.header)
+    ask = ws.reschedule()
+    assert ask.isVisible() and ask.chosen_day() == date.today() + timedelta(days=1)
+    later = date.today() + timedelta(days=3)
+    ask.day.setDate(QDate(later.year, later.month, later.day))
+    ask.reason.setText("被检查单位负责人外出参加会议")
+    ask.accept()
+    qtbot.waitUntil(lambda: ws.info is not None and ws.info.planned_for == later, timeout=5000)
+    assert f"计划日期：{later.isoformat()}" in ws.header.facts.text()
+    assert ws.header.start.isVisibleTo(ws.header)  # still a plan, on its new day
+    with ctx.store.read() as s:
+        assert s.get(Visit, visit_id).planned_for == later  # type: ignore[union-attr]
+        event = s.query(AuditEvent).filter(AuditEvent.action == "visit.reschedule").one()
+        assert event.detail == {"from": date.today().isoformat(), "to": later.isoformat(),
+                                "reason": "被检查单位负责人外出参加会议"}
+        on_day = page_visits(s, VisitFilter(date_from=later, date_to=later), 0, 10)
+        assert [r.id for r in on_day] == [visit_id]  # the list files it under its new day
+
+    refused = ws.reschedule()  # no reason: refused with a message, the day stays
+    refused.reason.setText("  ")
+    with qtbot.waitSignal(ctx.tasks.idle, timeout=10_000):
+        refused.accept()
+    said = [w for w in ws.findChildren(ErrorDialog) if w.isVisible()]
+    assert [w.message.text() for w in said] == ["请填写改期的理由（将被记录）。"]
+    with ctx.store.read() as s:
+        assert s.get(Visit, visit_id).planned_for == later  # type: ignore[union-attr]
     ctx.tasks.wait()
 
 

@@ -194,6 +194,29 @@ def reopen_visit(session: Session, visit_id: str, reason: str) -> Visit:
     return visit
 
 
+def reschedule_visit(session: Session, visit_id: str, day: date, reason: str,
+                     today: date | None = None) -> Visit:
+    """A plan moved to another day (the unit asked for it, the team was needed elsewhere):
+    only a visit not yet started, to today or later, with a reason; the audit event keeps the
+    day it had, the new one and why. The list files it under the new day."""
+    visit = get_visit(session, visit_id)
+    if visit.status != VisitStatus.PLANNED:
+        raise ValidationError(tr("只有尚未开始的计划检查可以改期。"))
+    if not reason.strip():
+        raise ValidationError(tr("请填写改期的理由（将被记录）。"))
+    today = today or date.today()
+    if day < today:
+        raise ValidationError(tr("新的计划日期不能早于今天（{today}）。", today=today.isoformat()))
+    if day == visit.planned_for:
+        raise ValidationError(tr("新的计划日期与原来的相同。"))
+    before = visit.planned_for
+    visit.planned_for = day
+    record_change(session, actor_of(session), "visit.reschedule", visit,
+                  {"from": before.isoformat() if before else None, "to": day.isoformat(),
+                   "reason": reason.strip()})
+    return visit
+
+
 def cancel_visit(session: Session, visit_id: str, reason: str) -> Visit:
     visit = get_visit(session, visit_id)
     if visit.status in (VisitStatus.COMPLETED, VisitStatus.CANCELLED):

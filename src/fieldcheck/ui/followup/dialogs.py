@@ -3,16 +3,13 @@ side), a drafted 通报 or 责任追究建议 (edit, then issue), and the small 
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QFrame,
@@ -236,32 +233,3 @@ class DocumentDialog(QDialog):
         self.issue.setEnabled(True)
         self.status.setText("")
         show_exception(self, exc)
-
-
-class DayReasonDialog(QDialog):
-    """A day and/or a reason: 延期 (new deadline + reason), 复查日期, 重新打开."""
-
-    def __init__(self, title: str, day_label: str | None, reason_label: str | None,
-                 day: date | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        form = QFormLayout(self)
-        self.day = QDateEdit()
-        self.day.setCalendarPopup(True)
-        start = day or date.today()
-        self.day.setDate(QDate(start.year, start.month, start.day))
-        self.reason = QLineEdit()
-        if day_label is not None:
-            form.addRow(day_label, self.day)
-        if reason_label is not None:
-            form.addRow(reason_label, self.reason)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("确定"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-    def chosen_day(self) -> date:
-        d = self.day.date()
-        return date(d.year(), d.month(), d.day())

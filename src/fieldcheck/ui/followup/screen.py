@@ -31,12 +31,13 @@ from PySide6.QtWidgets import (
 from fieldcheck.domain.followup_board import BoardFilter
 from fieldcheck.i18n import tr
 from fieldcheck.ui.common.context import AppContext
+from fieldcheck.ui.common.dialogs import DayReasonDialog
 from fieldcheck.ui.common.errors import show_exception
 from fieldcheck.ui.common.labels import kind_name
 from fieldcheck.ui.common.widgets import button, label
 from fieldcheck.ui.followup import data
 from fieldcheck.ui.followup.charts import StatisticsView
-from fieldcheck.ui.followup.dialogs import DayReasonDialog, DocumentDialog, ReinspectionDialog
+from fieldcheck.ui.followup.dialogs import DocumentDialog, ReinspectionDialog
 
 COLUMNS = ("单位", "问题类别", "问题描述", "检查组", "检查方式", "发现日期", "整改期限", "剩余天数", "状态",
            "整改通知书")

@@ -111,6 +111,12 @@ def cancel(store: Store, visit_id: str, reason: str) -> str:
     return visit_id
 
 
+def reschedule(store: Store, visit_id: str, day: date, reason: str) -> str:
+    with store.write() as s:
+        visits.reschedule_visit(s, visit_id, day, reason)
+    return visit_id
+
+
 def reopen(store: Store, visit_id: str, reason: str) -> str:
     with store.write() as s:
         visits.reopen_visit(s, visit_id, reason)

@@ -54,9 +54,11 @@ class VisitHeader(QFrame):
         self.reopen.setToolTip(tr("重新打开已结束的检查（须填写理由，将被记录）"))
         self.notices = button(tr("文书…"), tip=tr("现场检查记录、整改通知书等：签名、签发、打印"))
         self.notices.setVisible(False)
+        self.reschedule = button(tr("改期…"))
+        self.reschedule.setToolTip(tr("把尚未开始的计划检查改到另一天（须填写理由，将被记录）"))
         self.cancel = button(tr("取消检查…"), "danger")
         self.cancel.setToolTip(tr("检查不再进行（须填写理由，将被记录）；已记录的内容保留"))
-        for widget in (self.cancel, self.notices, self.start, self.finish, self.reopen):
+        for widget in (self.cancel, self.reschedule, self.notices, self.start, self.finish, self.reopen):
             row.addWidget(widget)
         return row
 
@@ -100,6 +102,7 @@ class VisitHeader(QFrame):
         self.finish.setVisible(info.status == VisitStatus.IN_PROGRESS)
         self.reopen.setVisible(info.status == VisitStatus.COMPLETED)
         self.cancel.setVisible(info.status in (VisitStatus.PLANNED, VisitStatus.IN_PROGRESS))
+        self.reschedule.setVisible(info.status == VisitStatus.PLANNED)
         self.notices.setVisible(NOTICES_AVAILABLE and info.status in (
             VisitStatus.IN_PROGRESS, VisitStatus.COMPLETED))
 

@@ -6,6 +6,7 @@ and, when refused, shows exactly what is missing.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,7 @@ class VisitWorkspace(QWidget):
         super().__init__(parent)
         self.ctx, self.visit_id = ctx, visit_id
         self.info: VisitInfo | None = None
+        self.dialog: dialogs.DayReasonDialog | None = None  # the open 改期 dialog
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 12, 14, 12)
         layout.setSpacing(10)
@@ -70,6 +72,7 @@ class VisitWorkspace(QWidget):
         self.header.finish.clicked.connect(self.finish)
         self.header.reopen.clicked.connect(self.reopen)
         self.header.cancel.clicked.connect(self.cancel)
+        self.header.reschedule.clicked.connect(self.reschedule)
         self.header.notices.clicked.connect(self.open_notices)
         self.checklist.state_changed.connect(self._checklist_changed)
         self.checklist.finding_requested.connect(self._finding_for_item)
@@ -182,6 +185,19 @@ class VisitWorkspace(QWidget):
             return
         self.ctx.tasks.write(data.cancel, self.ctx.store, self.visit_id, reason, owner=self,
                              on_done=self._lifecycle_done)
+
+    def reschedule(self) -> dialogs.DayReasonDialog:
+        """改期: a new day (today or later) and the reason, both recorded."""
+        today = date.today()
+        planned = self.info.planned_for if self.info is not None else None
+        ask = dialogs.DayReasonDialog(tr("检查改期"), tr("新的计划日期"), tr("改期理由"),
+                                      max(planned or today, today) + timedelta(days=1), self)
+        self.dialog = ask
+        ask.accepted.connect(lambda: self.ctx.tasks.write(
+            data.reschedule, self.ctx.store, self.visit_id, ask.chosen_day(), ask.reason.text(),
+            owner=self, on_done=self._lifecycle_done, on_error=lambda exc: show_exception(self, exc)))
+        ask.open()
+        return ask
 
     def _lifecycle_done(self, _visit_id: str) -> None:
         self.reload()
