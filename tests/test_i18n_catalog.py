@@ -63,6 +63,9 @@ INDIRECT_CONSTANTS = (
     ("domain/followup.py", "STATUS_NAMES"),  # the follow-up board, the re-inspection cards
     ("domain/followup.py", "OUTCOME_NAMES"),  # the re-inspection cards
     ("ui/followup/screen.py", "COLUMNS"),  # the follow-up board
+    ("server/errors.py", "MESSAGES"),  # message_of(code)
+    ("server/app.py", "_HTTP_MESSAGES"),  # the API's answer to an unknown route or method
+    ("server/api_sync.py", "WRONG_PASSWORD"),  # enrolment refused
 )
 
 

@@ -22,9 +22,10 @@ import time
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from fieldcheck.server.errors import message_of
+
 HEAVY_PATHS = frozenset({"/api/v1/push", "/api/v1/pull", "/api/v1/audit"})
 BUSY_CODE = "busy"
-BUSY_MESSAGE = "服务器正忙，请稍后自动重试；本机数据未受影响。"
 MIN_RETRY_MS = 50
 MAX_RETRY_MS = 10_000
 
@@ -77,7 +78,7 @@ class Admission:
 
     async def _busy(self, send: Send) -> None:
         retry_ms = self.retry_after_ms()
-        body = json.dumps({"error": {"code": BUSY_CODE, "message": BUSY_MESSAGE,
+        body = json.dumps({"error": {"code": BUSY_CODE, "message": message_of(BUSY_CODE),
                                      "retry_after_ms": retry_ms}}, ensure_ascii=False).encode()
         await send({"type": "http.response.start", "status": 503, "headers": [
             (b"content-type", b"application/json"),

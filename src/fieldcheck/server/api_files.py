@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
+from fieldcheck.i18n import tr
 from fieldcheck.server.blobs import file_visible
 from fieldcheck.server.deps import BlobStoreDep, CurrentDevice, DatabaseDep
 from fieldcheck.server.errors import ApiError
@@ -58,7 +59,7 @@ async def put_blob(
     refuse a blob whose bytes do not match its hash as soon as they are all there."""
     chunk = await request.body()
     if len(chunk) > MAX_BLOB_CHUNK:
-        raise ApiError(413, "too_large", "单次上传的数据过大。")
+        raise ApiError(413, "too_large", tr("单次上传的数据过大。"))
 
     def store() -> BlobPutResponse | ApiError:
         with database.write() as session:
@@ -78,7 +79,7 @@ def get_blob(
     with database.read() as session:
         visible = file_visible(session, sha256, visible_to(auth.viewer))
     if not visible or not path.is_file():
-        raise ApiError(404, "not_found", "服务器上没有这个文件。")
+        raise ApiError(404, "not_found", tr("服务器上没有这个文件。"))
     return FileResponse(path, media_type="application/octet-stream")
 
 

@@ -9,12 +9,13 @@ from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fieldcheck.i18n import tr
 from fieldcheck.models.coltypes import utcnow
 from fieldcheck.server import auth as accounts
 from fieldcheck.server.admin import record_admin_action
 from fieldcheck.server.audit import append_events, audit_head
 from fieldcheck.server.deps import CurrentDevice, DatabaseDep
-from fieldcheck.server.errors import DEVICE_REVOKED, ApiError, forbidden
+from fieldcheck.server.errors import ApiError, api_error, forbidden
 from fieldcheck.server.feed import lock_feed, pull_page
 from fieldcheck.server.merge import Pusher, apply_push
 from fieldcheck.server.tables import Device, ServerSetting
@@ -40,19 +41,19 @@ def enroll(body: EnrollRequest, request: Request, database: DatabaseDep) -> Enro
     key = f"{body.username}|{client}"
     with database.write() as session:
         if accounts.too_many_failures(session, key):
-            raise ApiError(429, "rate_limited", "登录失败次数过多，请 5 分钟后再试。")
+            raise ApiError(429, "rate_limited", tr("登录失败次数过多，请 5 分钟后再试。"))
         user = accounts.check_password(session, body.username, body.password)
         if user is None:
             accounts.record_failure(session, key)
         else:
             accounts.clear_failures(session, key)
     if user is None:
-        raise ApiError(401, "unauthorized", WRONG_PASSWORD)
+        raise ApiError(401, "unauthorized", tr(WRONG_PASSWORD))
     token = accounts.new_token()
     with database.write() as session:
         device = session.get(Device, body.device_id)
         if device is not None and device.revoked_at is not None:
-            raise ApiError(403, *DEVICE_REVOKED)
+            raise api_error(403, "device_revoked")
         if body.restored_from:
             _continue_device(session, user.id, body.restored_from, body.device_id, device)
         if device is None:
@@ -82,9 +83,9 @@ def _continue_device(session: Session, user_id: str, old_id: str, new_id: str,
     the account's own device, and the old one stops (its token no longer works)."""
     old = session.get(Device, old_id)
     if old is None or old.user_id != user_id or old_id == new_id:
-        raise ApiError(403, "forbidden", "只能接续本账号自己登记过的另一台设备。")
+        raise ApiError(403, "forbidden", tr("只能接续本账号自己登记过的另一台设备。"))
     if device is not None and device.restored_from != old_id:
-        raise ApiError(409, "device_exists", "本机编号已登记为另一台设备，不能再用于接续。")
+        raise ApiError(409, "device_exists", tr("本机编号已登记为另一台设备，不能再用于接续。"))
     if old.revoked_at is None:
         old.revoked_at = utcnow()
     record_admin_action(session, "enroll", "device.continue",
@@ -94,7 +95,7 @@ def _continue_device(session: Session, user_id: str, old_id: str, new_id: str,
 @router.post("/push", response_model=PushResponse)
 def push(body: PushRequest, auth: CurrentDevice, database: DatabaseDep) -> Response:
     if body.device_id != auth.device_id:
-        raise forbidden("请求中的设备与令牌不一致。")
+        raise forbidden(tr("请求中的设备与令牌不一致。"))
     with database.write() as session:
         results = apply_push(session, Pusher(auth.viewer, auth.device_id, body.cursor, auth.continues),
                              body.ops)
@@ -126,7 +127,7 @@ def pull(
 @router.post("/audit", response_model=AuditPushResponse)
 def push_audit(body: AuditPush, auth: CurrentDevice, database: DatabaseDep) -> AuditPushResponse:
     if body.device_id != auth.device_id:
-        raise forbidden("只能上传本机自己的审计记录。")
+        raise forbidden(tr("只能上传本机自己的审计记录。"))
     with database.write() as session:
         lock_feed(session)  # one writer of a device's chain at a time, across processes
         return append_events(session, auth.device_id, body.events, auth.continues)

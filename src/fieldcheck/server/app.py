@@ -11,21 +11,23 @@ from sqlalchemy import select
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from fieldcheck.i18n import tr
 from fieldcheck.server import api_admin, api_files, api_sync, verify
 from fieldcheck.server.admission import Admission
 from fieldcheck.server.blobs import BlobStore
 from fieldcheck.server.database import Database
 from fieldcheck.server.directory import publish_shipped_templates
-from fieldcheck.server.errors import TOO_LARGE, UPGRADE_REQUIRED, ApiError, error_response
+from fieldcheck.server.errors import ApiError, error_response, message_of
 from fieldcheck.server.settings import MAX_JSON_BODY, Settings
 from fieldcheck.server.tables import ServerSetting
 from fieldcheck.sync.protocol import MAX_BLOB_CHUNK, SCHEMA_HEADER, SCHEMA_VERSION
 
-_HTTP_CODES = {
-    401: ("unauthorized", "需要登录。"),
-    404: ("not_found", "请求的地址不存在。"),
-    405: ("method_not_allowed", "不支持该请求方法。"),
-    413: TOO_LARGE,
+_HTTP_CODES = {401: "unauthorized", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+_HTTP_MESSAGES = {
+    401: "需要登录。",
+    404: "请求的地址不存在。",
+    405: "不支持该请求方法。",
+    413: "请求内容过大。",
 }
 
 
@@ -82,16 +84,18 @@ def _install_error_handlers(app: FastAPI) -> None:
         where = "; ".join(
             ".".join(str(p) for p in e.get("loc", ())) for e in error.errors()[:5]
         )
-        return error_response(422, "invalid_request", f"请求格式不正确：{where}")
+        return error_response(422, "invalid_request", tr("请求格式不正确：{where}", where=where))
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(_request: Request, error: StarletteHTTPException) -> JSONResponse:
-        code, message = _HTTP_CODES.get(error.status_code, ("http_error", "请求无法处理。"))
+        code = _HTTP_CODES.get(error.status_code, "http_error")
+        known = _HTTP_MESSAGES.get(error.status_code)
+        message = tr(known) if known else tr("请求无法处理。")
         return error_response(error.status_code, code, message)
 
     @app.exception_handler(Exception)
     async def on_crash(_request: Request, _error: Exception) -> JSONResponse:
-        return error_response(500, "internal_error", "服务器内部错误，请稍后重试；本机数据不受影响。")
+        return error_response(500, "internal_error", tr("服务器内部错误，请稍后重试；本机数据不受影响。"))
 
 
 class _TooLarge(Exception):
@@ -111,17 +115,17 @@ class RequestGuard:
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         if headers.get(SCHEMA_HEADER.lower(), "").strip() != str(SCHEMA_VERSION):
-            await _send_error(send, 426, *UPGRADE_REQUIRED)
+            await _send_error(send, 426, "upgrade_required", message_of("upgrade_required"))
             return
         limit = MAX_BLOB_CHUNK if scope["path"].startswith("/api/v1/blobs/") else MAX_JSON_BODY
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
-            await _send_error(send, 413, *TOO_LARGE)
+            await _send_error(send, 413, "too_large", message_of("too_large"))
             return
         try:
             body = await _read_body(receive, limit)
         except _TooLarge:
-            await _send_error(send, 413, *TOO_LARGE)
+            await _send_error(send, 413, "too_large", message_of("too_large"))
             return
         await self.app(scope, _replay(body, receive), send)
 

@@ -9,6 +9,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from fieldcheck.hashing import AUDIT_HASHED, GENESIS, event_hash
+from fieldcheck.i18n import tr
 from fieldcheck.models.coltypes import utcnow
 from fieldcheck.server.errors import ApiError
 from fieldcheck.server.tables import AuditHead, ServerAuditEvent
@@ -16,7 +17,7 @@ from fieldcheck.sync.protocol import AuditEventWire, AuditPushResponse
 
 
 def _broken(message: str) -> ApiError:
-    return ApiError(409, "audit_chain_broken", f"审计记录链不连续，已拒收：{message}")
+    return ApiError(409, "audit_chain_broken", tr("审计记录链不连续，已拒收：{reason}", reason=message))
 
 
 def append_events(
@@ -35,18 +36,18 @@ def append_events(
     rows: list[dict[str, Any]] = []
     for event in sorted(events, key=lambda e: e.seq):
         if event.device_id != device_id and event.device_id not in continues:
-            raise ApiError(403, "forbidden", "只能上传本机自己的审计记录。")
+            raise ApiError(403, "forbidden", tr("只能上传本机自己的审计记录。"))
         fields = {name: getattr(event, name) for name in AUDIT_HASHED}
         fields["record_hash"] = event.record_hash
         if event_hash(event.prev_hash, fields) != event.hash:
-            raise _broken(f"第 {event.seq} 条记录的哈希值与内容不符。")
+            raise _broken(tr("第 {seq} 条记录的哈希值与内容不符。", seq=event.seq))
         if event.seq <= seq:
             held = session.get(ServerAuditEvent, (device_id, event.seq))
             if held is None or held.hash != event.hash:
-                raise _broken(f"第 {event.seq} 条记录与服务器已保存的不一致。")
+                raise _broken(tr("第 {seq} 条记录与服务器已保存的不一致。", seq=event.seq))
             continue
         if event.prev_hash != last:
-            raise _broken(f"第 {event.seq} 条记录没有接在服务器保存的第 {seq} 条之后。")
+            raise _broken(tr("第 {seq} 条记录没有接在服务器保存的第 {stored} 条之后。", seq=event.seq, stored=seq))
         rows.append({
             "device_id": device_id, "seq": event.seq, "id": event.id, "at": event.at,
             "actor": event.actor, "action": event.action, "entity": event.entity,

@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from fieldcheck.models.coltypes import utcnow
-from fieldcheck.server.errors import DEVICE_REVOKED, ApiError, unauthorized
+from fieldcheck.server.errors import api_error, unauthorized
 from fieldcheck.server.feed import Viewer
 from fieldcheck.server.tables import Device, LoginAttempt, User, continued
 
@@ -72,10 +72,10 @@ def authenticate_device(session: Session, authorization: str | None) -> DeviceAu
     if device is None:
         raise unauthorized()
     if device.revoked_at is not None:
-        raise ApiError(403, *DEVICE_REVOKED)
+        raise api_error(403, "device_revoked")
     user = session.get(User, device.user_id)
     if user is None or not user.active:
-        raise ApiError(403, *DEVICE_REVOKED)
+        raise api_error(403, "device_revoked")
     return DeviceAuth(device.device_id, user, continued(session, device))
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from fieldcheck.hashing import file_sha256
+from fieldcheck.i18n import tr
 from fieldcheck.server.errors import ApiError
 from fieldcheck.server.tables import Blob, Record
 from fieldcheck.sync.protocol import MAX_BLOB_SIZE, BlobPutResponse, BlobState
@@ -30,7 +31,7 @@ class BlobStore:
 
     def path(self, sha256: str) -> Path:
         if not _SHA.match(sha256):  # never a path from a name the client chose
-            raise ApiError(422, "invalid_request", "照片编号（SHA-256）格式不正确。")
+            raise ApiError(422, "invalid_request", tr("照片编号（SHA-256）格式不正确。"))
         return self.root / sha256[:2] / sha256
 
     def partial(self, sha256: str) -> Path:
@@ -64,17 +65,17 @@ class BlobStore:
             return BlobPutResponse(sha256=sha256, offset=blob.received, complete=True)
         if size is not None:
             if blob.size is not None and blob.size != size:
-                raise ApiError(409, "size_mismatch", "照片大小与之前上传的部分不一致。")
+                raise ApiError(409, "size_mismatch", tr("照片大小与之前上传的部分不一致。"))
             blob.size = size
         if offset > blob.received:
             raise ApiError(
-                409, "offset_mismatch", f"上传位置不对：服务器已确认 {blob.received} 字节。"
+                409, "offset_mismatch", tr("上传位置不对：服务器已确认 {received} 字节。", received=blob.received)
             )
         new_bytes = chunk[blob.received - offset:]
         end = blob.received + len(new_bytes)
         if end > MAX_BLOB_SIZE or (blob.size is not None and end > blob.size):
             self._drop(blob)
-            return ApiError(413, "too_large", "照片文件超过允许的大小。")
+            return ApiError(413, "too_large", tr("照片文件超过允许的大小。"))
         partial = self.partial(sha256)
         if new_bytes or not partial.exists():
             _append_durably(partial, blob.received, new_bytes)
@@ -85,7 +86,7 @@ class BlobStore:
             if blob.size is None:  # whole only when the bytes say so
                 return BlobPutResponse(sha256=sha256, offset=blob.received, complete=False)
             self._drop(blob)
-            return ApiError(422, "hash_mismatch", "照片内容与其 SHA-256 不符，已丢弃，请重新上传。")
+            return ApiError(422, "hash_mismatch", tr("照片内容与其 SHA-256 不符，已丢弃，请重新上传。"))
         path.parent.mkdir(parents=True, exist_ok=True)
         os.replace(partial, path)
         _fsync_dir(path.parent)

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from fieldcheck.i18n import tr
 from fieldcheck.models.coltypes import utcnow
 from fieldcheck.server.auth import DeviceAuth, authenticate_device
 from fieldcheck.server.blobs import BlobStore
@@ -64,7 +65,7 @@ CurrentDevice = Annotated[DeviceAuth, Depends(get_current_device)]
 
 def get_admin_device(auth: CurrentDevice) -> DeviceAuth:
     if auth.user.role != "admin":
-        raise forbidden("只有管理员可以使用此功能。")
+        raise forbidden(tr("只有管理员可以使用此功能。"))
     return auth
 
 

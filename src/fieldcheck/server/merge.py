@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from fieldcheck.i18n import tr
 from fieldcheck.server.feed import (
     ABSENT,
     HELD,
@@ -106,7 +107,7 @@ def apply_push(session: Session, pusher: Pusher, ops: list[Op]) -> list[OpResult
                     continue
                 key = (op.entity, op.entity_id)
                 if key in deferred:
-                    results.append(_deferred(op, "同一记录之前的修改尚在等待照片上传。"))
+                    results.append(_deferred(op, tr("同一记录之前的修改尚在等待照片上传。")))
                     continue
                 result = _apply_one(session, pusher, op)
                 if result.status == "deferred":
@@ -163,7 +164,7 @@ def _apply_one(session: Session, pusher: Pusher, op: Op) -> OpResult:
         _check_op(op, record)
         if record is None:
             if op.entity == "photo" and not _blob_complete(session, op.changed.get("sha256")):
-                return _deferred(op, "照片文件尚未上传完成，记录暂缓接收。")
+                return _deferred(op, tr("照片文件尚未上传完成，记录暂缓接收。"))
             outcome = _create(session, pusher, op)
         else:
             outcome = _merge(session, pusher, op, record)
@@ -176,25 +177,25 @@ def _apply_one(session: Session, pusher: Pusher, op: Op) -> OpResult:
             message=refused.message,
         )
     status = "conflict" if outcome.conflicts else "applied"
-    message = ("以下字段与服务器上的修改冲突，已保留服务器的值并生成冲突记录：" + "、".join(outcome.conflicts)
-               if outcome.conflicts else "")
+    message = (tr("以下字段与服务器上的修改冲突，已保留服务器的值并生成冲突记录：{fields}",
+                  fields="、".join(outcome.conflicts)) if outcome.conflicts else "")
     return OpResult(op_id=op.op_id, status=status, version=outcome.version, message=message,
                     settled=outcome.settled_at is not None, updated_at=outcome.settled_at)
 
 
 def _check_op(op: Op, record: Record | None) -> None:
     if op.entity in SERVER_OWNED:
-        raise Refused("server_owned", "该类记录由服务器统一管理，不能在本机修改。")
+        raise Refused("server_owned", tr("该类记录由服务器统一管理，不能在本机修改。"))
     if op.entity in SERVER_CREATED:
         allowed = SERVER_CREATED[op.entity]
         if record is None or any(name not in allowed for name in op.changed):
-            raise Refused("server_owned", "冲突记录由服务器生成，本机只能处理（解决）它。")
+            raise Refused("server_owned", tr("冲突记录由服务器生成，本机只能处理（解决）它。"))
     if "id" in op.changed and op.changed["id"] != op.entity_id:
-        raise Refused("invalid_field", "记录编号与操作不一致。")
+        raise Refused("invalid_field", tr("记录编号与操作不一致。"))
     for name, value in op.changed.items():
         problem = check_value(op.entity, name, value)
         if problem is not None:
-            raise Refused("invalid_field", f"字段不符合要求：{problem}")
+            raise Refused("invalid_field", tr("字段不符合要求：{problem}", problem=problem))
 
 
 def _blob_complete(session: Session, sha256: Any) -> bool:
@@ -212,10 +213,10 @@ def _create(session: Session, pusher: Pusher, op: Op) -> _Outcome:
     data, missing = new_record_data(op.entity, op.changed)
     data["id"] = op.entity_id
     if missing:
-        raise Refused("incomplete_record", "新记录缺少必填字段：" + "、".join(missing))
+        raise Refused("incomplete_record", tr("新记录缺少必填字段：{fields}", fields="、".join(missing)))
     placement = placement_of(session, op.entity, data)
     if placement is None:
-        raise Refused("unknown_parent", "所属的检查或文书不在服务器上，无法接收。")
+        raise Refused("unknown_parent", tr("所属的检查或文书不在服务器上，无法接收。"))
     _check_may_write(session, pusher.viewer, op.entity, placement, data)
     if op.entity == "notice":
         _claim_number(session, op.entity_id, data, pusher.devices())
@@ -237,17 +238,17 @@ def _check_may_write(
         return
     if entity == "visit":
         if viewer.role not in SEES_ALL_TEAMS and placement.scope not in ("", viewer.team):
-            raise Refused("forbidden", "只有督查人员或管理员可以为其他检查组安排检查。")
+            raise Refused("forbidden", tr("只有督查人员或管理员可以为其他检查组安排检查。"))
         return
     visit = get_record(session, "visit", placement.visit_id or "")
     if visit is not None and not can_see(viewer, visit):
-        raise Refused("forbidden", "当前账号无权修改其他检查组的检查记录。")
+        raise Refused("forbidden", tr("当前账号无权修改其他检查组的检查记录。"))
 
 
 def _merge(session: Session, pusher: Pusher, op: Op, record: Record) -> _Outcome:
     viewer = pusher.viewer
     if not can_see(viewer, record):
-        raise Refused("forbidden", "当前账号无权修改该记录。")
+        raise Refused("forbidden", tr("当前账号无权修改该记录。"))
     server = record_data(record)
     changed = dict(op.changed)
     creating = op.kind == "create"
@@ -257,14 +258,14 @@ def _merge(session: Session, pusher: Pusher, op: Op, record: Record) -> _Outcome
     for name in IMMUTABLE.get(op.entity, frozenset()) & changed.keys():
         if server.get(name) != changed[name]:
             if not creating:
-                raise Refused("immutable_field", f"字段“{name}”创建后不能修改。")
+                raise Refused("immutable_field", tr("字段“{name}”创建后不能修改。", name=name))
             # The same record created on two laptops (a natural-key id): the first stays.
             del changed[name]
             held = False
     if op.entity == "notice" and server.get("status") in FROZEN_NOTICE:
         for name in changed.keys() - NOTICE_AFTER_ISSUE:
             if server.get(name) != changed[name]:
-                raise Refused("notice_issued", "文书已印发，内容不能再修改，只能作废后重新制发。")
+                raise Refused("notice_issued", tr("文书已印发，内容不能再修改，只能作废后重新制发。"))
     taken: dict[str, Any] = {}
     conflicts: list[str] = []
     meta = field_meta(record)
@@ -289,7 +290,7 @@ def _merge(session: Session, pusher: Pusher, op: Op, record: Record) -> _Outcome
             stamps_kept = True
     if op.entity == "visit" and "team" in taken and viewer.role not in SEES_ALL_TEAMS \
             and taken["team"] not in ("", viewer.team):
-        raise Refused("forbidden", "只有督查人员或管理员可以把检查改派给其他检查组。")
+        raise Refused("forbidden", tr("只有督查人员或管理员可以把检查改派给其他检查组。"))
     version = record.version
     placement = Placement(record.scope, record.confidential, record.visit_id)
     settled = held and not conflicts and not stamps_kept
@@ -359,14 +360,14 @@ class _Claims:
                 if stored is not None and self.by_notice.get(stored, key) == key:
                     holder = stored
             if holder is not None and holder != notice_id:
-                raise Refused("number_taken", f"文号“{number}”已被另一份文书使用。")
+                raise Refused("number_taken", tr("文号“{number}”已被另一份文书使用。", number=number))
             if counted:
                 owner = session.scalars(select(NumberLease.device_id).where(
                     NumberLease.notice_type == kind, NumberLease.year == year,
                     NumberLease.first_seq <= seq, NumberLease.last_seq >= seq)).first()
                 if owner is not None and owner not in devices:
-                    raise Refused("number_not_leased",
-                                  f"文号“{number}”属于另一台设备领取的号段，本机不能使用。")
+                    raise Refused("number_not_leased", tr(
+                        "文号“{number}”属于另一台设备领取的号段，本机不能使用。", number=number))
         previous = self.by_notice.get(notice_id)
         if previous is not None and self.holders.get(previous) == notice_id:
             del self.holders[previous]

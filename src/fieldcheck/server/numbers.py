@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from fieldcheck.i18n import tr
 from fieldcheck.models.coltypes import utcnow
 from fieldcheck.server.errors import ApiError
 from fieldcheck.server.feed import wire_time
@@ -39,11 +40,11 @@ def lease_block(session: Session, device_id: str, request: LeaseRequest) -> Leas
     if existing is not None:
         return existing
     if request.notice_type not in NOTICE_TYPES:
-        raise ApiError(422, "invalid_request", f"未知的文书类型：{request.notice_type}")
+        raise ApiError(422, "invalid_request", tr("未知的文书类型：{type}", type=request.notice_type))
     now = utcnow()
     expires = lease_expiry(request.year, now)
     if expires <= now:
-        raise ApiError(409, "year_closed", f"{request.year}年已结束，不能再领取该年度的文号。")
+        raise ApiError(409, "year_closed", tr("{year}年已结束，不能再领取该年度的文号。", year=request.year))
     counter = lock_counter(session, request.notice_type, request.year)
     existing = _existing(session, device_id, request.lease_key)  # a twin request won the lock
     if existing is not None:
@@ -59,7 +60,7 @@ def lease_block(session: Session, device_id: str, request: LeaseRequest) -> Leas
     try:
         session.flush()
     except IntegrityError as error:  # same key, another type: that lease stands
-        raise ApiError(409, "lease_key_used", "该领取编号已用于另一批文号。") from error
+        raise ApiError(409, "lease_key_used", tr("该领取编号已用于另一批文号。")) from error
     return _response(lease)
 
 
