@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from fieldcheck.domain.checklist import answers_of, latest_template_versions
@@ -40,7 +41,7 @@ def shown_message(card: ItemCard) -> str:
     return card.constraint_note.text() if card.constraint_note.isVisibleTo(card) else ""
 
 
-def shot(widget: ItemCard | VisitWorkspace, name: str) -> None:
+def shot(widget: QWidget, name: str) -> None:
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         widget.grab().save(str(Path(SHOTS) / name))
@@ -94,4 +95,47 @@ def test_both_cards_say_why_until_the_answers_agree(qtbot: QtBot, ctx: AppContex
     type_number(sampled, -1)  # cleared (the spin box's 未填): not checkable, nothing said
     assert not shown_message(sampled) and not shown_message(total)
     qtbot.waitUntil(lambda: ws.checklist.saves_in_flight == 0)
+    ctx.tasks.wait()
+
+
+def test_finish_is_refused_with_the_message_then_done_once_fixed(
+    qtbot: QtBot, ctx: AppContext
+) -> None:
+    from fieldcheck import templates as tpl
+    from fieldcheck.domain.checklist import answer_item, publish_template
+    from fieldcheck.ui.common.errors import open_error_dialogs
+
+    body = {"key": "tiny_cases", "title": "小模板", "version": 1, "kinds": ["open"], "sections": [
+        {"key": "s", "title": "一、检查范围", "items": [
+            {"key": "cases_total", "type": "number", "label": "案件总数", "min": 0},
+            {"key": "files_sampled", "type": "number", "label": "抽查案卷数量", "min": 0,
+             "constraint": "value <= cases_total", "constraint_message": MESSAGE}]}]}
+    with ctx.store.write() as s:
+        version = publish_template(s, tpl.parse_template(body, "tiny_cases"))
+        unit = add_unit(s, "清河市市场监督管理局", "department")
+        visit_id = start_new_visit(s, unit_id=unit.id, kind="open",
+                                   template_version_id=version.id).id
+        answer_item(s, visit_id, "cases_total", 0)
+        answer_item(s, visit_id, "files_sampled", 18)
+    ws = VisitWorkspace(ctx, visit_id)
+    qtbot.addWidget(ws)
+    ws.resize(1100, 700)
+    ws.show()
+    qtbot.waitUntil(lambda: ws.info is not None and ws.checklist.state is not None)
+    sampled = ws.checklist.view.cards["files_sampled"]
+    assert shown_message(sampled) == MESSAGE  # as loaded from the store, before any typing
+
+    ws.header.finish.click()
+    qtbot.waitUntil(lambda: bool(open_error_dialogs()))
+    dialog = open_error_dialogs()[0]
+    assert dialog.problem_texts() == [f"条目“抽查案卷数量”的答案不合理：{MESSAGE}"]
+    shot(dialog, "constraint-finish-refused.png")
+    dialog.accept()
+    assert ws.info is not None and ws.info.status == "in_progress"
+
+    type_number(ws.checklist.view.cards["cases_total"], 20)
+    assert not shown_message(sampled)
+    qtbot.waitUntil(lambda: ws.checklist.saves_in_flight == 0)
+    ws.header.finish.click()
+    qtbot.waitUntil(lambda: ws.info is not None and ws.info.status == "completed")
     ctx.tasks.wait()
