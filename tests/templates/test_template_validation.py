@@ -125,6 +125,69 @@ def test_error_is_a_template_error_listing_every_problem() -> None:
             "a",
             "第 1 个选项：缺少字段 label",
         ),
+        # constraint: an answer that must agree with others, with the reason for the inspector
+        (
+            [item("total", "number"), item("part", "number", constraint="value <= total")],
+            "part",
+            "字段 constraint 需要 constraint_message",
+        ),
+        (
+            [item("part", "number", constraint_message="抽查数不能超过总数。")],
+            "part",
+            "字段 constraint_message 需要 constraint 条件",
+        ),
+        (
+            [item("part", "number", constraint="value <= ghost", constraint_message="不符。")],
+            "part",
+            "字段 constraint 引用了不存在的条目 ghost（第 10 列）",
+        ),
+        (
+            [item("total", "number"),
+             item("part", "number", constraint="value <=", constraint_message="不符。")],
+            "part",
+            "字段 constraint 的表达式有误（第 9 列）",
+        ),
+        (
+            [item("total", "number"),
+             item("part", "number", constraint="value => total", constraint_message="不符。")],
+            "part",
+            "字段 constraint 的表达式有误",
+        ),
+        (
+            [item("total", "number"), item("other", "number"),
+             item("part", "number", constraint="other <= total", constraint_message="不符。")],
+            "part",
+            "字段 constraint 没有读本条目的答案",
+        ),
+        (
+            [item("total", "number"),
+             item("part", "number", constraint="value <= total", constraint_message="  ")],
+            "part",
+            "字段 constraint_message 不能为空",
+        ),
+        (
+            [item("total", "number"),
+             item("part", "number", constraint=True, constraint_message="不符。")],
+            "part",
+            "字段 constraint 应为字符串",
+        ),
+        (
+            [item("total", "number"),
+             item("part", "number", constraint="value <= total", constraint_message=3)],
+            "part",
+            "字段 constraint_message 应为字符串",
+        ),
+        (
+            [item("s", "single"),
+             item("part", "number", constraint='s != "q" or value > 0', constraint_message="不符。")],
+            "part",
+            "字段 constraint 中 s 没有选项 'q'",
+        ),
+        (
+            [item("s", "single", constraint='value != "z"', constraint_message="不符。")],
+            "s",
+            "字段 constraint 中 value 没有选项 'z'",
+        ),
     ],
 )
 def test_item_problems_name_file_item_and_problem(
@@ -134,6 +197,36 @@ def test_item_problems_name_file_item_and_problem(
     assert problem.startswith(f"模板 demo.json：条目 {item_key}："), problem
     assert "demo.json" in problem
     assert fragment in problem, problem
+
+
+def test_a_constraint_may_read_any_item_and_its_own_by_key_or_value(
+    build: Callable[..., Any],
+) -> None:
+    t = build(
+        item("total", "number", constraint="total >= 0", constraint_message="总数不能为负。"),
+        item("part", "number", constraint="value <= total and part <= later",
+             constraint_message="抽查数不能超过总数。"),
+        item("later", "number"),
+    )
+    part = t.item("part")
+    assert part.constraint is not None and part.constraint.source == "value <= total and part <= later"
+    assert part.constraint_message == "抽查数不能超过总数。"
+    assert part.constraint_refs == ("total", "later")
+    assert t.item("total").constraint_refs == ()
+    assert t.item("later").constraint is None and t.item("later").constraint_message == ""
+
+
+def test_a_malformed_constraint_refuses_the_template_file(
+    write_template: Callable[..., Path],
+) -> None:
+    path = write_template(body(section("scope", item("cases_total", "number"), item(
+        "files_sampled", "number", constraint="value <= cases_totl"))), "penalty.json")
+    with pytest.raises(MalformedTemplateError) as info:
+        load_template(path)
+    assert sorted(info.value.problems) == [
+        "模板 penalty.json：条目 files_sampled：字段 constraint 引用了不存在的条目 cases_totl（第 10 列）",
+        "模板 penalty.json：条目 files_sampled：字段 constraint 需要 constraint_message：告诉检查员答案哪里不合理、应如何改正",
+    ]
 
 
 def test_duplicate_item_key_across_sections_names_both_sections() -> None:

@@ -198,6 +198,9 @@ def finish_problems(session: Session, visit: Visit) -> list[str]:
     answers = answers_of(session, visit.id)
     for item in tpl.missing_required(template, answers):
         problems.append(tr("必答条目未填写：{label}", label=item.label))
+    for item, message in tpl.constraint_violations(template, answers):
+        problems.append(tr("条目“{label}”的答案不合理：{message}", label=item.label,
+                           message=message))
     counts = photo_counts(session, visit.id)
     for item in tpl.photo_required_missing(template, answers, counts):
         problems.append(tr("条目“{label}”不合格，需要附照片作为证据。", label=item.label))

@@ -78,7 +78,7 @@ PLANS = [
 ]
 
 
-def _candidates(item: tpl.Item, rng: random.Random, when: datetime) -> list[Any]:
+def _candidates(item: tpl.Item, rng: random.Random, when: datetime, retry: int = 0) -> list[Any]:
     if item.type == "yes_no":
         return ["yes", "no"] + (["na"] if item.allow_na else [])
     if item.type == "single":
@@ -88,19 +88,47 @@ def _candidates(item: tpl.Item, rng: random.Random, when: datetime) -> list[Any]
     if item.type == "number":
         low = int(item.minimum) if item.minimum is not None else 0
         high = int(item.maximum) if item.maximum is not None else low + 60
+        if retry:  # drawn again for a constraint: nearer the minimum each time (part ≤ whole)
+            return [rng.randint(low, min(high, low + max(0, 20 - retry)))]
         return [rng.randint(low, min(high, low + 20)), rng.randint(low, min(high, low + 90))]
     if item.type == "text" and item.prefill == "unit_contact":
         return [rng.choice(["王立新（办公室主任）", "李海燕（行政部经理）", "赵振华（副总经理）"])]
     if item.type == "text":
         return [rng.choice(["情况正常", "现场查看，符合要求", "已核实相关台账"])]
     if item.type == "datetime":
+        if retry:  # drawn again for a constraint: later (离开时间 after 到达时间)
+            when += timedelta(minutes=rng.randint(10, 30) * retry)
         return [when.isoformat(timespec="minutes")]
     return []  # photo items need real photos
 
 
-def _sample_answer(item: tpl.Item, rng: random.Random, when: datetime, env: dict[str, Any]) -> Any:
-    """Mostly a passing answer; now and then (about one item in twenty) a failing one."""
+# Draws of an item's answer before the demo gives up on one its constraint accepts.
+CONSISTENT_DRAWS = 30
+
+
+def _sample_answer(
+    item: tpl.Item, rng: random.Random, when: datetime, template: tpl.Template,
+    answers: dict[str, Any],
+) -> Any:
+    """Mostly a passing answer; now and then (about one item in twenty) a failing one.
+
+    Never one that contradicts an answer already drawn (抽查案卷数量 above 案件总数): the
+    item is drawn again until its constraints hold, and left unanswered if they never do.
+    """
+    env = tpl.condition_env(template, answers)
     values = _candidates(item, rng, when)
+    if item.constraint is not None or any(item.key in i.constraint_refs for i in template.items):
+        before = {i.key for i, _ in tpl.constraint_violations(template, answers)}
+
+        def consistent(value: Any) -> bool:
+            after = tpl.constraint_violations(template, {**answers, item.key: value})
+            return {i.key for i, _ in after} <= before
+
+        values = [v for v in values if consistent(v)]
+        for retry in range(1, CONSISTENT_DRAWS):
+            if values:
+                break
+            values = [v for v in _candidates(item, rng, when, retry) if consistent(v)]
     if not values:
         return None
     passing = [v for v in values if not tpl.is_failed(item, v, env)]
@@ -229,7 +257,7 @@ def _answers_and_findings(
     for item in template.items:
         if item not in tpl.visible_items(template, answers):
             continue
-        value = _sample_answer(item, rng, start, tpl.condition_env(template, answers))
+        value = _sample_answer(item, rng, start, template, answers)
         if value is None:
             continue
         answers[item.key] = value

@@ -166,7 +166,7 @@ def finish_visit(
     ensure_editable(visit)
     problems = finish_problems(session, visit)
     if problems:
-        raise ValidationError(tr("检查还不能结束，请补全以下内容："), problems)
+        raise ValidationError(tr("检查还不能结束，请补全或改正以下内容："), problems)
     unrecorded = unrecorded_failures(session, visit)
     detail = None
     if acknowledged_failures is not None:

@@ -12,6 +12,10 @@ Answer values (what Answer.value holds, as JSON); a missing key or None is "unan
 
 Hidden items (visible_if false) are ignored everywhere: they are not required, not
 scored, never fail, and conditions of later items see them as unanswered (null).
+
+A constraint (抽查案卷数量 ≤ 案件总数) is checked only once it can be: its item is shown and
+answered, and so is every other item it names. Until then it is "not checkable yet", never
+a violation, so an inspector may fill the items in any order.
 """
 
 from __future__ import annotations
@@ -212,6 +216,41 @@ def is_failed(item: Item, value: object, answers: Answers | None = None) -> bool
     env = dict(answers or {})
     env[VALUE_NAME] = value
     return item.fail.evaluate(env)
+
+
+def constraint_violations(template: Template, answers: Answers) -> list[tuple[Item, str]]:
+    """Shown, answered items whose constraint is false, each with its message, in order."""
+    visible, env = _visible(template, answers)
+    moments = _as_moments(template, env)
+    violated = []
+    for item in visible:
+        if item.constraint is None or env.get(item.key) is None:
+            continue
+        if any(moments.get(key) is None for key in item.constraint_refs):
+            continue  # not checkable yet
+        if not item.constraint.evaluate({**moments, VALUE_NAME: moments[item.key]}):
+            violated.append((item, item.constraint_message))
+    return violated
+
+
+def _as_moments(template: Template, env: Mapping[str, object]) -> dict[str, object]:
+    """The env with date-times in one form, so that ordering them orders the moments.
+
+    Answers may be written "2026-11-27T10:15", "…T10:15:00" or with an offset; each becomes
+    the laptop's local wall-clock time to the second, as the checklist's editor writes it.
+    """
+    moments = dict(env)
+    for item in template.items:
+        value = env.get(item.key)
+        if item.type == DATETIME and isinstance(value, str):
+            try:
+                moment = datetime.fromisoformat(value)
+            except ValueError:
+                continue
+            if moment.tzinfo is not None:
+                moment = moment.astimezone().replace(tzinfo=None)
+            moments[item.key] = moment.isoformat(timespec="seconds")
+    return moments
 
 
 def suggested_finding(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from fieldcheck.templates.expr import Expression
+from fieldcheck.templates.expr import VALUE_NAME, Expression
 
 # Answer type of an item; see checklist.py for the value each one stores.
 YES_NO = "yes_no"
@@ -78,6 +78,9 @@ class Item:
     photo_on_fail: bool = False
     visible_if: Expression | None = None
     prefill: str = ""  # one of PREFILL_FIELDS, or ""
+    # True when the answer agrees with the others (抽查数 ≤ 总数); shown as constraint_message.
+    constraint: Expression | None = None
+    constraint_message: str = ""
 
     @property
     def option_keys(self) -> tuple[str, ...]:
@@ -89,6 +92,14 @@ class Item:
     @property
     def can_fail(self) -> bool:
         return self.fail is not None
+
+    @property
+    def constraint_refs(self) -> tuple[str, ...]:
+        """Keys of the other items the constraint reads, in the order it names them."""
+        if self.constraint is None:
+            return ()
+        own = (self.key, VALUE_NAME)
+        return tuple(dict.fromkeys(n.name for n in self.constraint.names if n.name not in own))
 
 
 @dataclass(frozen=True)

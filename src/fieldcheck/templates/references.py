@@ -2,6 +2,9 @@
 
 A condition may only read items that come *before* it in the checklist: visibility is
 then decided in one pass from top to bottom, and no item can hide itself or form a cycle.
+A `constraint` decides nothing about visibility, so it may read any item, later ones and
+its own (by key or as `value`) included: 抽查案卷数量 may be checked against 案件总数
+whichever of the two is answered first.
 String literals compared with a choice item must be among its options, so a typo such as
 `has_sign == "yse"` is an error at load time rather than a condition that is never true.
 """
@@ -54,7 +57,7 @@ def check_condition(
     known: Mapping[str, KnownItem],
     report: Report,
 ) -> Expression | None:
-    """Compile `source` of `field` ("visible_if" or "fail") for the item `item_key`."""
+    """Compile `source` of `field` ("visible_if", "fail" or "constraint") for `item_key`."""
     try:
         expr = compile_expression(source)
     except ExpressionError as e:
@@ -94,10 +97,10 @@ def _reference_problem(
 ) -> str:
     column = name.column
     if name.name == VALUE_NAME:
-        if field == "fail":
+        if field in ("fail", "constraint"):
             return ""
         return tr(
-            "字段 {field} 不能使用 value（第 {column} 列）：value 只在 fail 中表示本条目的答案",
+            "字段 {field} 不能使用 value（第 {column} 列）：value 只在 fail 和 constraint 中表示本条目的答案",
             field=field,
             column=column,
         )
@@ -109,6 +112,8 @@ def _reference_problem(
             name=name.name,
             column=column,
         )
+    if field == "constraint":
+        return ""  # any item, this one and later ones too (see the module's docstring)
     if name.name == item_key:
         return tr(
             "字段 {field} 引用了本条目 {name}（第 {column} 列）；条件只能引用前面的条目，fail 中本条目的答案请写 value",

@@ -14,7 +14,7 @@ from typing import Any
 
 from fieldcheck.i18n import tr
 from fieldcheck.templates.categories import finding_category_keys
-from fieldcheck.templates.expr import FUNCTIONS, KEYWORDS, VALUE_NAME
+from fieldcheck.templates.expr import FUNCTIONS, KEYWORDS, VALUE_NAME, Expression
 from fieldcheck.templates.model import (
     DEFAULT_YES_NO_FAIL,
     ITEM_TYPES,
@@ -68,6 +68,8 @@ _ITEM_FIELDS = {
     "photo_on_fail": "bool",
     "visible_if": "str",
     "prefill": "str",
+    "constraint": "str",
+    "constraint_message": "str",
 }
 _OPTION_FIELDS = {"key": "str", "label": "str"}
 _FINDING_FIELDS = {
@@ -307,6 +309,7 @@ def _parse_item(
     visible_if = None
     if "visible_if" in f:
         visible_if = check_condition(f["visible_if"], "visible_if", key, known, report)
+    constraint = _parse_constraint(f, raw.keys(), key, known, report)
     finding = _parse_finding(f.get("suggested_finding"), categories, report)
     prefill = f.get("prefill", "")
     if prefill and prefill not in PREFILL_FIELDS:
@@ -334,7 +337,46 @@ def _parse_item(
         photo_on_fail=f.get("photo_on_fail", False),
         visible_if=visible_if,
         prefill=prefill if prefill in PREFILL_FIELDS else "",
+        constraint=constraint,
+        constraint_message=f.get("constraint_message", "") if constraint is not None else "",
     )
+
+
+def _parse_constraint(
+    f: Mapping[str, Any],
+    present: Collection[str],
+    key: str,
+    known: Mapping[str, KnownItem],
+    report: Report,
+) -> Expression | None:
+    """`constraint` with the `constraint_message` an inspector reads while it is false.
+
+    `present` are the fields the item has, well-typed or not (a wrong type is reported
+    already and is not reported again as missing).
+    """
+    source, message = f.get("constraint"), f.get("constraint_message")
+    if "constraint" not in present:
+        if "constraint_message" in present:
+            report(tr("字段 constraint_message 需要 constraint 条件，但本条目没有 constraint"))
+        return None
+    if "constraint_message" not in present:
+        report(tr("字段 constraint 需要 constraint_message：告诉检查员答案哪里不合理、应如何改正"))
+    elif message is not None:
+        check_text(message, "constraint_message", report)
+    if source is None:
+        return None
+    constraint = check_condition(source, "constraint", key, known, report)
+    if constraint is not None and not any(
+        n.name in (key, VALUE_NAME) for n in constraint.names
+    ):
+        report(
+            tr(
+                "字段 constraint 没有读本条目的答案（写 value 或 {key}）：约束检查的是本条目的答案是否合理",
+                key=key,
+            )
+        )
+        return None
+    return constraint
 
 
 def _parse_options(

@@ -1,5 +1,5 @@
 """One checklist item: its question, answer editor, note, and — when it fails — the way to
-record it as a finding."""
+record it as a finding; while its answer contradicts another (a constraint), why."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ class ItemCard(QFrame):
         self.setObjectName("itemCard")
         self.setProperty("failed", False)
         self.setProperty("missing", False)
+        self.setProperty("violated", False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 10)
         layout.setSpacing(6)
@@ -37,6 +38,11 @@ class ItemCard(QFrame):
         if isinstance(self.editor, PhotoEditor):
             self.editor.add_photos.connect(lambda: self.photos_requested.emit(item.key))
         layout.addWidget(self.editor)
+        # Shown while a constraint on this item, or naming it, is false (ChecklistView).
+        self.constraint_note = label("", "constraintMessage", wrap=True)
+        self.constraint_note.setContentsMargins(8, 4, 8, 4)  # counted in the wrapped height
+        self.constraint_note.hide()
+        layout.addWidget(self.constraint_note)
         layout.addLayout(self._bottom_row())
         self._saved_note = ""
 
@@ -109,6 +115,17 @@ class ItemCard(QFrame):
         """Outline a required item that is still unanswered (after 结束检查 was refused)."""
         if bool(self.property("missing")) != missing:
             self.setProperty("missing", missing)
+            self.style().unpolish(self)
+            self.style().polish(self)
+
+    def show_constraint(self, message: str) -> None:
+        """Say why the answer cannot stand as it is; an empty message clears it."""
+        violated = bool(message)
+        if self.constraint_note.text() != message:
+            self.constraint_note.setText(message)
+        self.constraint_note.setVisible(violated)
+        if bool(self.property("violated")) != violated:
+            self.setProperty("violated", violated)
             self.style().unpolish(self)
             self.style().polish(self)
 

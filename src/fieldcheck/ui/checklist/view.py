@@ -1,6 +1,7 @@
 """The checklist laid out: a section index on the left, item cards on the right.
 
-Visibility conditions hide and show cards live; failed items are highlighted. The view only
+Visibility conditions hide and show cards live; failed items are highlighted, and an answer
+that contradicts another (a template constraint) is marked on both items with the reason. The view only
 shows state and reports what the person did; ChecklistPanel does the saving.
 
 Visibility is worked out here, at once, from the answers on screen (the same pure function
@@ -162,7 +163,9 @@ class ChecklistView(QSplitter):
         failed = {i.key for i in tpl.failed_items(template, self.answers)}
         self._keep_focus_off_hidden(visible)
         numbers = item_numbers(template, visible)
+        contradictions = self._contradictions(numbers)
         for key, card in self.cards.items():
+            card.show_constraint("\n".join(contradictions.get(key, [])))
             if card.property("missing") and key in self.answers:
                 card.mark_missing(False)
             card.setVisible(key in visible)
@@ -173,7 +176,20 @@ class ChecklistView(QSplitter):
         for sign, hidden in zip(self._hidden_signs, hidden_counts(template, visible), strict=True):
             sign.setText(tr("{n} 项已隐藏", n=hidden))
             sign.setVisible(hidden > 0)
-        self._update_index(visible, failed)
+        self._update_index(visible, failed, set(contradictions))
+
+    def _contradictions(self, numbers: dict[str, str]) -> dict[str, list[str]]:
+        """Item key → why its answer cannot stand: the constraint's own item gets the
+        template's message, each other item it names is pointed to that item."""
+        assert self.template is not None
+        found: dict[str, list[str]] = {}
+        for item, message in tpl.constraint_violations(self.template, self.answers):
+            found.setdefault(item.key, []).append(message)
+            for key in item.constraint_refs:
+                found.setdefault(key, []).append(tr(
+                    "与第 {number} 项“{label}”的答案不符：{message}",
+                    number=numbers.get(item.key, ""), label=item.label, message=message))
+        return found
 
     def _keep_focus_off_hidden(self, visible: set[str]) -> None:
         """The focused item is about to be hidden: move on to the next item that stays."""
@@ -184,7 +200,7 @@ class ChecklistView(QSplitter):
                 self._focus_next(key, visible)
                 return
 
-    def _update_index(self, visible: set[str], failed: set[str]) -> None:
+    def _update_index(self, visible: set[str], failed: set[str], contradicted: set[str]) -> None:
         assert self.template is not None
         for row, section in enumerate(self.template.sections):
             shown = [i for i in section.items if i.key in visible]
@@ -193,6 +209,9 @@ class ChecklistView(QSplitter):
             text = section_title(row + 1, section.title) + "\n" + tr("已答 {done}/{total}", done=done, total=len(shown))
             if bad:
                 text += "  " + tr("{n} 项不合格", n=bad)
+            disagree = sum(1 for i in shown if i.key in contradicted)
+            if disagree:
+                text += "  " + tr("{n} 项答案不符", n=disagree)
             item = self.index.item(row)
             if item is not None:
                 item.setText(text)
@@ -204,12 +223,13 @@ class ChecklistView(QSplitter):
             bar.setValue(self._section_heads[row].y())
 
     def show_missing(self, state: ChecklistState) -> None:
-        """Outline every visible required item without an answer, and go to the first."""
+        """Outline every visible required item without an answer, and go to the first (or to
+        the first whose answer disagrees with another, already marked)."""
         first: ItemCard | None = None
         for key, card in self.cards.items():
             missing = card.item.required and key in state.visible_keys and key not in state.answers
             card.mark_missing(missing)
-            if missing and first is None:
+            if (missing or card.property("violated")) and first is None:
                 first = card
         if first is not None:
             self.area.ensureWidgetVisible(first, 0, 40)

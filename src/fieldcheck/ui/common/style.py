@@ -109,6 +109,9 @@ QToolTip {{ background: white; color: {INK}; border: 1px solid {LINE}; padding: 
 #itemCard[failed="true"] {{ background: {FAILED_BG}; border: 1px solid #e8b4b4;
     border-left: 4px solid {ACCENT}; }}
 #itemCard[missing="true"] {{ border: 1px solid #e0a526; border-left: 4px solid #e0a526; }}
+#itemCard[violated="true"] {{ border: 1px solid #e0a526; border-left: 4px solid #e0a526; }}
+#constraintMessage {{ color: #8a4b00; background: #fff8e6; border: 1px solid #f0d9a4;
+    border-radius: 4px; }}
 #itemLabel {{ font-weight: 600; }}
 #hiddenSign {{ color: {MUTED}; font-size: 9.5pt; padding-top: 6px; }}
 #required {{ color: {ACCENT}; font-weight: 600; }}
