@@ -94,6 +94,15 @@ def test_multi_number_text_and_datetime_values(qtbot: QtBot) -> None:
     assert values == [None]
 
 
+def test_a_moment_with_its_offset_is_shown_on_this_laptops_clock(qtbot: QtBot, in_beijing: None) -> None:
+    moment = DateTimeEditor(Item("k", "datetime", "到达", "s"))
+    qtbot.addWidget(moment)
+    moment.set_value("2026-11-27T01:37+00:00")  # written elsewhere as UTC: 09:37 in Beijing
+    assert moment.edit.dateTime().toString("yyyy-MM-dd HH:mm") == "2026-11-27 09:37"
+    moment.set_value("2026-11-27T09:37")  # as this editor writes it: the wall clock
+    assert moment.edit.dateTime().toString("yyyy-MM-dd HH:mm") == "2026-11-27 09:37"
+
+
 def test_a_photo_item_answer_is_its_number_of_photos(qtbot: QtBot, ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from fieldcheck.domain.checklist import latest_template_versions
     from fieldcheck.domain.people import add_unit

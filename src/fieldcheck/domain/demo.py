@@ -98,7 +98,8 @@ def _candidates(item: tpl.Item, rng: random.Random, when: datetime, retry: int =
     if item.type == "datetime":
         if retry:  # drawn again for a constraint: later (离开时间 after 到达时间)
             when += timedelta(minutes=rng.randint(10, 30) * retry)
-        return [when.isoformat(timespec="minutes")]
+        # As the checklist's editor writes a moment: the wall clock of this laptop, to the minute.
+        return [when.astimezone().strftime("%Y-%m-%dT%H:%M")]
     return []  # photo items need real photos
 
 

@@ -293,6 +293,8 @@ class DateTimeEditor(AnswerEditor):
     def _show(self, value: Any) -> None:
         if isinstance(value, str) and value:
             parsed = datetime.fromisoformat(value)
+            if parsed.tzinfo is not None:  # a moment with its offset: shown on this laptop's clock
+                parsed = parsed.astimezone()
             self.edit.setDateTime(QDateTime(parsed.year, parsed.month, parsed.day,
                                             parsed.hour, parsed.minute, 0))
         else:
