@@ -175,22 +175,27 @@ def test_a_lost_answer_replayed_changes_nothing(make_laptop) -> None:
     assert a.export() == b.export()
 
 
+def _supervisor_plans(boss: Laptop, team: str, kind: str) -> str:
+    """A plan for today that a supervisor's laptop makes for `team` (not yet synced)."""
+    from fieldcheck.domain import checklist
+    from fieldcheck.domain.people import add_unit
+
+    with boss.store.write() as s:
+        unit = add_unit(s, "市住建局审批科", "department")
+        version = checklist.latest_template_versions(s)[0]
+        return visits.plan_visit(s, unit_id=unit.id, kind=kind, team=team,
+                                 template_version_id=version.id, planned_for=date.today()).id
+
+
 def test_a_confidential_plan_reaches_only_its_team(make_laptop) -> None:
     boss: Laptop = make_laptop("zhao", "赵主任", team="效能室", role="supervisor")
     one: Laptop = make_laptop("wang", "王建国", team="一组")
     two: Laptop = make_laptop("sun", "孙丽", team="二组")
-    with boss.store.write() as s:
-        from fieldcheck.domain import checklist
-        from fieldcheck.domain.people import add_unit
-
-        unit = add_unit(s, "市住建局审批科", "department")
-        version = checklist.latest_template_versions(s)[0]
-        plan = visits.plan_visit(s, unit_id=unit.id, kind="unannounced", team="二组",
-                                 template_version_id=version.id, planned_for=date.today())
+    plan_id = _supervisor_plans(boss, "二组", "unannounced")
     boss.sync()
     one.sync()
     two.sync()
-    assert [v["id"] for v in two.records()["visit"]] == [plan.id]
+    assert [v["id"] for v in two.records()["visit"]] == [plan_id]
     assert one.records()["visit"] == []
     assert sync_now(one.store, client=one.bureau.client).pulled == 0
 
@@ -198,26 +203,19 @@ def test_a_confidential_plan_reaches_only_its_team(make_laptop) -> None:
 def test_a_plan_moved_by_its_team_reaches_the_supervisor_on_its_new_day(make_laptop) -> None:
     boss: Laptop = make_laptop("zhao", "赵主任", team="效能室", role="supervisor")
     one: Laptop = make_laptop("wang", "王建国", team="一组")
-    with boss.store.write() as s:
-        from fieldcheck.domain import checklist
-        from fieldcheck.domain.people import add_unit
-
-        unit = add_unit(s, "市住建局审批科", "department")
-        version = checklist.latest_template_versions(s)[0]
-        plan = visits.plan_visit(s, unit_id=unit.id, kind="open", team="一组",
-                                 template_version_id=version.id, planned_for=date.today())
+    plan_id = _supervisor_plans(boss, "一组", "open")
     boss.sync()
     one.sync()
     later = date.today() + timedelta(days=2)
     with one.store.write() as s:
-        visits.reschedule_visit(s, plan.id, later, "单位负责人外出")
+        visits.reschedule_visit(s, plan_id, later, "单位负责人外出")
     one.sync()
     boss.sync()
     [visit] = boss.records()["visit"]
     assert visit["planned_for"] == later.isoformat()
     with boss.store.read() as s:
         on_day = page_visits(s, VisitFilter(date_from=later, date_to=later), 0, 10)
-    assert [r.id for r in on_day] == [plan.id]
+    assert [r.id for r in on_day] == [plan_id]
 
 
 def test_a_laptop_clock_days_off_does_not_decide_which_value_stays(make_laptop) -> None:
