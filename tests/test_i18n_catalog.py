@@ -66,6 +66,7 @@ INDIRECT_CONSTANTS = (
     ("server/errors.py", "MESSAGES"),  # message_of(code)
     ("server/app.py", "_HTTP_MESSAGES"),  # the API's answer to an unknown route or method
     ("server/api_sync.py", "WRONG_PASSWORD"),  # enrolment refused
+    ("server/verify.py", "TYPE_NAMES"),  # the QR check's page and answer
 )
 
 
@@ -275,3 +276,20 @@ def test_the_servers_administrator_reads_english_too(tmp_path: Path, capsys: pyt
     with pytest.raises(SystemExit):
         admin_main(["--help"])
     assert "List enrolled devices" in capsys.readouterr().out
+
+
+@pytest.mark.usefixtures("english")
+def test_the_qr_check_page_reads_english_on_an_english_server() -> None:
+    from fieldcheck.server.verify import render_page
+    from fieldcheck.sync.protocol import VerifyResponse
+
+    page = render_page(VerifyResponse(
+        notice_id="019b0000-0000-7000-8000-000000000001", genuine=True, number="清监整改〔2026〕1号",
+        type="Rectification notice", unit="清河市行政审批局", issued_at="2026-12-02T02:00:00.000000Z",
+        status="issued", voided_by=None, void_reason="", pdf_sha256="0" * 64))
+    assert '<html lang="en">' in page and "Genuine and valid notice" in page
+    assert "<dt>Issued on</dt><dd>2026-12-2</dd>" in page and "清监整改〔2026〕1号" in page
+    words = re.sub(r"<style>.*</style>", "", page, flags=re.S)  # the CSS names CJK fonts
+    for data in ("清监整改〔2026〕1号", "清河市行政审批局"):  # the notice's own data stays as issued
+        words = words.replace(data, "")
+    assert not CJK.search(words)

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy import select
 
+from fieldcheck.i18n import language, tr
 from fieldcheck.server.deps import DatabaseDep
 from fieldcheck.server.feed import WIRE_TIME, get_record, record_data
 from fieldcheck.server.numbers import BUREAU_TZ
@@ -46,7 +47,7 @@ def verify_notice(database: DatabaseDep, notice_id: str) -> tuple[VerifyResponse
         newer_number = str(record_data(newer).get("number") or "") if newer is not None else ""
     return VerifyResponse(
         notice_id=notice_id, genuine=True, number=data.get("number"),
-        type=TYPE_NAMES.get(str(data.get("type")), str(data.get("type"))),
+        type=tr(TYPE_NAMES[kind]) if (kind := str(data.get("type"))) in TYPE_NAMES else kind,
         unit=str(record_data(unit).get("name", "")) if unit is not None else "",
         issued_at=data.get("issued_at"), status=str(data["status"]),
         voided_by=successor, void_reason=str(data.get("void_reason") or ""),
@@ -72,7 +73,7 @@ def _date(wire: str | None) -> str:
     if not wire:
         return "—"
     moment = datetime.strptime(wire, WIRE_TIME).replace(tzinfo=UTC).astimezone(BUREAU_TZ)
-    return f"{moment.year}年{moment.month}月{moment.day}日"
+    return tr("{year}年{month}月{day}日", year=moment.year, month=moment.month, day=moment.day)
 
 
 _STYLE = """
@@ -90,38 +91,39 @@ footer{margin-top:18px;color:#888;font-size:.85em}
 
 def render_page(result: VerifyResponse, newer_number: str = "") -> str:
     if not result.genuine:
-        heading = '<h1 class="bad">未查到该文书：不是本机关印发的有效文书</h1>'
-        body = ("<p>服务器上没有编号为<br><span class=\"hash\">"
-                f"{escape(result.notice_id)}</span><br>的已印发文书。请勿相信此文书，"
-                "并向印发机关核实。</p>")
+        heading = f'<h1 class="bad">{tr("未查到该文书：不是本机关印发的有效文书")}</h1>'
+        body = "<p>" + tr("服务器上没有编号为<br>{id}<br>的已印发文书。请勿相信此文书，并向印发机关核实。",
+                          id=f'<span class="hash">{escape(result.notice_id)}</span>') + "</p>"
         return _page(heading + body)
     if result.status == "voided":
-        heading = '<h1 class="void">文书真实，但已作废</h1>'
-        state = "已作废"
+        heading = f'<h1 class="void">{tr("文书真实，但已作废")}</h1>'
+        state = tr("已作废")
         if result.voided_by:
             newer = escape(newer_number) or f'<span class="hash">{escape(result.voided_by)}</span>'
-            state += f'（已由 <a href="/verify/{escape(result.voided_by)}">{newer}</a> 取代）'
+            state += tr("（已由 {newer} 取代）",
+                        newer=f'<a href="/verify/{escape(result.voided_by)}">{newer}</a>')
     else:
-        heading = '<h1 class="ok">文书真实有效</h1>'
-        state = "有效"
+        heading = f'<h1 class="ok">{tr("文书真实有效")}</h1>'
+        state = tr("有效")
     rows = [
-        ("文号", escape(result.number or "—")),
-        ("文书类型", escape(result.type)),
-        ("被检查单位", escape(result.unit or "—")),
-        ("印发日期", _date(result.issued_at)),
-        ("状态", state),
+        (tr("文号"), escape(result.number or "—")),
+        (tr("文书类型"), escape(result.type)),
+        (tr("被检查单位"), escape(result.unit or "—")),
+        (tr("印发日期"), _date(result.issued_at)),
+        (tr("状态"), state),
     ]
     if result.status == "voided" and result.void_reason:
-        rows.append(("作废原因", escape(result.void_reason)))
-    rows.append(("PDF 文件 SHA-256", f'<span class="hash">{escape(result.pdf_sha256)}</span>'))
+        rows.append((tr("作废原因"), escape(result.void_reason)))
+    rows.append((tr("PDF 文件 SHA-256"), f'<span class="hash">{escape(result.pdf_sha256)}</span>'))
     items = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in rows)
     return _page(f"{heading}<dl>{items}</dl>")
 
 
 def _page(content: str) -> str:
+    lang = "zh-CN" if language() == "zh" else language()
     return (
-        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
-        f"<title>文书核验</title><style>{_STYLE}</style></head><body><main>{content}"
-        "<footer>效能监察文书核验 · 以印发机关服务器记录为准</footer></main></body></html>"
+        f"<title>{tr('文书核验')}</title><style>{_STYLE}</style></head><body><main>{content}"
+        f"<footer>{tr('效能监察文书核验 · 以印发机关服务器记录为准')}</footer></main></body></html>"
     )
