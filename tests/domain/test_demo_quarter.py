@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -10,8 +10,9 @@ from sqlalchemy import select
 from fieldcheck.domain.demo import seed_demo
 from fieldcheck.domain.demo_quarter import tell_quarter
 from fieldcheck.domain.followup_board import current_flags, load_records, local_zone
-from fieldcheck.domain.notice_settings import mark_demo_store
+from fieldcheck.domain.notice_settings import load_settings, mark_demo_store
 from fieldcheck.models import Finding, FollowupEvent, Notice, OutboxOp
+from fieldcheck.notices.model import format_date
 from fieldcheck.store import open_store
 
 
@@ -38,6 +39,12 @@ def test_the_quarter_is_told_by_the_rules_with_a_repeat_offender_and_an_overdue_
         kinds = {(n.type, n.status) for n in s.scalars(select(Notice))}
         assert ("rectification", "issued") in kinds and ("circular", "issued") in kinds
         assert not s.scalars(select(OutboxOp).where(OutboxOp.entity != "template_version")).all()
+        # Each 整改通知书 asks for the report by a day counted from the day it was issued.
+        reply_days = load_settings(tmp_path).reply_days
+        for notice in s.scalars(select(Notice).where(Notice.type == "rectification")):
+            assert notice.issued_at is not None
+            due = format_date(notice.issued_at.astimezone().date() + timedelta(days=reply_days))
+            assert any(f"请于{due}前" in p for p in notice.content["paragraphs"]), notice.content["paragraphs"]
         records = load_records(s)
     flags = current_flags(records, datetime.now(UTC), local_zone())
     reasons = {f.reason for f in flags}

@@ -112,7 +112,9 @@ def tell_quarter(store: Store, today: date | None = None) -> bool:
     # 整改通知书 the afternoon after each visit: findings notified with their deadlines.
     for visit_id, day, _story in visits:
         with store.write() as s:
-            draft = notices.create_draft(s, visit_id, "rectification", settings).id
+            # Drafted for the day it is issued, so its reply deadline counts from that day.
+            draft = notices.create_draft(s, visit_id, "rectification", settings,
+                                         today=day + timedelta(days=1)).id
         notices.issue_notice(store, draft, settings, authority, issued_at=_at(day + timedelta(days=1), 15))
     # The units answer: a 整改报告 ten days later, then a 复查 three days after it.
     for n, (visit_id, day, story) in enumerate(visits):

@@ -106,8 +106,10 @@ def finding_entries(session: Session, visit_id: str) -> list[FindingEntry]:
     ]
 
 
-def prefill_content(session: Session, visit_id: str, notice_type: NoticeType, settings: BureauSettings) -> NoticeContent:
-    """The notice as the visit's record says it: unit, place, time, inspectors, findings."""
+def prefill_content(session: Session, visit_id: str, notice_type: NoticeType, settings: BureauSettings,
+                    today: date | None = None) -> NoticeContent:
+    """The notice as the visit's record says it: unit, place, time, inspectors, findings.
+    `today`: the day it is drafted for, from which the reply deadline counts (default: today)."""
     visit = get_visit(session, visit_id)
     unit = session.get(Unit, visit.unit_id)
     assert unit is not None
@@ -123,7 +125,7 @@ def prefill_content(session: Session, visit_id: str, notice_type: NoticeType, se
     findings = finding_entries(session, visit_id)
     started = visit.started_at.astimezone() if visit.started_at else None
     ended = visit.ended_at.astimezone() if visit.ended_at else None
-    today = date.today()
+    today = today or date.today()
     context = {
         "unit_name": unit.name,
         "issuer_name": settings.notice.issuer_name,
@@ -195,10 +197,10 @@ def _service_fields(session: Session, visit_id: str) -> dict[str, str]:
 
 
 def create_draft(session: Session, visit_id: str, notice_type: str, settings: BureauSettings,
-                 supersedes_id: str | None = None) -> Notice:
+                 supersedes_id: str | None = None, today: date | None = None) -> Notice:
     kind = NoticeType(notice_type)
     visit = get_visit(session, visit_id)
-    content = prefill_content(session, visit_id, kind, settings)
+    content = prefill_content(session, visit_id, kind, settings, today)
     notice = Notice(type=kind, visit_id=visit.id, unit_id=visit.unit_id, status="draft",
                     supersedes_id=supersedes_id)
     session.add(notice)
