@@ -107,3 +107,18 @@ def test_a_circular_without_findings_or_unit_names_is_refused() -> None:
     with pytest.raises(NoticeError, match="所属单位"):
         circular_content(CircularFacts("2026年11月", [CircularUnit(" ", [finding])],
                                        date(2026, 12, 1), date(2026, 12, 31)), settings)
+
+
+def test_a_typical_case_says_the_unit_once_where_its_problem_starts_with_the_unit() -> None:
+    window = "清河市政务服务中心不动产登记综合窗口"
+    case = FindingEntry(1, "工作纪律作风", "窗口工作人员上班时间玩手机，对咨询群众不予理睬。",
+                        requirement="立即整改", unit_name=window)
+    other = FindingEntry(2, "慢作为", "施工许可审批材料齐全后滞留科室12天未流转", unit_name="清河市住房和城乡建设局")
+    facts = CircularFacts(period="2026年10月", units=[CircularUnit(window, [case]),
+                                                       CircularUnit(other.unit_name, [other])],
+                          issued_on=date(2026, 11, 1), reply_deadline=date(2026, 11, 16),
+                          cases=[case, other])
+    paragraphs = circular_content(facts, sample_settings()).paragraphs
+    assert "1. 清河市政务服务中心不动产登记综合窗口工作人员上班时间玩手机，对咨询群众不予理睬。" \
+        "检查组已责令其限期整改。" in paragraphs
+    assert "2. 清河市住房和城乡建设局施工许可审批材料齐全后滞留科室12天未流转。" in paragraphs

@@ -122,7 +122,8 @@ def circular_content(facts: CircularFacts, settings: NoticeSettings) -> NoticeCo
         paragraphs.append(fill(t["heading_cases"], {"n": ordinal(next(headings))}))
         for n, case in enumerate(facts.cases, start=1):
             paragraphs.append(fill(t["case"], {
-                "n": n, "unit_name": case.unit_name, "description": case.description.rstrip("。"),
+                "n": n, "unit_name": case.unit_name,
+                "description": after_subject(case.unit_name, case.description.rstrip("。")),
                 "requirement_sentence": t["case_requirement"] if case.requirement else ""}))
     paragraphs.append(fill(t["heading_requirements"], {"n": ordinal(next(headings))}))
     paragraphs += [fill(p, ctx) for p in t["requirements"]]
@@ -258,3 +259,12 @@ __all__ = [
     "circular_content",
     "ordinal",
 ]
+
+
+def after_subject(subject: str, text: str) -> str:
+    """`text` as it reads after `subject` in one sentence: a start that repeats the subject's
+    end is said once (…综合窗口 + 窗口工作人员… → …综合窗口工作人员…)."""
+    for size in range(min(len(subject), len(text) - 1), 1, -1):
+        if subject.endswith(text[:size]):
+            return text[size:]
+    return text
