@@ -74,12 +74,27 @@ def test_valid_settings_are_saved_and_read_back(
     assert saved.notice.issuer_name == "衡水市监察局"
     assert saved.notice.issuer_mark == "衡水市监察局文件"
     assert saved.notice.prefixes[NoticeType.RECTIFICATION] == "衡监整改"
-    assert saved.notice.prefixes[NoticeType.CIRCULAR] == "衡监通"  # types not shown: kept
+    assert saved.notice.prefixes[NoticeType.CIRCULAR] == "衡监通"  # as it was, not retyped
     assert saved.notice.seal_png == seal
     assert saved.notice.contact_line == "联系人：李明，电话：0318-2123456"
     assert saved.reply_days == 10 and saved.copies == 3
     if font.exists():
         assert saved.notice.font_paths == {"仿宋": font}
+
+
+def test_a_bureau_that_fills_in_its_settings_can_issue_every_numbered_type(
+        qtbot: Any, store: Store) -> None:
+    dialog = open_settings_dialog(None, store.data_dir)  # a real store: nothing filled in yet
+    assert set(dialog.prefix_edits) == {str(t) for t in NoticeType}
+    dialog.issuer_name.setText("衡水市监察局")
+    for n, edit in enumerate(dialog.prefix_edits.values()):
+        edit.setText(f"衡监{'记整建送通责'[n]}")
+    dialog.accept()
+    assert dialog.result() == SettingsDialog.DialogCode.Accepted
+    saved = load_settings(store.data_dir)
+    assert {t: saved.unconfigured(t) for t in NoticeType} == {t: [] for t in NoticeType}
+    assert saved.notice.prefixes[NoticeType.CIRCULAR] == "衡监通"
+    assert saved.notice.prefixes[NoticeType.ACCOUNTABILITY] == "衡监责"
 
 
 def test_missing_fields_are_listed_and_nothing_is_saved(

@@ -31,8 +31,10 @@ from fieldcheck.notices.images import read_png
 from fieldcheck.store import Store
 
 # The notice types issued from a visit, whose 机关代字 the bureau sets here.
+# Every numbered type: a real store issues none under the shipped example's 代字, so each
+# must be one the bureau can fill in here (通报 and 责任追究建议书 included).
 PREFIX_TYPES = (NoticeType.RECORD, NoticeType.RECTIFICATION, NoticeType.RECOMMENDATION,
-                NoticeType.SERVICE)
+                NoticeType.SERVICE, NoticeType.CIRCULAR, NoticeType.ACCOUNTABILITY)
 # Font roles a bureau may point at its own files (Chinese face names, as the file stores them).
 FONT_FACES = ("仿宋", "黑体", "楷体", "小标宋")
 
