@@ -51,6 +51,31 @@ def test_an_unsaved_finding_is_restored_after_a_crash(qtbot: QtBot, ctx: AppCont
     ctx.tasks.wait()
 
 
+def test_a_draft_read_before_its_visit_still_comes_back(
+        qtbot: QtBot, ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The draft and the visit are read side by side; the visit (which says whether it may be
+    # edited) can arrive second. The crashed-out finding must reopen all the same.
+    import time
+
+    from fieldcheck.ui.findings import data as findings_data
+    from fieldcheck.ui.visit import data as visit_data
+
+    visit_id = _started(ctx)
+    findings_data.keep_draft(ctx.store, visit_id, None, {"category": "slow", "description": "窗口推诿"}, [])
+    read_visit = visit_data.load_visit
+
+    def slow_visit(store: object, vid: str) -> object:
+        time.sleep(0.5)  # the draft is read long before
+        return read_visit(store, vid)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(visit_data, "load_visit", slow_visit)
+    ws = open_workspace(qtbot, ctx, visit_id)
+    qtbot.waitUntil(lambda: ws.findings.editor is not None and ws.findings.editor.isVisible())
+    assert ws.findings.editor is not None
+    assert ws.findings.editor.values()["description"] == "窗口推诿"
+    ctx.tasks.wait()
+
+
 def test_cancelling_drops_the_draft(qtbot: QtBot, ctx: AppContext) -> None:
     visit_id = _started(ctx)
     ws = open_workspace(qtbot, ctx, visit_id)

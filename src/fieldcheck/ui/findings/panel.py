@@ -44,7 +44,9 @@ class FindingsPanel(QWidget):
                  photos: PhotoListModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.visit_id, self.importer, self.photo_model = ctx, visit_id, importer, photos
-        self.read_only = True
+        self.read_only = True  # until the visit is read (set_read_only)
+        self.visit_known = False
+        self.restore_waiting = False  # a draft read before the visit: reopened once it is
         self.rows: list[FindingRow] = []
         self.items: list[tuple[str, str]] = []
         self.editor: FindingEditor | None = None
@@ -100,6 +102,8 @@ class FindingsPanel(QWidget):
     def _restore_draft(self, draft: dict[str, Any] | None) -> None:
         """A finding was being typed when the app last stopped: reopen it as it was."""
         self.draft = draft
+        # The draft and the visit are read side by side: whichever comes second reopens it.
+        self.restore_waiting = draft is not None and not self.visit_known
         if draft is None or self.read_only or self.editor is not None and self.editor.isVisible():
             return
         self._open_draft(draft, tr("恢复未保存的问题（上次未保存即退出）"))
@@ -114,9 +118,13 @@ class FindingsPanel(QWidget):
 
     def set_read_only(self, read_only: bool) -> None:
         self.read_only = read_only
+        self.visit_known = True
         for widget in (self.add_button, self.delete_button):
             widget.setEnabled(not read_only)
         self.edit_button.setText(tr("查看…") if read_only else tr("编辑…"))
+        if self.restore_waiting:
+            self.restore_waiting = False
+            self._restore_draft(self.draft)
 
     def set_items(self, items: list[tuple[str, str]]) -> None:
         self.items = items
