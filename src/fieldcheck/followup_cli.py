@@ -42,6 +42,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     from fieldcheck.store import open_store
 
     day_from, day_to = _period(args)
+    if args.format == "xlsx" and not args.out:  # said before the whole store is read
+        from fieldcheck.cli import CommandError
+
+        raise CommandError(tr("XLSX 报表须用 --out 指定文件。"))
     store = open_store(_existing_store(args))  # reading: safe beside a running app
     try:
         with store.read() as s:
@@ -51,10 +55,6 @@ def cmd_report(args: argparse.Namespace) -> int:
     data = report_bytes(rep, args.format)
     if args.out:
         _write_bytes(Path(args.out), data)
-    elif args.format == "xlsx":
-        from fieldcheck.cli import CommandError
-
-        raise CommandError(tr("XLSX 报表须用 --out 指定文件。"))
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -108,7 +108,7 @@ def register(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
     data_dir_arg(p)
     p.add_argument("--from", dest="date_from", type=_day, required=True, help=tr("起始日期，如 2026-10-01"))
     p.add_argument("--to", dest="date_to", type=_day, required=True, help=tr("截止日期，如 2026-12-31"))
-    p.add_argument("--format", choices=["csv", "xlsx", "json"], default="json")
+    p.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")  # reports.REPORT_FORMATS
     p.add_argument("--out", help=tr("输出文件（默认输出到标准输出；xlsx 必须指定）"))
     p.set_defaults(func=cmd_report)
     p = sub.add_parser("circular", help=tr("按期间从记录生成通报 PDF（默认草稿，--issue 签发）"))

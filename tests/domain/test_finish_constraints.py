@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from constraint_helpers import SAMPLED_MESSAGE, SAMPLED_WITHIN_TOTAL, penalty_body
 from fieldcheck import templates as tpl
 from fieldcheck.domain import checklist, visits
 from fieldcheck.domain.visits import start_new_visit
@@ -12,21 +13,7 @@ from fieldcheck.errors import ValidationError
 from fieldcheck.models import AuditEvent, Visit
 from fieldcheck.store import Store
 
-SAMPLED_MESSAGE = "抽查案卷数量不能超过检查时段内的案件总数。"
-BODY = {
-    "key": "penalty_check",
-    "title": "涉企行政处罚案卷检查（测试）",
-    "version": 1,
-    "kinds": ["project"],
-    "sections": [{"key": "scope", "title": "一、检查范围", "items": [
-        {"key": "cases_total", "type": "number", "label": "检查时段内涉企行政处罚案件总数",
-         "unit": "件", "min": 0, "required": True},
-        {"key": "files_sampled", "type": "number", "label": "抽查案卷数量", "unit": "件",
-         "min": 0, "required": True, "constraint": "value <= cases_total",
-         "constraint_message": SAMPLED_MESSAGE},
-        {"key": "remarks", "type": "text", "label": "备注"},
-    ]}],
-}
+BODY = penalty_body("penalty_check", "涉企行政处罚案卷检查（测试）", SAMPLED_WITHIN_TOTAL)
 
 
 @pytest.fixture

@@ -133,6 +133,8 @@ def test_report_cli_json_csv_xlsx_agree(store: Store, history: dict[str, str], t
     assert bad.returncode == 2 and "2026-13-01" in bad.stderr.decode()
     backwards = _cli("report", "--data-dir", d, "--from", today, "--to", "2020-01-01")
     assert backwards.returncode == 2
+    no_file = _cli("report", "--data-dir", d, "--from", "2020-01-01", "--to", today, "--format", "xlsx")
+    assert no_file.returncode == 2 and "--out" in no_file.stderr.decode() and no_file.stdout == b""
 
 
 def test_circular_cli_draft_is_watermarked_and_issue_numbers_it(store: Store, history: dict[str, str],

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from sync_helpers import Bureau
 
+from constraint_helpers import SAMPLED_MESSAGE, SAMPLED_WITHIN_TOTAL, penalty_body
 from fieldcheck.domain import checklist, visits
 from fieldcheck.domain.people import add_unit
 from fieldcheck.errors import ValidationError
@@ -17,22 +18,9 @@ from fieldcheck.models import TemplateVersion, Visit
 from fieldcheck.server.directory import DirectoryError, publish_template_file
 from fieldcheck.server.feed import get_record, record_data
 
-MESSAGE = "抽查案卷数量不能超过检查时段内的案件总数。"
 
-
-def penalty_body(constraint: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "key": "penalty_half_year",
-        "title": "涉企行政处罚案卷半年检查",
-        "version": 1,
-        "kinds": ["project"],
-        "sections": [{"key": "scope", "title": "一、检查范围", "items": [
-            {"key": "cases_total", "type": "number", "label": "检查时段内涉企行政处罚案件总数",
-             "unit": "件", "min": 0, "required": True},
-            {"key": "files_sampled", "type": "number", "label": "抽查案卷数量", "unit": "件",
-             "min": 0, "required": True, **constraint},
-        ]}],
-    }
+def _penalty(constraint: dict[str, Any]) -> dict[str, Any]:
+    return penalty_body("penalty_half_year", "涉企行政处罚案卷半年检查", constraint)
 
 
 def write(path: Path, body: dict[str, Any]) -> Path:
@@ -44,8 +32,7 @@ def test_a_constrained_template_publishes_and_is_enforced_on_the_laptop(
     tmp_path: Path, bureau: Bureau, make_laptop: Any
 ) -> None:
     laptop = make_laptop("wang", team="一组")
-    good = write(tmp_path / "penalty.json", penalty_body(
-        {"constraint": "value <= cases_total", "constraint_message": MESSAGE}))
+    good = write(tmp_path / "penalty.json", _penalty(SAMPLED_WITHIN_TOTAL))
     with bureau.app.state.database.write() as session:
         version_id = publish_template_file(session, good)
     laptop.sync()
@@ -53,7 +40,7 @@ def test_a_constrained_template_publishes_and_is_enforced_on_the_laptop(
     with laptop.store.read() as s:
         version = s.get(TemplateVersion, version_id)
         assert version is not None and version.key == "penalty_half_year"
-        assert version.body["sections"][0]["items"][1]["constraint_message"] == MESSAGE
+        assert version.body["sections"][0]["items"][1]["constraint_message"] == SAMPLED_MESSAGE
     with laptop.store.write() as s:
         unit = add_unit(s, "清河市市场监督管理局", "department")
         visit_id = visits.start_new_visit(s, unit_id=unit.id, kind="project",
@@ -62,7 +49,7 @@ def test_a_constrained_template_publishes_and_is_enforced_on_the_laptop(
         checklist.answer_item(s, visit_id, "files_sampled", 18)
     with laptop.store.write() as s, pytest.raises(ValidationError) as info:
         visits.finish_visit(s, visit_id)
-    assert info.value.problems == [f"条目“抽查案卷数量”的答案不合理：{MESSAGE}"]
+    assert info.value.problems == [f"条目“抽查案卷数量”的答案不合理：{SAMPLED_MESSAGE}"]
     with laptop.store.write() as s:
         checklist.answer_item(s, visit_id, "cases_total", 25)
         visits.finish_visit(s, visit_id)
@@ -80,7 +67,7 @@ def test_the_bureau_refuses_a_malformed_constraint_naming_the_item(
     tmp_path: Path, bureau: Bureau, make_laptop: Any
 ) -> None:
     laptop = make_laptop("wang", team="一组")
-    bad = write(tmp_path / "penalty.json", penalty_body({"constraint": "value <= cases_totl"}))
+    bad = write(tmp_path / "penalty.json", _penalty({"constraint": "value <= cases_totl"}))
     with bureau.app.state.database.write() as session, pytest.raises(DirectoryError) as info:
         publish_template_file(session, bad)
     message = str(info.value)

@@ -45,8 +45,7 @@ class FindingsPanel(QWidget):
         super().__init__(parent)
         self.ctx, self.visit_id, self.importer, self.photo_model = ctx, visit_id, importer, photos
         self.read_only = True  # until the visit is read (set_read_only)
-        self.visit_known = False
-        self.restore_waiting = False  # a draft read before the visit: reopened once it is
+        self.visit_known = False  # a draft read before the visit is reopened once it is
         self.rows: list[FindingRow] = []
         self.items: list[tuple[str, str]] = []
         self.editor: FindingEditor | None = None
@@ -102,8 +101,7 @@ class FindingsPanel(QWidget):
     def _restore_draft(self, draft: dict[str, Any] | None) -> None:
         """A finding was being typed when the app last stopped: reopen it as it was."""
         self.draft = draft
-        # The draft and the visit are read side by side: whichever comes second reopens it.
-        self.restore_waiting = draft is not None and not self.visit_known
+        # Read-only until the visit is read too (side by side): set_read_only reopens it then.
         if draft is None or self.read_only or self.editor is not None and self.editor.isVisible():
             return
         self._open_draft(draft, tr("恢复未保存的问题（上次未保存即退出）"))
@@ -117,13 +115,12 @@ class FindingsPanel(QWidget):
         return editor
 
     def set_read_only(self, read_only: bool) -> None:
+        first, self.visit_known = not self.visit_known, True
         self.read_only = read_only
-        self.visit_known = True
         for widget in (self.add_button, self.delete_button):
             widget.setEnabled(not read_only)
         self.edit_button.setText(tr("查看…") if read_only else tr("编辑…"))
-        if self.restore_waiting:
-            self.restore_waiting = False
+        if first and self.draft is not None:  # the draft came first (see _restore_draft)
             self._restore_draft(self.draft)
 
     def set_items(self, items: list[tuple[str, str]]) -> None:
