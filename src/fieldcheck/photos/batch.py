@@ -27,6 +27,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from fieldcheck.errors import PhotoError
+from fieldcheck.photos.durable import release_buffers
 from fieldcheck.photos.ingest import StagedPhoto, stage_photo
 from fieldcheck.photos.store import BlobStore
 
@@ -77,6 +78,7 @@ def ingest_batch(
                     outcome = future.result()
                     if isinstance(outcome, StagedPhoto):
                         outcome.discard()
+            release_buffers()  # the originals' write buffers, kept from photo to photo
 
 
 def _stage(source: Path, store: BlobStore) -> Outcome:

@@ -3,15 +3,18 @@
 The sequence is the classic one: write a temporary file in the destination folder, fsync it,
 rename it over the final name (atomic on one filesystem), then fsync the folder so the rename
 itself survives a power cut. A crash leaves at most a `.tmp-*` file, which nothing references
-and `remove_stale_temps` deletes.
+and `remove_stale_temps` deletes. Large write-once files (photo originals) may skip the page
+cache on the way (`uncached`); that changes what the write costs, not what survives a crash.
 """
 
 from __future__ import annotations
 
 import errno
+import mmap
 import os
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Final
@@ -33,18 +36,25 @@ def write_durably(path: Path, data: bytes | memoryview) -> None:
     publish_staged(stage_durably(path, data), path)
 
 
-def stage_durably(path: Path, data: bytes | memoryview) -> Path:
+def stage_durably(path: Path, data: bytes | memoryview, *, uncached: bool = False) -> Path:
     """The first half of write_durably: `data` fsynced in a temporary file beside `path`.
 
     Nothing refers to the temporary file until publish_staged() renames it, so the slow
     write and fsync can overlap other work (decoding the thumbnail) and be dropped if it fails.
+
+    `uncached`: the file is written once and rarely read soon (a photo's original), so where
+    the system allows it (Linux O_DIRECT) its bytes go from memory to the disk without a copy
+    into the page cache. That copy costs more CPU than the disk's own work, and a camera card
+    of originals would otherwise push the app's database out of the cache. Filesystems that
+    refuse direct I/O get the ordinary write; either way the file is fsynced.
     """
     make_dirs_durably(path.parent)
     fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
     temp = Path(temp_name)
     try:
         try:
-            _write_all(fd, data)
+            if not (uncached and _write_direct(fd, data)):
+                _write_all(fd, data)
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -118,3 +128,83 @@ def _write_all(fd: int, data: bytes | memoryview) -> None:
     while view:
         written = os.write(fd, view)  # may be partial (signals, pipes, some network mounts)
         view = view[written:]
+
+
+# Direct I/O wants the memory, the length and the file offset aligned to the device's logical
+# block; a page (4096) is a multiple of every common one. Bytes past the last whole block go
+# through the ordinary path.
+_DIRECT_ALIGN: Final = mmap.PAGESIZE
+_O_DIRECT: Final = getattr(os, "O_DIRECT", 0)
+# Page-aligned buffers (anonymous maps) are kept for the next photo: fresh memory costs a page
+# fault per 4 KiB, as much as the page-cache copy it replaces. Sizes are rounded up to whole
+# MiB so photos of slightly different sizes share them; at most this many bytes are kept, and
+# release_buffers() frees them when an import is over.
+_BUFFER_STEP: Final = 1 << 20
+_KEEP_BUFFER_BYTES: Final = 32 * 1024 * 1024
+_buffers: list[mmap.mmap] = []
+_buffers_lock = threading.Lock()
+
+
+def release_buffers() -> None:
+    """Free the buffers kept for uncached writes (call when a batch of writes is over)."""
+    with _buffers_lock:
+        while _buffers:
+            _buffers.pop().close()
+
+
+def kept_buffer_bytes() -> int:
+    with _buffers_lock:
+        return sum(map(len, _buffers))
+
+
+def _write_direct(fd: int, data: bytes | memoryview) -> bool:
+    """Write `data` to the empty file `fd` bypassing the page cache. False, with nothing
+    written, where direct I/O is unavailable (not Linux, some network and FUSE mounts) or the
+    device refuses the alignment."""
+    whole = len(data) // _DIRECT_ALIGN * _DIRECT_ALIGN
+    if not _O_DIRECT or whole == 0:
+        return False
+    import fcntl
+
+    flags = fcntl.fcntl(fd, fcntl.F_GETFL)
+    try:
+        fcntl.fcntl(fd, fcntl.F_SETFL, flags | _O_DIRECT)
+    except OSError:
+        return False
+    buffer = _take_buffer(whole)
+    try:
+        with memoryview(buffer) as view:
+            view[:whole] = memoryview(data)[:whole]
+            written = 0
+            while written < whole:
+                # A short direct write still ends on a block boundary, so the rest stays aligned.
+                written += os.write(fd, view[written:whole])
+    except OSError as exc:
+        if exc.errno != errno.EINVAL:
+            raise
+        # Accepted at open but refused at write: this device wants a larger alignment.
+        fcntl.fcntl(fd, fcntl.F_SETFL, flags)
+        os.ftruncate(fd, 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        return False
+    finally:
+        _give_back(buffer)
+    fcntl.fcntl(fd, fcntl.F_SETFL, flags)
+    _write_all(fd, memoryview(data)[whole:])
+    return True
+
+
+def _take_buffer(size: int) -> mmap.mmap:
+    with _buffers_lock:
+        for i, buffer in enumerate(_buffers):  # smallest first
+            if len(buffer) >= size:
+                return _buffers.pop(i)
+    return mmap.mmap(-1, -(-size // _BUFFER_STEP) * _BUFFER_STEP)
+
+
+def _give_back(buffer: mmap.mmap) -> None:
+    with _buffers_lock:
+        _buffers.append(buffer)
+        _buffers.sort(key=len)
+        while sum(map(len, _buffers)) > _KEEP_BUFFER_BYTES:
+            _buffers.pop(0).close()

@@ -68,8 +68,11 @@ class BlobStore:
         return digest.hexdigest() == sha256
 
     def stage_original(self, sha256: str, original: bytes) -> Path:
-        """Write and fsync the original under a temporary name (raises OSError as it comes)."""
-        return stage_durably(self.original_path(sha256), original)
+        """Write and fsync the original under a temporary name (raises OSError as it comes).
+
+        Past the page cache where the system allows: an original is written once and read
+        again only to check it or make its display copy (durable.stage_durably `uncached`)."""
+        return stage_durably(self.original_path(sha256), original, uncached=True)
 
     def stage_thumbnail(self, sha256: str, thumbnail: bytes, name: str) -> Path:
         """Write and fsync the thumbnail under a temporary name (PhotoError naming `name`)."""

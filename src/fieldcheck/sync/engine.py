@@ -39,7 +39,7 @@ from fieldcheck.models import (
 from fieldcheck.models.coltypes import UTCDateTime
 from fieldcheck.notices.model import NoticeType
 from fieldcheck.photos import ingest_photo
-from fieldcheck.photos.durable import write_durably
+from fieldcheck.photos.durable import release_buffers, write_durably
 from fieldcheck.store.database import Store
 from fieldcheck.sync.apply import apply_page, cursor_of, take_stamps
 from fieldcheck.sync.entities import SERVER_OWNED
@@ -173,10 +173,13 @@ class SyncEngine:
                 documents += [(report_file(self.store, entry), str(entry["sha256"]))
                               for entry in _report_files(files)]
         missing = [sha for sha in shas if not self.store.blobs.has(sha)]
-        for n, sha in enumerate(missing, start=1):
-            self._download(sha)
-            self.report.photos_down += 1
-            self.progress("photos_down", n, len(missing))
+        try:
+            for n, sha in enumerate(missing, start=1):
+                self._download(sha)
+                self.report.photos_down += 1
+                self.progress("photos_down", n, len(missing))
+        finally:
+            release_buffers()  # the originals' write buffers, kept from photo to photo
         for target, sha in documents:
             if target.is_file():
                 continue
