@@ -149,7 +149,7 @@ def release_buffers() -> None:
     """Free the buffers kept for uncached writes (call when a batch of writes is over)."""
     with _buffers_lock:
         while _buffers:
-            _buffers.pop().close()
+            _close(_buffers.pop())
 
 
 def kept_buffer_bytes() -> int:
@@ -207,4 +207,13 @@ def _give_back(buffer: mmap.mmap) -> None:
         _buffers.append(buffer)
         _buffers.sort(key=len)
         while sum(map(len, _buffers)) > _KEEP_BUFFER_BYTES:
-            _buffers.pop(0).close()
+            _close(_buffers.pop(0))
+
+
+def _close(buffer: mmap.mmap) -> None:
+    try:
+        buffer.close()
+    except BufferError:
+        # A view of it is still alive (a failed write's traceback holds its argument): the map
+        # is unmapped when the last view goes.
+        pass
