@@ -126,8 +126,20 @@ def test_issued_notice_is_frozen_and_numbers_are_unique(server: Server) -> None:
               "status": "issued", "number": "清效改〔2026〕1号", "number_year": 2026,
               "number_seq": 1, "pdf_sha256": "a" * 64, "issued_at": "2026-11-27T08:00:00.000000Z"}
     assert a.push(op("notice", first, issued))[0]["status"] == "applied"
+    # A second paper printed with the same 文号 (before enrolment, say) is in a unit's hands:
+    # it is recorded as printed and the clash is said, for the team and the bureau to see.
     taken = a.push(op("notice", second, {**issued, "pdf_sha256": "b" * 64}))[0]
-    assert (taken["status"], taken["code"]) == ("rejected", "number_taken")
+    assert (taken["status"], taken["code"]) == ("applied", "number_clash")
+    assert "已被另一份文书使用" in taken["message"] and "更正" in taken["message"]
+    server.add_user("li")  # a teammate's laptop sees what the bureau holds
+    records, _ = server.enroll("li").pull_all()
+    assert by_id(records)[second]["data"]["number"] == "清效改〔2026〕1号"
+    assert by_id(records)[second]["data"]["status"] == "issued"
+    [clash] = [r["data"] for r in records if r["entity"] == "rejection"]
+    assert (clash["entity_id"], clash["code"], clash["visit_id"]) == (second, "number_clash", visit_id)
+    # The number stays with the first notice: a third paper with it clashes with that one.
+    third = a.push(op("notice", new_id(), {**issued, "pdf_sha256": "d" * 64}))[0]
+    assert third["code"] == "number_clash"
     edit = op("notice", first, {"pdf_sha256": "c" * 64}, kind="update",
               base={"pdf_sha256": "a" * 64})
     assert a.push(edit)[0]["code"] == "notice_issued"
@@ -141,6 +153,10 @@ def test_schema_header_and_tokens(server: Server) -> None:
     a = server.enroll("wang")
     old = a.get("/api/v1/pull", headers={"X-FieldCheck-Schema": "0"})
     assert old.status_code == 426 and old.json()["error"]["code"] == "upgrade_required"
+    # An app of protocol 4 cannot read templates with constraints: it is asked to upgrade
+    # (and keeps its outbox) rather than pulling templates it would refuse on site.
+    before_constraints = a.get("/api/v1/pull", headers={"X-FieldCheck-Schema": "4"})
+    assert before_constraints.status_code == 426
     assert "升级" in old.json()["error"]["message"]
     missing = server.client.get("/api/v1/pull")
     assert missing.status_code == 426

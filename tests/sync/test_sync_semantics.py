@@ -3,8 +3,10 @@ numbers that never collide, a revoked laptop that keeps its work, replays that c
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -24,6 +26,7 @@ from fieldcheck.domain.integrity import verify_store
 from fieldcheck.domain.notice_settings import load_settings
 from fieldcheck.domain.queries import VisitFilter, page_visits
 from fieldcheck.models import Answer, LocalIdentity, NumberBlock, OutboxOp, Photo
+from fieldcheck.server.cli import admin_main
 from fieldcheck.sync.commands import connection_for, enroll, sync_now
 from fieldcheck.sync.engine import SyncEngine
 from fieldcheck.sync.transport import SyncError
@@ -268,9 +271,12 @@ def test_an_edited_audit_event_is_refused_and_reported(make_laptop) -> None:
         assert s.scalars(select(OutboxOp).where(OutboxOp.status == "pending")).first() is None
 
 
-def test_a_refused_change_is_a_visible_rejection_and_blocks_nothing(make_laptop, tmp_path: Path) -> None:
-    # Two laptops printed 整改通知书 No. 1 each while they were their own number authority;
-    # once enrolled, the second to arrive is refused, and its other work still lands.
+def test_a_number_printed_twice_reaches_the_bureau_and_a_correction_settles_it(
+        make_laptop, bureau, capsys: pytest.CaptureFixture[str]) -> None:
+    # Two laptops printed 整改通知书 No. 1 each while they were their own number authority, and
+    # each paper went to a unit. Once enrolled, the second to arrive clashes: the bureau records
+    # it as printed (it used to refuse it, and the laptop's issued notice went back to a draft),
+    # both laptops see the clash, the rest of the work lands, and a 更正 settles it.
     a: Laptop = make_laptop("wang", "王建国")
     b: Laptop = make_laptop("li", "李红")
     year = date.today().year
@@ -288,16 +294,67 @@ def test_a_refused_change_is_a_visible_rejection_and_blocks_nothing(make_laptop,
         with laptop.store.write() as s:
             s.execute(update(LocalIdentity).values(server_url="http://127.0.0.1"))
             observations.add_observation(s, visit_id, "复印件未留存")
-    assert issued[0].number == issued[1].number
+    theirs, ours = issued
+    assert theirs.number == ours.number
     a.sync()
     report = b.sync()
-    assert report.rejected == 1
+    assert report.rejected == 0
     a.sync()
+    with b.store.read() as s:
+        kept = notices.get_notice(s, ours.id)
+        assert (kept.status, kept.number, kept.pdf_sha256) == ("issued", ours.number, ours.pdf_sha256)
+        assert notices.clashing_numbers(s, [ours.id, theirs.id]) == {ours.id}
+    with a.store.read() as s:
+        assert notices.clashing_numbers(s, [ours.id, theirs.id]) == {ours.id}
     for laptop in (a, b):
         records = laptop.records()
-        [rejection] = records["rejection"]
-        assert rejection["code"] == "number_taken" and rejection["entity_id"] == issued[1].id
+        at_bureau = {n["id"]: n for n in records["notice"]}
+        assert at_bureau[ours.id]["status"] == "issued" and at_bureau[ours.id]["number"] == ours.number
+        [clash] = records["rejection"]
+        assert clash["code"] == "number_clash" and clash["entity_id"] == ours.id
         assert sorted(o["text"] for o in records["observation"]) == ["复印件未留存", "复印件未留存"]
+    # The bureau's clerk lists it: which paper, whose number, not yet corrected.
+    [listed] = _clashes(bureau, capsys)
+    assert (listed["number"], listed["notice"]["id"], listed["holder"]["id"]) == (
+        ours.number, ours.id, theirs.id)
+    assert listed["notice"]["unit"] == "市政务服务中心" and listed["made_by"] == "李红"
+    assert not listed["settled"] and listed["correction"] is None
+    assert "待更正" in _clashes(bureau, capsys, "--format", "text")
+
+    # The inspector issues it again under a number the server leased (not one left in the
+    # block the laptop made for itself before enrolment, which the other laptop made too).
+    settings = load_settings(b.store.data_dir)
+    with b.store.write() as s:
+        correction = notices.start_correction(s, ours.id, "文号与另一份文书重复，以新文号重新出具", settings)
+        notices.sign(s, correction.id, "inspector", "检查员", STROKE)
+    fixed = notices.issue_notice(b.store, correction.id, settings, authority=None)
+    assert fixed.number != ours.number
+    with b.store.read() as s:
+        [block] = s.scalars(select(NumberBlock).where(
+            NumberBlock.notice_type == "rectification", NumberBlock.year == year,
+            NumberBlock.first_seq <= fixed.number_seq, NumberBlock.last_seq >= fixed.number_seq)).all()
+        assert block.source == "server"
+    assert b.sync().rejected == 0
+    a.sync()
+    for laptop in (a, b):
+        at_bureau = {n["id"]: n for n in laptop.records()["notice"]}
+        assert at_bureau[ours.id]["status"] == "voided"
+        assert (at_bureau[fixed.id]["status"], at_bureau[fixed.id]["supersedes_id"]) == ("issued", ours.id)
+        with laptop.store.read() as s:
+            assert notices.clashing_numbers(s, [ours.id, theirs.id, fixed.id]) == set()
+    [listed] = _clashes(bureau, capsys)
+    assert listed["settled"] and listed["correction"]["number"] == fixed.number
+    assert _clashes(bureau, capsys, "--open") == []
+
+
+def _clashes(bureau: Any, capsys: pytest.CaptureFixture[str], *options: str) -> Any:
+    settings = bureau.app.state.settings
+    code = admin_main(["number-clashes", "--data-dir", str(settings.data_dir),
+                       "--database-url", settings.database_url,
+                       *(options if "--format" in options else ("--format", "json", *options))])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return out if "text" in options else json.loads(out)
 
 
 def test_numbers_printed_before_enrolment_are_never_leased_again(make_laptop) -> None:

@@ -4,6 +4,7 @@ with a number, printed; and the watermarked draft when no number is left."""
 from __future__ import annotations
 
 import math
+import uuid
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,11 +13,13 @@ import pdfplumber
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QLabel
 from ui_notices_helpers import Answers, pdf_text, wait_idle
 
 from fieldcheck.domain import notices
+from fieldcheck.domain.changes import untracked
 from fieldcheck.domain.numbering import LeasedBlock
-from fieldcheck.models import Notice
+from fieldcheck.models import Notice, Rejection
 from fieldcheck.store import Store
 from fieldcheck.ui.notices import printing
 from fieldcheck.ui.notices.signature_pad import SignaturePad
@@ -172,6 +175,36 @@ def test_a_correction_supersedes_and_voids_the_issued_notice(
         assert old.status == "voided" and old_number in dialog.notice_list.rows[0].number_text
         assert dialog.detail.row.number and dialog.detail.row.number != old_number
     assert notices.issued_pdf(store, old_id).startswith(b"%PDF")  # still retrievable
+
+
+def test_a_number_the_bureau_found_taken_is_marked_and_the_correction_offers_the_reason(
+        qtbot: Any, store: Store, finding_visit: str, open_dialog: Any, answers: Answers) -> None:
+    dialog = open_dialog(finding_visit)
+    dialog.create_notice("rectification")
+    wait_idle(qtbot, dialog)
+    dialog.issue()
+    wait_idle(qtbot, dialog)
+    clashing = dialog.detail.row
+    # What a sync brings when the bureau found the 文号 printed on another notice too.
+    with store.write() as s, untracked(s):
+        s.add(Rejection(id=str(uuid.uuid4()), visit_id=finding_visit, op_id=str(uuid.uuid4()),
+                        entity="notice", entity_id=clashing.id, code=notices.NUMBER_CLASH,
+                        message="", changed={"number": clashing.number}))
+    dialog.reload(select_id=clashing.id)
+    wait_idle(qtbot, dialog)
+    [row] = dialog.notice_list.rows
+    assert row.number_clash and dialog.detail.row.number_clash
+    shown = [w.text() for w in dialog.notice_list.findChildren(QLabel)]
+    assert "文号重复" in shown and any("请“更正”" in text for text in shown)
+
+    answers.texts = ["文号与另一份文书重复，以新文号重新出具"]
+    dialog.correct()
+    wait_idle(qtbot, dialog)
+    assert answers.offered == ["文号与另一份文书重复，以新文号重新出具"]
+    dialog.issue()
+    wait_idle(qtbot, dialog)
+    assert [r.number_clash for r in dialog.notice_list.rows] == [False, False]  # voided, new
+    assert "文号重复" not in [w.text() for w in dialog.notice_list.findChildren(QLabel)]
 
 
 class SmallBlocks:

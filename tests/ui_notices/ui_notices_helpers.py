@@ -21,12 +21,14 @@ class Answers:
         self.confirms: list[tuple[str, str]] = []
         self.confirm_answers: list[bool] = []
         self.texts: list[str | None] = []
+        self.offered: list[str] = []  # the text each ask_text started from
 
     def confirm(self, _parent: Any, title: str, text: str, yes: str = "") -> bool:
         self.confirms.append((title, text))
         return self.confirm_answers.pop(0) if self.confirm_answers else True
 
     def ask_text(self, _parent: Any, _title: str, _prompt: str, text: str = "") -> str | None:
+        self.offered.append(text)
         return self.texts.pop(0) if self.texts else None
 
 

@@ -29,7 +29,16 @@ from fieldcheck.domain.people import actor_of
 from fieldcheck.domain.visits import KIND_NAMES, get_visit
 from fieldcheck.errors import ReadOnlyError, ValidationError, os_error_text
 from fieldcheck.i18n import tr
-from fieldcheck.models import Inspector, LocalIdentity, Notice, Signature, Unit, Visit, VisitKind
+from fieldcheck.models import (
+    Inspector,
+    LocalIdentity,
+    Notice,
+    Rejection,
+    Signature,
+    Unit,
+    Visit,
+    VisitKind,
+)
 from fieldcheck.models.coltypes import utcnow
 from fieldcheck.notices import (
     FindingEntry,
@@ -459,6 +468,21 @@ def void_notice(session: Session, notice_id: str, reason: str) -> Notice:
     if not reason.strip():
         raise ValidationError(tr("请填写作废理由。"))
     return _void(session, notice_id, reason.strip())
+
+
+# The server's code for an issued notice whose 文号 another notice or another device's block
+# holds: the notice is recorded as printed, and a 更正 issues it again under a number of its own.
+NUMBER_CLASH = "number_clash"
+
+
+def clashing_numbers(session: Session, notice_ids: list[str]) -> set[str]:
+    """Those of `notice_ids` still standing issued under a 文号 the bureau found taken."""
+    if not notice_ids:
+        return set()
+    return set(session.scalars(
+        select(Notice.id).join(Rejection, Rejection.entity_id == Notice.id).where(
+            Rejection.entity == "notice", Rejection.code == NUMBER_CLASH,
+            Rejection.deleted.is_(False), Notice.status == "issued", Notice.id.in_(notice_ids))))
 
 
 def notices_of(session: Session, visit_id: str) -> list[Notice]:

@@ -72,21 +72,28 @@ def is_enrolled(session: Session) -> bool:
     return bool(session.scalar(select(LocalIdentity.server_url)))
 
 
-def _usable(notice_type: str, year: int) -> Any:
+def _usable(session: Session, notice_type: str, year: int) -> Any:
     """Blocks of (type, year) with numbers left and not lapsed (a lapsed lease's numbers
-    may have been given to nobody else, but the server no longer vouches for them)."""
-    return and_(
+    may have been given to nobody else, but the server no longer vouches for them).
+
+    Once the laptop is enrolled it prints only numbers the server leased it: what is left of a
+    block it made for itself before could be printed by any other laptop that made the same
+    block, and each such pair would be two papers under one 文号."""
+    conditions = [
         NumberBlock.notice_type == notice_type,
         NumberBlock.year == year,
         NumberBlock.next_seq <= NumberBlock.last_seq,
         or_(NumberBlock.expires_at.is_(None), NumberBlock.expires_at > utcnow()),
-    )
+    ]
+    if is_enrolled(session):
+        conditions.append(NumberBlock.source == "server")
+    return and_(*conditions)
 
 
 def remaining(session: Session, notice_type: str, year: int) -> int:
     left = session.scalar(
         select(func.sum(NumberBlock.last_seq - NumberBlock.next_seq + 1)).where(
-            _usable(notice_type, year)
+            _usable(session, notice_type, year)
         )
     )
     return int(left or 0)
@@ -107,7 +114,7 @@ def peek_next(
     """The number the next issue will most likely take (another process may take it first);
     None when no block is open and the authority cannot make one here."""
     seq = session.scalar(
-        select(NumberBlock.next_seq).where(_usable(notice_type, year))
+        select(NumberBlock.next_seq).where(_usable(session, notice_type, year))
         .order_by(NumberBlock.first_seq).limit(1)
     )
     if seq is None and authority is not None and authority.refills_offline:
@@ -159,7 +166,7 @@ def reserve_number(session: Session, notice_type: str, year: int, notice_id: str
     The take is one UPDATE ... RETURNING, so two processes can never get the same number.
     """
     blocks = session.scalars(
-        select(NumberBlock.id).where(_usable(notice_type, year)).order_by(NumberBlock.first_seq)
+        select(NumberBlock.id).where(_usable(session, notice_type, year)).order_by(NumberBlock.first_seq)
     ).all()
     for block_id in blocks:
         taken = session.execute(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -105,6 +106,10 @@ def admin_main(argv: Sequence[str]) -> int:
     plan.add_argument("--template-version-id", default=None)
     plan.add_argument("--confidential", action="store_true", help=tr("暗访：只发给该检查组"))
     _command(commands, "init", tr("初始化数据库并发布内置模板"))
+    clashes = _command(commands, "number-clashes",
+                       tr("列出文号重复的文书：同一文号印在两份文书上，待以“更正”换发新文号"))
+    clashes.add_argument("--open", action="store_true", help=tr("只列出尚未更正的"))
+    clashes.add_argument("--format", choices=("text", "json"), default="text")
     report = _command(commands, "report",
                       tr("跟踪问效报表：全部已同步记录的问题、统计、追责提示、逾期清单"))
     _add_report_args(report)
@@ -297,6 +302,33 @@ def _init(database: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def _number_clashes(database: Database, args: argparse.Namespace) -> int:
+    from fieldcheck.server.clashes import number_clashes
+
+    with database.read() as session:
+        clashes = number_clashes(session, open_only=args.open)
+    if args.format == "json":
+        print(json.dumps([clash.as_json() for clash in clashes], ensure_ascii=False, indent=1))
+        return 0
+    if not clashes:
+        print(tr("没有文号重复的文书。") if not args.open else tr("没有待更正的文号重复。"))
+        return 0
+    for clash in clashes:
+        notice = clash.notice
+        print(tr("{number}　{unit}　签发于 {at}（{who}）", number=clash.number, unit=notice.unit or "—",
+                 at=notice.issued_at[:10] or "—", who=clash.made_by or "—"))
+        if clash.holder is not None:
+            print("　　" + tr("文号原属：{unit}　签发于 {at}", unit=clash.holder.unit or "—",
+                             at=clash.holder.issued_at[:10] or "—"))
+        else:
+            print("　　" + tr("文号属于另一台设备领取的号段"))
+        if clash.settled and clash.correction is not None:
+            print("　　" + tr("已更正为 {number}，原文书已作废", number=clash.correction.number))
+        else:
+            print("　　" + tr("待更正：请检查人员以新文号重新出具并送达被检查单位"))
+    return 0
+
+
 _ADMIN: dict[str, Callable[[Database, argparse.Namespace], int]] = {
     "create-user": _create_user,
     "list-users": _list_users,
@@ -309,6 +341,7 @@ _ADMIN: dict[str, Callable[[Database, argparse.Namespace], int]] = {
     "plan-visit": _plan_visit,
     "init": _init,
     "report": _report,
+    "number-clashes": _number_clashes,
 }
 
 if __name__ == "__main__":

@@ -79,6 +79,7 @@ class _Outcome:
     version: int | None = None
     conflicts: list[str] = field(default_factory=list)
     settled_at: str | None = None  # the record equals the device's copy, stamped then
+    clash: Refused | None = None  # an issued notice's number another notice or device holds
 
 
 def apply_push(session: Session, pusher: Pusher, ops: list[Op]) -> list[OpResult]:
@@ -179,8 +180,14 @@ def _apply_one(session: Session, pusher: Pusher, op: Op) -> OpResult:
     status = "conflict" if outcome.conflicts else "applied"
     message = (tr("以下字段与服务器上的修改冲突，已保留服务器的值并生成冲突记录：{fields}",
                   fields="、".join(outcome.conflicts)) if outcome.conflicts else "")
-    return OpResult(op_id=op.op_id, status=status, version=outcome.version, message=message,
-                    settled=outcome.settled_at is not None, updated_at=outcome.settled_at)
+    code = ""
+    if outcome.clash is not None:
+        code, message = outcome.clash.code, outcome.clash.message
+        outcome.version = max(outcome.version or 0, _record_rejection(
+            session, pusher, op, get_record(session, op.entity, op.entity_id), outcome.clash))
+    return OpResult(op_id=op.op_id, status=status, version=outcome.version, code=code,
+                    message=message, settled=outcome.settled_at is not None,
+                    updated_at=outcome.settled_at)
 
 
 def _check_op(op: Op, record: Record | None) -> None:
@@ -218,8 +225,7 @@ def _create(session: Session, pusher: Pusher, op: Op) -> _Outcome:
     if placement is None:
         raise Refused("unknown_parent", tr("所属的检查或文书不在服务器上，无法接收。"))
     _check_may_write(session, pusher.viewer, op.entity, placement, data)
-    if op.entity == "notice":
-        _claim_number(session, op.entity_id, data, pusher.devices())
+    clash = _claim_number(session, op.entity_id, data, pusher.devices()) if op.entity == "notice" else None
     stamp = _stamp(pusher, op)
     at = wire_time()
     # The device sent every field of its new record, so the server's copy is the device's.
@@ -228,7 +234,7 @@ def _create(session: Session, pusher: Pusher, op: Op) -> _Outcome:
         meta={name: stamp for name in op.changed}, origin_user_id=pusher.viewer.user_id,
         settled_device=pusher.device_id, at=at, written=op.changed,
     )
-    return _Outcome("applied", record.version, settled_at=at)
+    return _Outcome("applied", record.version, settled_at=at, clash=clash)
 
 
 def _check_may_write(
@@ -295,10 +301,11 @@ def _merge(session: Session, pusher: Pusher, op: Op, record: Record) -> _Outcome
     placement = Placement(record.scope, record.confidential, record.visit_id)
     settled = held and not conflicts and not stamps_kept
     at: str | None = None
+    clash: Refused | None = None
     if taken:
         data = {**server, **taken}
         if op.entity == "notice" and "number" in taken:
-            _claim_number(session, op.entity_id, data, pusher.devices())
+            clash = _claim_number(session, op.entity_id, data, pusher.devices())
         placement = placement_of(session, op.entity, data) or placement
         stamp = _stamp(pusher, op)
         meta.update({name: stamp for name in taken})
@@ -318,7 +325,7 @@ def _merge(session: Session, pusher: Pusher, op: Op, record: Record) -> _Outcome
     for name in conflicts:
         version = max(version, _record_conflict(session, pusher, op, record, server, name))
     return _Outcome("conflict" if conflicts else "applied", version, conflicts,
-                    settled_at=at if settled else None)
+                    settled_at=at if settled else None, clash=clash)
 
 
 def _could_have_read(written: dict[str, Any] | None, pusher: Pusher, seen: int) -> bool:
@@ -399,16 +406,31 @@ class _Claims:
         session.flush()
 
 
-def _claim_number(session: Session, notice_id: str, data: dict[str, Any], devices: frozenset[str]) -> None:
+def _claim_number(
+    session: Session, notice_id: str, data: dict[str, Any], devices: frozenset[str]
+) -> Refused | None:
     """A printed number belongs to one notice of its type (the number names its year), and a
-    number inside a block leased to one device is printed by that device only."""
+    number inside a block leased to one device is printed by that device only.
+
+    A notice carries a number only once it is issued, so the paper is already in the unit's
+    hands: a number that breaks either rule is a clash to resolve, not a change to refuse.
+    The notice is recorded as printed, the number stays with the notice or device that held
+    it, and the clash is returned so that it is recorded where the team and the bureau see it
+    (code ``number_clash``); its resolution is a 更正, which issues the notice again under a
+    number of its own and voids this one."""
     claims = session.info.get(_CLAIMS)
-    if claims is None:  # outside a push: claim and write at once
-        claims = _Claims()
-        claims.claim(session, notice_id, data, devices)
-        claims.store(session)
-    else:
-        claims.claim(session, notice_id, data, devices)
+    try:
+        if claims is None:  # outside a push: claim and write at once
+            claims = _Claims()
+            claims.claim(session, notice_id, data, devices)
+            claims.store(session)
+        else:
+            claims.claim(session, notice_id, data, devices)
+    except Refused as refused:
+        return Refused("number_clash", tr(
+            "{reason}这份文书已照印发时的样子记入服务器，文号仍归原来的文书；"
+            "请对它“更正”，以新文号重新出具并送达被检查单位。", reason=refused.message))
+    return None
 
 
 def _record_conflict(

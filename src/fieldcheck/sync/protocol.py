@@ -49,8 +49,11 @@ Error codes: HTTP ``unauthorized``, ``device_revoked``, ``forbidden``, ``rate_li
 ``upgrade_required``, ``too_large``, ``invalid_request``, ``not_found``, ``offset_mismatch``,
 ``size_mismatch``, ``hash_mismatch``, ``audit_chain_broken``, ``year_closed``,
 ``lease_key_used``, ``internal_error``; op rejections ``server_owned``, ``invalid_field``,
-``immutable_field``, ``notice_issued``, ``number_taken``, ``number_not_leased``, ``forbidden``, ``unknown_parent``,
-``incomplete_record``; a deferred op ``blob_missing``.
+``immutable_field``, ``notice_issued``, ``forbidden``, ``unknown_parent``,
+``incomplete_record``; a deferred op ``blob_missing``. An applied op may carry ``number_clash``:
+an issued notice whose 文号 another notice, or another device's leased block, holds is recorded
+as printed (the paper is in a unit's hands), the number stays with its holder, and a
+``rejection`` record with that code tells the team and the bureau to issue a 更正.
 
 Teams: inspectors and leaders create or move visits only within their own team; supervisors
 and admins plan for any team, confidential plans included.
@@ -70,8 +73,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-# 2: follow-up events, finding milestones, unit predecessors; 3: settled ops; 4: an op's `seen`
-SCHEMA_VERSION = 4
+# 2: follow-up events, finding milestones, unit predecessors; 3: settled ops; 4: an op's `seen`;
+# 5: template items' `constraint` (an app before it refuses such a template when a visit starts
+# with it), and an issued notice whose 文号 clashes is recorded with code `number_clash`
+SCHEMA_VERSION = 5
 SCHEMA_HEADER = "X-FieldCheck-Schema"
 MAX_OPS_PER_PUSH = 500
 MAX_PULL_LIMIT = 1000

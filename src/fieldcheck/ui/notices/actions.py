@@ -262,7 +262,8 @@ class NoticeActions:
         old = self.detail.row
         reason = dialogs.ask_text(self._widget(), tr("更正文书"), tr(
             "请填写更正理由（将记录在案）。将生成一份内容相同的新草稿，修改后签发；"
-            "新文书签发时，原文书 {number} 自动作废。", number=old.number or ""))
+            "新文书签发时，原文书 {number} 自动作废。", number=old.number or ""),
+            tr("文号与另一份文书重复，以新文号重新出具") if old.number_clash else "")
         if reason is None or not reason.strip():
             return
         self.tasks.write(data.correct, self.store, old.id, reason, self.settings_now(),

@@ -6,6 +6,7 @@ dataclasses (never ORM objects), so nothing bound to a Session crosses threads.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -55,6 +56,7 @@ class NoticeRow:
     created_at: datetime | None
     supersedes_id: str | None
     void_reason: str
+    number_clash: bool = False  # the bureau found its 文号 taken: to be issued again (更正)
 
     @property
     def type_name(self) -> str:
@@ -158,9 +160,9 @@ class IssueOutcome:
     running_low: bool
 
 
-def _row(notice: Any) -> NoticeRow:
+def _row(notice: Any, clashes: Collection[str] = ()) -> NoticeRow:
     return NoticeRow(notice.id, notice.type, notice.status, notice.number, notice.created_at,
-                     notice.supersedes_id, notice.void_reason or "")
+                     notice.supersedes_id, notice.void_reason or "", notice.id in clashes)
 
 
 def load(store: Store, visit_id: str) -> VisitNotices:
@@ -169,7 +171,9 @@ def load(store: Store, visit_id: str) -> VisitNotices:
     with store.read() as s:
         visit = get_visit(s, visit_id)
         unit = s.get(Unit, visit.unit_id)
-        rows = tuple(_row(n) for n in notices.notices_of(s, visit_id))
+        listed = notices.notices_of(s, visit_id)
+        clashes = notices.clashing_numbers(s, [n.id for n in listed])
+        rows = tuple(_row(n, clashes) for n in listed)
         return VisitNotices(visit_id, unit.name if unit else "", visit.place or "", rows, settings,
                             user_name)
 
@@ -212,7 +216,7 @@ def load_detail(store: Store, notice_id: str) -> NoticeDetail:
         if notice.supersedes_id:
             superseded = notices.get_notice(s, notice.supersedes_id).number
         return NoticeDetail(
-            row=_row(notice), layout=texts.layout,
+            row=_row(notice, notices.clashing_numbers(s, [notice.id])), layout=texts.layout,
             title=content.title or default_title(NoticeType(notice.type)),
             recipient=content.recipient or f"{content.unit_name}：",
             cc=tuple(content.cc),

@@ -31,7 +31,7 @@ from fieldcheck.ui.notices import data
 from fieldcheck.ui.notices.actions import NoticeActions
 from fieldcheck.ui.notices.data import NoticeDetail, VisitNotices
 from fieldcheck.ui.notices.editor import DraftEditor
-from fieldcheck.ui.notices.notice_list import NoticeList, status_colour
+from fieldcheck.ui.notices.notice_list import CLASH_COLOUR, NoticeList, status_colour
 from fieldcheck.ui.notices.preview import PageView, RenderedNotice, render_notice_pages
 from fieldcheck.ui.notices.style import NOTICES_STYLE
 
@@ -156,6 +156,10 @@ class NoticesDialog(NoticeActions, QDialog):
         head.addWidget(self.heading)
         self.status_badge = Badge()
         head.addWidget(self.status_badge)
+        self.clash_badge = Badge(tr("文号重复"), CLASH_COLOUR)
+        self.clash_badge.setToolTip(tr("服务器发现此文号已被另一份文书使用：请“更正”，以新文号重新出具并送达。"))
+        self.clash_badge.hide()
+        head.addWidget(self.clash_badge)
         self.number_label = label("", "noticeNumber")
         head.addWidget(self.number_label)
         head.addStretch(1)
@@ -227,6 +231,7 @@ class NoticesDialog(NoticeActions, QDialog):
         self.heading.setText(row.type_name)
         self.status_badge.show_text(row.status_name, status_colour(row.status))
         self.status_badge.show()
+        self.clash_badge.setVisible(row.number_clash)
         self.number_label.setText(row.number_text)
         if row.status == "voided":
             self.number_label.setText(tr("{number}（作废理由：{reason}）", number=row.number_text,
@@ -241,6 +246,7 @@ class NoticesDialog(NoticeActions, QDialog):
         self.detail = None
         self.heading.setText(tr("未选择文书"))
         self.status_badge.hide()
+        self.clash_badge.hide()
         self.number_label.setText("")
         self.editor.setEnabled(False)
         self.pages.show_message(tr("选择或新建一份文书后，这里显示打印出来的每一页。"))

@@ -11,6 +11,7 @@ from fieldcheck.ui.notices.data import NoticeRow
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 STATUS_COLOURS = {"draft": "#b26a00", "issued": "#2e7d32", "voided": "#8a8f98"}
+CLASH_COLOUR = "#c62828"
 
 
 def status_colour(status: str) -> str:
@@ -28,6 +29,8 @@ class NoticeRowWidget(QWidget):
         name = label(row.type_name, "itemLabel")
         top.addWidget(name)
         top.addStretch(1)
+        if row.number_clash:
+            top.addWidget(Badge(tr("文号重复"), CLASH_COLOUR))
         top.addWidget(Badge(row.status_name, status_colour(row.status)))
         layout.addLayout(top)
         number = label(row.number_text, "muted" if row.is_draft else "")
@@ -40,6 +43,9 @@ class NoticeRowWidget(QWidget):
             if row.supersedes_id:
                 note += tr(" · 更正稿")
             layout.addWidget(label(note, "muted"))
+        if row.number_clash:
+            layout.addWidget(label(tr("服务器发现此文号已被另一份文书使用：请“更正”，以新文号重新出具并送达。"),
+                                   "failedTag", wrap=True))
 
 
 class NoticeList(QListWidget):
@@ -64,7 +70,11 @@ class NoticeList(QListWidget):
                 item = QListWidgetItem()
                 item.setData(ID_ROLE, row.id)
                 widget = NoticeRowWidget(row)
-                item.setSizeHint(QSize(200, widget.sizeHint().height()))
+                # Wrapped lines (a clash's advice) need the height at the list's own width.
+                width = max(self.viewport().width(), 200)
+                height = (widget.heightForWidth(width) if widget.hasHeightForWidth()
+                          else widget.sizeHint().height())
+                item.setSizeHint(QSize(200, max(height, widget.sizeHint().height())))
                 self.addItem(item)
                 self.setItemWidget(item, widget)
         finally:

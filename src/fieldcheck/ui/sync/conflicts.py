@@ -213,6 +213,8 @@ class _RejectionCard(QFrame):
         column.addWidget(label(f"{row.where}　·　{row.what}", "itemLabel", wrap=True))
         column.addWidget(label(tr("服务器的理由：{reason}", reason=row.reason), "failedTag", wrap=True))
         if row.change:
-            column.addWidget(label(tr("被拒的更改：{change}", change=row.change), "muted", wrap=True))
+            text = (tr("已记入服务器的更改：{change}", change=row.change) if row.kept
+                    else tr("被拒的更改：{change}", change=row.change))
+            column.addWidget(label(text, "muted", wrap=True))
         column.addWidget(label(tr("{who} 于 {when} 修改；本机保留了这项更改的记录。",
                                   who=row.made_by or tr("未知"), when=row.made_at or "—"), "muted", wrap=True))

@@ -41,7 +41,11 @@ REJECTION_REASONS = {
     "notice_issued": "文书已印发，内容不能再修改，只能作废后重新制发。",
     "number_taken": "该文号已被另一份文书使用。",
     "number_not_leased": "该文号属于另一台设备领取的号段，本机不能使用。",
+    "number_clash": "该文号已被另一份文书使用，或属于另一台设备领取的号段。这份文书已照印发时的样子"
+                    "记入服务器，文号仍归原来的文书；请对它“更正”，以新文号重新出具并送达被检查单位。",
 }
+# Codes of changes the server recorded all the same, saying what is to be put right.
+KEPT_CODES = frozenset({"number_clash"})
 FIELD_NAMES = {
     "value": "答案", "note": "备注", "description": "问题描述", "requirement": "整改要求",
     "deadline": "整改期限", "place": "地点", "title": "标题", "team": "检查组", "text": "内容",
@@ -174,6 +178,7 @@ class RejectionRow:
     change: str
     made_by: str
     made_at: str
+    kept: bool = False  # the server recorded the change and says what to put right
 
 
 def show_value(value: Any) -> str:
@@ -231,7 +236,7 @@ def rejections(store: Store, visit_id: str | None = None) -> list[RejectionRow]:
                              tr(ENTITY_NAMES.get(r.entity, r.entity)), rejection_reason(r.code, r.message),
                              "；".join(f"{tr(FIELD_NAMES[k]) if k in FIELD_NAMES else k}＝{show_value(v)}"
                                       for k, v in sorted((r.changed or {}).items())),
-                             r.made_by, show_time(r.made_at))
+                             r.made_by, show_time(r.made_at), r.code in KEPT_CODES)
                 for r in rows]
 
 
