@@ -30,6 +30,7 @@ from fieldcheck.server.cli import admin_main
 from fieldcheck.sync.commands import connection_for, enroll, sync_now
 from fieldcheck.sync.engine import SyncEngine
 from fieldcheck.sync.transport import SyncError
+from fieldcheck.ui.sync import data as sync_data
 
 
 def test_two_laptops_changing_one_field_get_the_same_visible_conflict(make_laptop) -> None:
@@ -313,6 +314,9 @@ def test_a_number_printed_twice_reaches_the_bureau_and_a_correction_settles_it(
         [clash] = records["rejection"]
         assert clash["code"] == "number_clash" and clash["entity_id"] == ours.id
         assert sorted(o["text"] for o in records["observation"]) == ["复印件未留存", "复印件未留存"]
+    # 同步 → 被拒的更改 on the laptop says the notice was recorded and what to do.
+    [shown] = sync_data.rejections(b.store)
+    assert shown.kept and "更正" in shown.reason and ours.number in shown.change
     # The bureau's clerk lists it: which paper, whose number, not yet corrected.
     [listed] = _clashes(bureau, capsys)
     assert (listed["number"], listed["notice"]["id"], listed["holder"]["id"]) == (
