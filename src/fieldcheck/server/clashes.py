@@ -46,7 +46,9 @@ class NumberClash:
 
     @property
     def settled(self) -> bool:
-        return self.correction is not None and self.correction.status == "issued"
+        """Corrected under a new number, or withdrawn: the paper no longer stands."""
+        corrected = self.correction is not None and self.correction.status == "issued"
+        return corrected or self.notice.status == "voided"
 
     def as_json(self) -> dict[str, Any]:
         return {**asdict(self), "settled": self.settled}

@@ -324,6 +324,8 @@ def _number_clashes(database: Database, args: argparse.Namespace) -> int:
             print("　　" + tr("文号属于另一台设备领取的号段"))
         if clash.settled and clash.correction is not None:
             print("　　" + tr("已更正为 {number}，原文书已作废", number=clash.correction.number))
+        elif clash.settled:
+            print("　　" + tr("已作废，未换发新文书"))
         else:
             print("　　" + tr("待更正：请检查人员以新文号重新出具并送达被检查单位"))
     return 0

@@ -1,0 +1,55 @@
+"""The clerk's list of 文号 printed twice (fieldcheck-server admin number-clashes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fieldcheck.server.clashes import number_clashes
+
+from .conftest import Server, new_id, op
+from .support import setup_visit
+
+NUMBER = "清效改〔2026〕7号"
+
+
+def _issued(visit_id: str, unit_id: str, sha: str, **more: Any) -> dict[str, Any]:
+    return {"type": "rectification", "visit_id": visit_id, "unit_id": unit_id, "status": "issued",
+            "number": NUMBER, "number_year": 2026, "number_seq": 7, "pdf_sha256": sha * 64,
+            "issued_at": "2026-11-27T08:00:00.000000Z", **more}
+
+
+def test_a_clash_is_listed_until_its_notice_is_corrected_or_withdrawn(server: Server) -> None:
+    server.add_user("wang")
+    a = server.enroll("wang")
+    unit_id, visit_id = setup_visit(a)
+    with server.database.read() as session:
+        assert number_clashes(session) == []
+    holder, first, second = new_id(), new_id(), new_id()
+    assert a.push(op("notice", holder, _issued(visit_id, unit_id, "a")))[0]["code"] == ""
+    assert a.push(op("notice", first, _issued(visit_id, unit_id, "b")))[0]["code"] == "number_clash"
+    assert a.push(op("notice", second, _issued(visit_id, unit_id, "c")))[0]["code"] == "number_clash"
+    with server.database.read() as session:
+        clashes = number_clashes(session)
+    assert [(c.notice.id, c.holder.id if c.holder else None, c.settled) for c in clashes] == [
+        (first, holder, False), (second, holder, False)]
+    assert clashes[0].notice.unit and clashes[0].number == NUMBER
+
+    # The first is corrected: a new notice under a number of its own supersedes it.
+    correction = new_id()
+    fixed = _issued(visit_id, unit_id, "d", number="清效改〔2026〕51号", number_seq=51,
+                    supersedes_id=first)
+    assert a.push(op("notice", correction, fixed))[0]["code"] == ""
+    void = op("notice", first, {"status": "voided", "void_reason": "被 清效改〔2026〕51号 替代"},
+              kind="update", base={"status": "issued", "void_reason": ""})
+    assert a.push(void)[0]["status"] == "applied"
+    # The second is withdrawn without a new paper.
+    withdraw = op("notice", second, {"status": "voided", "void_reason": "文号重复，收回"},
+                  kind="update", base={"status": "issued", "void_reason": ""})
+    assert a.push(withdraw)[0]["status"] == "applied"
+
+    with server.database.read() as session:
+        settled = {c.notice.id: c for c in number_clashes(session)}
+        assert number_clashes(session, open_only=True) == []
+    assert settled[first].settled and settled[first].correction is not None
+    assert settled[first].correction.number == "清效改〔2026〕51号"
+    assert settled[second].settled and settled[second].correction is None
