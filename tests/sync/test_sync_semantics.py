@@ -325,6 +325,9 @@ def test_a_number_printed_twice_reaches_the_bureau_and_a_correction_settles_it(
     assert not listed["settled"] and listed["correction"] is None
     assert "待更正" in _clashes(bureau, capsys, "--format", "text")
 
+    # 文号 settings show the laptop's own pre-enrolment block as retired, nothing left in it.
+    own = [row for row in sync_data.numbers(b.store).blocks if row.source == "local"]
+    assert own and all(row.left == 0 for row in own)
     # The inspector issues it again under a number the server leased (not one left in the
     # block the laptop made for itself before enrolment, which the other laptop made too).
     settings = load_settings(b.store.data_dir)

@@ -318,13 +318,15 @@ def numbers(store: Store, year: int | None = None) -> NumbersView:
 
     year = year or date.today().year
     with store.read() as s:
+        enrolled = is_enrolled(s)
         blocks = s.scalars(select(NumberBlock).order_by(
             NumberBlock.notice_type, NumberBlock.year.desc(), NumberBlock.first_seq)).all()
+        # Once enrolled, a block the laptop made for itself is no longer printed from.
         rows = [BlockRow(tr(TYPE_NAMES[NoticeType(b.notice_type)]) if b.notice_type in set(NoticeType)
                          else b.notice_type, b.year, b.first_seq, b.last_seq,
-                         max(0, b.last_seq - b.next_seq + 1), b.source, b.leased_at, b.expires_at)
+                         0 if enrolled and b.source != "server" else max(0, b.last_seq - b.next_seq + 1),
+                         b.source, b.leased_at, b.expires_at)
                 for b in blocks]
-        enrolled = is_enrolled(s)
         low = []
         if enrolled:
             for kind in NoticeType:

@@ -68,7 +68,7 @@ class NumbersSection(QWidget):
         self.table.setRowCount(len(view.blocks))
         for r, block in enumerate(view.blocks):
             cells = (block.type_name, str(block.year), f"{block.first}–{block.last}", str(block.left),
-                     tr("服务器") if block.source == "server" else tr("本机"), _when(block.leased_at),
+                     _source_name(block.source, view.enrolled), _when(block.leased_at),
                      _when(block.expires_at))
             for c, text in enumerate(cells):
                 self.table.setItem(r, c, QTableWidgetItem(text))
@@ -76,3 +76,9 @@ class NumbersSection(QWidget):
             self.warning.setText(tr("以下文书的文号快用完了：{list}。请尽快联网同步以领取新的号段；"
                                     "用完后只能打印带“草稿”水印的文书。", list="；".join(view.low)))
         self.warning.setVisible(bool(view.low))
+
+
+def _source_name(source: str, enrolled: bool) -> str:
+    if source == "server":
+        return tr("服务器")
+    return tr("本机（登记后停用）") if enrolled else tr("本机")
