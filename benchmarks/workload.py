@@ -41,6 +41,7 @@ from fieldcheck.domain.checklist import (
     publish_shipped_templates,
     template_of,
 )
+from fieldcheck.domain.demo import sample_answer
 from fieldcheck.domain.evidence import import_photos
 from fieldcheck.domain.findings import categories, record_finding
 from fieldcheck.domain.notice_settings import BureauSettings, load_settings, save_settings
@@ -75,7 +76,6 @@ UNIT_NAMES = {
     UnitKind.DEPARTMENT: ("清河区市场监督管理局第{n}科", "临江县自然资源局第{n}所"),
 }
 PLACES = ("一楼大厅", "二楼审批区", "项目现场", "办公区", "档案室")
-TEXTS = ("情况正常", "现场查看，符合要求", "已核实相关台账")
 NOTICE_EVERY = 4  # one visit in this many with findings gets an issued 整改通知书
 BUREAU_CODES = {NoticeType.RECORD: "记", NoticeType.RECTIFICATION: "整改",
                 NoticeType.RECOMMENDATION: "建", NoticeType.SERVICE: "送",
@@ -186,7 +186,9 @@ def _work(store: Store, rng: random.Random, visit_id: str, card: _PhotoCard,
         if item.type == "photo":
             photo_items.append(item.key)
             continue
-        value = _sample(item, rng, when, tpl.condition_env(template, answers))
+        # As the demo draws them: never two answers that contradict each other (a
+        # constraint), so every visit the workload completes could be finished.
+        value = sample_answer(item, rng, when, template, answers, fail_rate=0.08)
         if value is None:
             continue
         with store.write() as s:
@@ -223,31 +225,6 @@ def _work(store: Store, rng: random.Random, visit_id: str, card: _PhotoCard,
                                item_key="" if finding_id else target)
         report.photos += len(result.added)
     return len(finding_ids)
-
-
-def _sample(item: tpl.Item, rng: random.Random, when: datetime, env: dict[str, Any]) -> Any:
-    """Mostly a passing answer; about one item in twelve fails."""
-    if item.type == "yes_no":
-        values: list[Any] = ["yes", "no"] + (["na"] if item.allow_na else [])
-    elif item.type == "single":
-        values = [o.key for o in item.options]
-    elif item.type == "multi":
-        values = [[o.key] for o in item.options]
-    elif item.type == "number":
-        low = int(item.minimum) if item.minimum is not None else 0
-        high = int(item.maximum) if item.maximum is not None else low + 60
-        values = [rng.randint(low, min(high, low + 20)), rng.randint(low, min(high, low + 90))]
-    elif item.type == "text":
-        values = [rng.choice(TEXTS)]
-    elif item.type == "datetime":
-        values = [when.isoformat(timespec="minutes")]
-    else:
-        return None
-    passing = [v for v in values if not tpl.is_failed(item, v, env)]
-    failing = [v for v in values if tpl.is_failed(item, v, env)]
-    if failing and (rng.random() < 0.08 or not passing):
-        return rng.choice(failing)
-    return passing[0] if passing else None
 
 
 def _own_bureau(store: Store) -> BureauSettings:

@@ -39,3 +39,29 @@ def test_workload_writes_synced_records_with_issued_notices(tmp_path: Path, caps
         assert verify_store(store, full=True) == []
     finally:
         store.close()
+
+
+def test_workload_answers_never_contradict_each_other(tmp_path: Path, capsys) -> None:
+    # 抽查案卷数量 above 案件总数, or leaving before arriving, would leave a visit that no
+    # inspector could finish: the workload draws answers as the demo does.
+    from fieldcheck import templates as tpl
+    from fieldcheck.domain.checklist import answers_of, template_of
+    from fieldcheck.models import Visit
+
+    data = tmp_path / "laptop"
+    assert workload.main(["--data-dir", str(data), "--visits", "40", "--seed", "5",
+                          "--no-notices"]) == 0
+    capsys.readouterr()
+    store = open_store(data)
+    try:
+        with store.read() as s:
+            checked = set()
+            for visit in s.scalars(select(Visit)).all():
+                template = template_of(s, visit)
+                answers = answers_of(s, visit.id)
+                assert tpl.constraint_violations(template, answers) == [], (template.key, answers)
+                if any(item.constraint is not None for item in template.items):
+                    checked.add(template.key)
+            assert {"penalty_cases", "approval_items", "window_unannounced"} <= checked
+    finally:
+        store.close()

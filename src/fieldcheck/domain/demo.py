@@ -107,11 +107,11 @@ def _candidates(item: tpl.Item, rng: random.Random, when: datetime, retry: int =
 CONSISTENT_DRAWS = 30
 
 
-def _sample_answer(
+def sample_answer(
     item: tpl.Item, rng: random.Random, when: datetime, template: tpl.Template,
-    answers: dict[str, Any],
+    answers: dict[str, Any], fail_rate: float = 0.05,
 ) -> Any:
-    """Mostly a passing answer; now and then (about one item in twenty) a failing one.
+    """Mostly a passing answer; now and then (`fail_rate`: about one item in twenty) a failing one.
 
     Never one that contradicts an answer already drawn (抽查案卷数量 above 案件总数): the
     item is drawn again until its constraints hold, and left unanswered if they never do.
@@ -134,7 +134,7 @@ def _sample_answer(
         return None
     passing = [v for v in values if not tpl.is_failed(item, v, env)]
     failing = [v for v in values if tpl.is_failed(item, v, env)]
-    if failing and (rng.random() < 0.05 or not passing):
+    if failing and (rng.random() < fail_rate or not passing):
         return rng.choice(failing)
     return passing[0] if passing else None
 
@@ -258,7 +258,7 @@ def _answers_and_findings(
     for item in template.items:
         if item not in tpl.visible_items(template, answers):
             continue
-        value = _sample_answer(item, rng, start, template, answers)
+        value = sample_answer(item, rng, start, template, answers)
         if value is None:
             continue
         answers[item.key] = value
