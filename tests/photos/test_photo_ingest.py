@@ -18,7 +18,13 @@ from photo_samples import MakeJpeg, jpeg_bytes, jpeg_claiming_size, png_claiming
 from PIL import Image, ImageFile
 
 from fieldcheck.errors import PhotoError
-from fieldcheck.photos import MAX_PIXELS, THUMBNAIL_SIDE, BlobStore, ingest_photo
+from fieldcheck.photos import (
+    MAX_PIXELS,
+    THUMBNAIL_SIDE,
+    BlobStore,
+    ingest_photo,
+    ingest_photo_bytes,
+)
 from fieldcheck.photos import durable as durable_module
 
 
@@ -330,4 +336,28 @@ def test_truncated_images_switch_is_a_programming_error(
 
     with pytest.raises(RuntimeError, match="LOAD_TRUNCATED_IMAGES"):
         ingest_photo(make_jpeg(), store)
+    assert store_files(store) == []
+
+
+# --- bytes already in memory (a photo downloaded by sync) ---------------------------------------
+
+
+def test_bytes_in_memory_are_stored_as_the_same_file_would_be(
+        make_jpeg: MakeJpeg, tmp_path: Path) -> None:
+    source = make_jpeg("IMG_0300.JPG", size=(900, 600), orientation=6)
+    from_file = ingest_photo(source, BlobStore(tmp_path / "a"))
+    from_memory = ingest_photo_bytes(source.read_bytes(), "IMG_0300.JPG", BlobStore(tmp_path / "b"))
+
+    assert from_memory == from_file
+    for store in (BlobStore(tmp_path / "a"), BlobStore(tmp_path / "b")):
+        assert store.original_path(from_file.sha256).read_bytes() == source.read_bytes()
+    assert (BlobStore(tmp_path / "b").thumbnail_path(from_file.sha256).read_bytes()
+            == BlobStore(tmp_path / "a").thumbnail_path(from_file.sha256).read_bytes())
+
+
+@pytest.mark.parametrize("data", [b"", b"not a photo at all", jpeg_bytes((64, 48))[:300]])
+def test_bad_bytes_in_memory_are_refused_by_name_and_leave_nothing(
+        data: bytes, store: BlobStore) -> None:
+    with pytest.raises(PhotoError, match="0123456789ab.jpg"):
+        ingest_photo_bytes(data, "0123456789ab.jpg", store)
     assert store_files(store) == []

@@ -12,7 +12,7 @@ Many photos at once, on every core: photos/batch.py `ingest_batch`.
 
 from fieldcheck.photos.exif import read_taken_at
 from fieldcheck.photos.imaging import DISPLAY_SIDE, MAX_PIXELS, THUMBNAIL_SIDE
-from fieldcheck.photos.ingest import MAX_FILE_BYTES, IngestedPhoto, ingest_photo
+from fieldcheck.photos.ingest import MAX_FILE_BYTES, IngestedPhoto, ingest_photo, ingest_photo_bytes
 from fieldcheck.photos.scan import scan_photos
 from fieldcheck.photos.store import BlobStore
 
@@ -24,6 +24,7 @@ __all__ = [
     "BlobStore",
     "IngestedPhoto",
     "ingest_photo",
+    "ingest_photo_bytes",
     "read_taken_at",
     "scan_photos",
 ]

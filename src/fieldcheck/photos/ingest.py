@@ -62,6 +62,13 @@ def ingest_photo(source: Path, store: BlobStore) -> IngestedPhoto:
     return publish_photo(stage_photo(source, store), store)
 
 
+def ingest_photo_bytes(data: bytes, name: str, store: BlobStore) -> IngestedPhoto:
+    """The same for bytes already in memory (a photo sync downloaded and checked against its
+    hash): stored and checked as a file with that name would be, without a temporary copy."""
+    _check_size(len(data), name)
+    return publish_photo(stage_photo_data(data, name, store), store)
+
+
 @dataclass
 class StagedPhoto:
     """A checked photo whose new files are written and fsynced under temporary names.
@@ -86,8 +93,11 @@ def stage_photo(source: Path, store: BlobStore) -> StagedPhoto:
     decode, EXIF, thumbnail, and the original and thumbnail written durably under temporary
     names. Raises PhotoError naming the file; on any failure nothing is left behind."""
     source = Path(source)
-    name = source.name
-    data = _read_source(source, name)
+    return stage_photo_data(_read_source(source, source.name), source.name, store)
+
+
+def stage_photo_data(data: bytes, name: str, store: BlobStore) -> StagedPhoto:
+    """stage_photo for bytes already read; `name` names the photo in messages and records."""
     sha256 = hashlib.sha256(data).hexdigest()
     original: Path | None = None
     thumbnail: Path | None = None

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,8 +36,8 @@ from fieldcheck.models import (
 )
 from fieldcheck.models.coltypes import UTCDateTime
 from fieldcheck.notices.model import NoticeType
-from fieldcheck.photos import ingest_photo
 from fieldcheck.photos.durable import release_buffers, write_durably
+from fieldcheck.photos.ingest import ingest_photo_bytes
 from fieldcheck.store.database import Store
 from fieldcheck.sync.apply import apply_page, cursor_of, take_stamps
 from fieldcheck.sync.entities import SERVER_OWNED
@@ -207,13 +205,8 @@ class SyncEngine:
     def _download(self, sha256: str) -> None:
         data = self._fetch(sha256)
         assert data is not None
-        fd, name = tempfile.mkstemp(prefix="download-", suffix=".jpg")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            ingest_photo(Path(name), self.store.blobs)  # original stored durably, thumbnail made
-        finally:
-            os.unlink(name)
+        # Original stored durably and its thumbnail made, straight from memory.
+        ingest_photo_bytes(data, f"{sha256[:12]}.jpg", self.store.blobs)
 
     # --- ops and audit ---------------------------------------------------------------------
 
