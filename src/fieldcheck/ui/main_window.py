@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -29,6 +28,8 @@ from fieldcheck.ui.common.prefs import prefs
 from fieldcheck.ui.common.widgets import button, label
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox  # its enums cost a little before the first paint
+
     from fieldcheck.ui.common.context import AppContext
     from fieldcheck.ui.common.tasks import Tasks
     from fieldcheck.ui.followup.screen import FollowupScreen

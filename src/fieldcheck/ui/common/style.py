@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QApplication
 
@@ -51,10 +54,17 @@ def icon_path(name: str) -> str:
 
 
 def apply_style(app: QApplication) -> None:
-    if app.style().name().lower() != "fusion":  # Linux starts in Fusion; setting it again re-polishes
+    if _may_start_in_another_style():
         app.setStyle("Fusion")
     app.setFont(pick_ui_font())
     app.setStyleSheet(STYLE_SHEET + controls_sheet())
+
+
+def _may_start_in_another_style() -> bool:
+    """Linux starts in Fusion; setting it again re-polishes, and asking which style is in use
+    builds QStyle's Python enums (a few ms before the first paint). Windows and macOS start in
+    their native styles, and QT_STYLE_OVERRIDE may name another anywhere."""
+    return not sys.platform.startswith("linux") or bool(os.environ.get("QT_STYLE_OVERRIDE"))
 
 
 def controls_sheet() -> str:

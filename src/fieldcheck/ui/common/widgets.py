@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QWidget
 
 from fieldcheck.ui.common.style import MUTED
+
+if TYPE_CHECKING:  # their enums are made on first use; the first paint needs neither
+    from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 
 
 class Badge(QLabel):
