@@ -33,6 +33,13 @@ def test_a_clash_is_listed_until_its_notice_is_corrected_or_withdrawn(server: Se
     assert [(c.notice.id, c.holder.id if c.holder else None, c.settled) for c in clashes] == [
         (first, holder, False), (second, holder, False)]
     assert clashes[0].notice.unit and clashes[0].number == NUMBER
+    # A unit scanning either paper's QR code: both genuine; the later one says its number
+    # is shared and is to be corrected.
+    assert not _verify(server, holder)["number_clash"]
+    assert _verify(server, first)["number_clash"] and _verify(server, first)["genuine"]
+    page = server.client.get(f"/verify/{first}").text
+    assert "文号与另一份文书重复" in page and "新文号更正" in page
+    assert "文号与另一份文书重复" not in server.client.get(f"/verify/{holder}").text
 
     # The first is corrected: a new notice under a number of its own supersedes it.
     correction = new_id()
@@ -53,3 +60,13 @@ def test_a_clash_is_listed_until_its_notice_is_corrected_or_withdrawn(server: Se
     assert settled[first].settled and settled[first].correction is not None
     assert settled[first].correction.number == "清效改〔2026〕51号"
     assert settled[second].settled and settled[second].correction is None
+    # Once corrected, the old paper's page points at the new one and no longer at the clash.
+    corrected = server.client.get(f"/verify/{first}").text
+    assert "已作废" in corrected and "清效改〔2026〕51号" in corrected
+    assert not _verify(server, first)["number_clash"]
+
+
+def _verify(server: Server, notice_id: str) -> dict[str, Any]:
+    answer = server.client.get(f"/verify/{notice_id}", headers={"Accept": "application/json"})
+    assert answer.status_code == 200
+    return answer.json()  # type: ignore[no-any-return]

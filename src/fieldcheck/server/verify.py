@@ -10,6 +10,7 @@ from html import escape
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from fieldcheck.i18n import language, tr
 from fieldcheck.server.deps import DatabaseDep
@@ -45,14 +46,23 @@ def verify_notice(database: DatabaseDep, notice_id: str) -> tuple[VerifyResponse
         ).first()
         newer = get_record(session, "notice", successor) if successor else None
         newer_number = str(record_data(newer).get("number") or "") if newer is not None else ""
+        clash = data.get("status") == "issued" and _number_clash(session, notice_id)
     return VerifyResponse(
         notice_id=notice_id, genuine=True, number=data.get("number"),
         type=tr(TYPE_NAMES[kind]) if (kind := str(data.get("type"))) in TYPE_NAMES else kind,
         unit=str(record_data(unit).get("name", "")) if unit is not None else "",
         issued_at=data.get("issued_at"), status=str(data["status"]),
         voided_by=successor, void_reason=str(data.get("void_reason") or ""),
-        pdf_sha256=str(data.get("pdf_sha256") or ""),
+        pdf_sha256=str(data.get("pdf_sha256") or ""), number_clash=clash,
     ), newer_number
+
+
+def _number_clash(session: Session, notice_id: str) -> bool:
+    """The server recorded this notice under a number another notice holds (merge.py)."""
+    flags = session.scalars(select(Record.data).where(
+        Record.entity == "rejection",
+        Record.data.contains(json.dumps({"entity_id": notice_id})[1:-1], autoescape=True)))
+    return any(json.loads(text).get("code") == "number_clash" for text in flags)
 
 
 @router.get(
@@ -102,6 +112,9 @@ def render_page(result: VerifyResponse, newer_number: str = "") -> str:
             newer = escape(newer_number) or f'<span class="hash">{escape(result.voided_by)}</span>'
             state += tr("（已由 {newer} 取代）",
                         newer=f'<a href="/verify/{escape(result.voided_by)}">{newer}</a>')
+    elif result.number_clash:
+        heading = f'<h1 class="void">{tr("文书真实，但文号与另一份文书重复")}</h1>'
+        state = tr("有效；印发机关将以新文号更正，届时本页显示新文书")
     else:
         heading = f'<h1 class="ok">{tr("文书真实有效")}</h1>'
         state = tr("有效")

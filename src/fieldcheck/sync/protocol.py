@@ -266,3 +266,6 @@ class VerifyResponse(Strict):
     voided_by: str | None = None  # the notice that superseded it
     void_reason: str = ""
     pdf_sha256: str = ""
+    # Issued under a 文号 another notice holds (printed twice before enrolment): genuine, and
+    # to be corrected under a number of its own.
+    number_clash: bool = False
