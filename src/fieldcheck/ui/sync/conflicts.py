@@ -172,7 +172,10 @@ class ConflictsDialog(QDialog):
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
-        self.tabs.setTabText(1, tr("被拒的更改（{n}）", n=len(rows)))
+        # A clash the server recorded is not a refusal, but it too waits for the inspector.
+        title = tr("被拒或待处理的更改（{n}）", n=len(rows)) if any(r.kept for r in rows) else tr(
+            "被拒的更改（{n}）", n=len(rows))
+        self.tabs.setTabText(1, title)
         for row in rows:
             self.rejection_list.addWidget(_RejectionCard(row))
         if not rows:

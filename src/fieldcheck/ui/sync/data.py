@@ -50,7 +50,7 @@ FIELD_NAMES = {
     "value": "答案", "note": "备注", "description": "问题描述", "requirement": "整改要求",
     "deadline": "整改期限", "place": "地点", "title": "标题", "team": "检查组", "text": "内容",
     "status": "状态", "planned_for": "计划日期", "category": "问题类别", "basis": "依据",
-    "member_ids": "检查组成员", "severity": "严重程度", "caption": "照片说明",
+    "member_ids": "检查组成员", "severity": "严重程度", "caption": "照片说明", "number": "文号",
 }
 
 
