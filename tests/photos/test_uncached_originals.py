@@ -164,3 +164,43 @@ def test_without_direct_io_the_ordinary_write_is_used(
     assert target.read_bytes() == data
     assert cached_pages(target) == 65
     assert durable.kept_buffer_bytes() == 0
+
+
+@pytest.fixture
+def four_k_disk(tmp_path: Path) -> Iterator[Path]:
+    """An ext4 file system on a loop device with 4 KiB logical sectors (root and loop devices
+    needed; skipped where they are not to be had)."""
+    if os.geteuid() != 0 or not Path("/dev/loop-control").exists():
+        pytest.skip("needs root and loop devices to attach a 4 KiB-sector disk")
+    image, mount_point = tmp_path / "disk.img", tmp_path / "4k"
+    mount_point.mkdir()
+    with image.open("wb") as f:
+        f.truncate(64 << 20)
+    made = subprocess.run(["mkfs.ext4", "-q", "-F", "-b", "4096", str(image)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip(f"cannot make an ext4 file system here: {made.stderr.decode(errors='replace')}")
+    attached = subprocess.run(["losetup", "-f", "--show", "--sector-size", "4096", str(image)],
+                              capture_output=True, text=True)
+    if attached.returncode != 0:
+        pytest.skip(f"cannot attach a loop device here: {attached.stderr.strip()}")
+    device = attached.stdout.strip()
+    try:
+        if subprocess.run(["mount", device, str(mount_point)], capture_output=True).returncode != 0:
+            pytest.skip("cannot mount the loop device here")
+        try:
+            yield mount_point
+        finally:
+            subprocess.run(["umount", str(mount_point)], check=False)
+    finally:
+        subprocess.run(["losetup", "-d", device], check=False)
+
+
+@pytest.mark.parametrize("size", [4095, 4096, 4097, (5 << 20) + 3])
+def test_a_disk_with_4k_sectors_takes_originals_whole_and_uncached(four_k_disk: Path, size: int) -> None:
+    data = os.urandom(size)
+    target = four_k_disk / "originals" / "ab" / "file"
+
+    write_uncached(target, data)
+
+    assert cached_pages(target) <= 1  # before reading it back, which fills the cache
+    assert target.read_bytes() == data
