@@ -10,6 +10,7 @@ from .conftest import Server, new_id, op
 from .support import setup_visit
 
 NUMBER = "清效改〔2026〕7号"
+ROUTE = "/api/v1/admin/number-clashes"
 
 
 def _issued(visit_id: str, unit_id: str, sha: str, **more: Any) -> dict[str, Any]:
@@ -57,6 +58,15 @@ def test_a_clash_is_listed_until_its_notice_is_corrected_or_withdrawn(server: Se
     with server.database.read() as session:
         settled = {c.notice.id: c for c in number_clashes(session)}
         assert number_clashes(session, open_only=True) == []
+    # The same list over the admin API, for admin devices only.
+    server.add_user("boss", role="admin")
+    boss = server.enroll("boss")
+    listed = boss.get(ROUTE)
+    assert listed.status_code == 200
+    assert [(c["notice"]["id"], c["settled"]) for c in listed.json()] == [(first, True), (second, True)]
+    assert listed.json()[0]["correction"]["number"] == "清效改〔2026〕51号"
+    assert boss.get(ROUTE, params={"open": "true"}).json() == []
+    assert a.get(ROUTE).status_code == 403
     assert settled[first].settled and settled[first].correction is not None
     assert settled[first].correction.number == "清效改〔2026〕51号"
     assert settled[second].settled and settled[second].correction is None

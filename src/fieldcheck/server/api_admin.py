@@ -73,3 +73,16 @@ def followup_report(
     with database.read() as session:
         rep = period_report(session, first, last, utcnow(), settings.zone())
     return report_json(rep)
+
+
+@router.get("/number-clashes")
+def number_clashes(
+    auth: AdminDevice, database: DatabaseDep,
+    open_only: Annotated[bool, Query(alias="open", description=tr("只列出尚未更正的"))] = False,
+) -> list[dict[str, Any]]:
+    """文号 printed on two papers, oldest first: what `fieldcheck-server admin number-clashes
+    --format json` prints (each notice, the one holding the number, the 更正 once issued)."""
+    from fieldcheck.server.clashes import number_clashes as listed
+
+    with database.read() as session:
+        return [clash.as_json() for clash in listed(session, open_only=open_only)]
