@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from fieldcheck.server.clashes import number_clashes
+from fieldcheck.server.cli import admin_main
 
 from .conftest import Server, new_id, op
 from .support import setup_visit
@@ -80,3 +83,19 @@ def _verify(server: Server, notice_id: str) -> dict[str, Any]:
     answer = server.client.get(f"/verify/{notice_id}", headers={"Accept": "application/json"})
     assert answer.status_code == 200
     return answer.json()  # type: ignore[no-any-return]
+
+
+def test_the_clerks_list_dates_papers_on_the_bureaus_calendar(
+        server: Server, capsys: pytest.CaptureFixture[str]) -> None:
+    server.add_user("wang")
+    a = server.enroll("wang")
+    unit_id, visit_id = setup_visit(a)
+    late_evening = "2026-11-27T20:30:00.000000Z"  # 04:30 on the 28th in Beijing
+    a.push(op("notice", new_id(), _issued(visit_id, unit_id, "a", issued_at=late_evening)))
+    a.push(op("notice", new_id(), _issued(visit_id, unit_id, "b", issued_at=late_evening)))
+    settings = server.settings
+    assert admin_main(["number-clashes", "--data-dir", str(settings.data_dir),
+                       "--database-url", settings.database_url]) == 0
+    out = capsys.readouterr().out
+    assert f"{NUMBER}　" in out and "签发于 2026-11-28" in out and "2026-11-27" not in out
+    assert "待更正" in out

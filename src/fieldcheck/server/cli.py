@@ -316,10 +316,10 @@ def _number_clashes(database: Database, args: argparse.Namespace) -> int:
     for clash in clashes:
         notice = clash.notice
         print(tr("{number}　{unit}　签发于 {at}（{who}）", number=clash.number, unit=notice.unit or "—",
-                 at=notice.issued_at[:10] or "—", who=clash.made_by or "—"))
+                 at=_bureau_day(notice.issued_at), who=clash.made_by or "—"))
         if clash.holder is not None:
             print("　　" + tr("文号原属：{unit}　签发于 {at}", unit=clash.holder.unit or "—",
-                             at=clash.holder.issued_at[:10] or "—"))
+                             at=_bureau_day(clash.holder.issued_at)))
         else:
             print("　　" + tr("文号属于另一台设备领取的号段"))
         if clash.settled and clash.correction is not None:
@@ -329,6 +329,20 @@ def _number_clashes(database: Database, args: argparse.Namespace) -> int:
         else:
             print("　　" + tr("待更正：请检查人员以新文号重新出具并送达被检查单位"))
     return 0
+
+
+def _bureau_day(wire: str) -> str:
+    """The day a notice was issued on the bureau's calendar (its papers are dated so)."""
+    from datetime import UTC, datetime
+
+    from fieldcheck.server.feed import WIRE_TIME
+    from fieldcheck.server.numbers import BUREAU_TZ
+
+    try:
+        moment = datetime.strptime(wire, WIRE_TIME).replace(tzinfo=UTC)
+    except ValueError:
+        return wire[:10] or "—"
+    return moment.astimezone(BUREAU_TZ).date().isoformat()
 
 
 _ADMIN: dict[str, Callable[[Database, argparse.Namespace], int]] = {
