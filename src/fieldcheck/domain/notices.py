@@ -56,6 +56,7 @@ from fieldcheck.notices import (
 from fieldcheck.notices.model import format_time
 from fieldcheck.photos.durable import write_durably
 from fieldcheck.store.database import Store
+from fieldcheck.sync.entities import NUMBER_CLASH
 
 TYPE_NAMES = {
     NoticeType.RECORD: "现场检查记录",
@@ -468,11 +469,6 @@ def void_notice(session: Session, notice_id: str, reason: str) -> Notice:
     if not reason.strip():
         raise ValidationError(tr("请填写作废理由。"))
     return _void(session, notice_id, reason.strip())
-
-
-# The server's code for an issued notice whose 文号 another notice or another device's block
-# holds: the notice is recorded as printed, and a 更正 issues it again under a number of its own.
-NUMBER_CLASH = "number_clash"
 
 
 def clashing_numbers(session: Session, notice_ids: list[str]) -> set[str]:

@@ -90,6 +90,14 @@ def _usable(session: Session, notice_type: str, year: int) -> Any:
     return and_(*conditions)
 
 
+def left_in(block: NumberBlock, enrolled: bool) -> int:
+    """Numbers left in `block` for this device, by _usable's enrolment rule (an enrolled
+    laptop's own blocks give none); a lapsed lease still shows its numbers beside its expiry."""
+    if enrolled and block.source != "server":
+        return 0
+    return max(0, block.last_seq - block.next_seq + 1)
+
+
 def remaining(session: Session, notice_type: str, year: int) -> int:
     left = session.scalar(
         select(func.sum(NumberBlock.last_seq - NumberBlock.next_seq + 1)).where(

@@ -19,8 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldcheck.server.tables import NoticeNumber, Record
-
-NUMBER_CLASH = "number_clash"
+from fieldcheck.sync.entities import NUMBER_CLASH
 
 
 @dataclass(frozen=True)
@@ -82,6 +81,14 @@ def number_clashes(session: Session, *, open_only: bool = False) -> list[NumberC
         if not (open_only and clash.settled):
             clashes.append(clash)
     return clashes
+
+
+def has_number_clash(session: Session, notice_id: str) -> bool:
+    """The server recorded this notice under a number another notice or device holds."""
+    flags = session.scalars(select(Record.data).where(
+        Record.entity == "rejection",
+        Record.data.contains(json.dumps({"entity_id": notice_id})[1:-1], autoescape=True)))
+    return any(json.loads(text).get("code") == NUMBER_CLASH for text in flags)
 
 
 def _side(data: dict[str, Any], units: dict[str, str]) -> NoticeSide:

@@ -332,17 +332,12 @@ def _number_clashes(database: Database, args: argparse.Namespace) -> int:
 
 
 def _bureau_day(wire: str) -> str:
-    """The day a notice was issued on the bureau's calendar (its papers are dated so)."""
-    from datetime import UTC, datetime
-
-    from fieldcheck.server.feed import WIRE_TIME
-    from fieldcheck.server.numbers import BUREAU_TZ
+    from fieldcheck.server.numbers import bureau_day
 
     try:
-        moment = datetime.strptime(wire, WIRE_TIME).replace(tzinfo=UTC)
+        return bureau_day(wire).isoformat()
     except ValueError:
         return wire[:10] or "—"
-    return moment.astimezone(BUREAU_TZ).date().isoformat()
 
 
 _ADMIN: dict[str, Callable[[Database, argparse.Namespace], int]] = {

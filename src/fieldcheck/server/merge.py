@@ -44,6 +44,7 @@ from fieldcheck.server.tables import AppliedOp, Blob, NoticeNumber, NumberLease,
 from fieldcheck.sync.entities import (
     IMMUTABLE,
     NOTICE_AFTER_ISSUE,
+    NUMBER_CLASH,
     SERVER_CREATED,
     SERVER_OWNED,
     STAMPS,
@@ -427,7 +428,7 @@ def _claim_number(
         else:
             claims.claim(session, notice_id, data, devices)
     except Refused as refused:
-        return Refused("number_clash", tr(
+        return Refused(NUMBER_CLASH, tr(
             "{reason}这份文书已照印发时的样子记入服务器，文号仍归原来的文书；"
             "请对它“更正”，以新文号重新出具并送达被检查单位。", reason=refused.message))
     return None

@@ -8,7 +8,7 @@ returns the same block, so a lost response costs no numbers.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from sqlalchemy import insert, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from fieldcheck.i18n import tr
 from fieldcheck.models.coltypes import utcnow
 from fieldcheck.server.errors import ApiError
-from fieldcheck.server.feed import wire_time
+from fieldcheck.server.feed import WIRE_TIME, wire_time
 from fieldcheck.server.tables import NumberCounter, NumberLease
 from fieldcheck.sync.protocol import LeaseRequest, LeaseResponse
 
@@ -28,6 +28,12 @@ NOTICE_TYPES = frozenset({
 LEASE_DAYS = 180
 # A document's year is the bureau's calendar year (China Standard Time).
 BUREAU_TZ = timezone(timedelta(hours=8))
+
+
+def bureau_day(wire: str) -> date:
+    """The day a stored moment (wire time, UTC) falls on in the bureau's calendar, as its
+    papers are dated."""
+    return datetime.strptime(wire, WIRE_TIME).replace(tzinfo=UTC).astimezone(BUREAU_TZ).date()
 
 
 def lease_expiry(year: int, now: datetime) -> datetime:

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
 from html import escape
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from fieldcheck.i18n import language, tr
+from fieldcheck.server.clashes import has_number_clash
 from fieldcheck.server.deps import DatabaseDep
-from fieldcheck.server.feed import WIRE_TIME, get_record, record_data
-from fieldcheck.server.numbers import BUREAU_TZ
+from fieldcheck.server.feed import get_record, record_data
+from fieldcheck.server.numbers import bureau_day
 from fieldcheck.server.tables import Record
 from fieldcheck.sync.protocol import ID_PATTERN, VerifyResponse
 
@@ -46,7 +45,7 @@ def verify_notice(database: DatabaseDep, notice_id: str) -> tuple[VerifyResponse
         ).first()
         newer = get_record(session, "notice", successor) if successor else None
         newer_number = str(record_data(newer).get("number") or "") if newer is not None else ""
-        clash = data.get("status") == "issued" and _number_clash(session, notice_id)
+        clash = data.get("status") == "issued" and has_number_clash(session, notice_id)
     return VerifyResponse(
         notice_id=notice_id, genuine=True, number=data.get("number"),
         type=tr(TYPE_NAMES[kind]) if (kind := str(data.get("type"))) in TYPE_NAMES else kind,
@@ -55,14 +54,6 @@ def verify_notice(database: DatabaseDep, notice_id: str) -> tuple[VerifyResponse
         voided_by=successor, void_reason=str(data.get("void_reason") or ""),
         pdf_sha256=str(data.get("pdf_sha256") or ""), number_clash=clash,
     ), newer_number
-
-
-def _number_clash(session: Session, notice_id: str) -> bool:
-    """The server recorded this notice under a number another notice holds (merge.py)."""
-    flags = session.scalars(select(Record.data).where(
-        Record.entity == "rejection",
-        Record.data.contains(json.dumps({"entity_id": notice_id})[1:-1], autoescape=True)))
-    return any(json.loads(text).get("code") == "number_clash" for text in flags)
 
 
 @router.get(
@@ -82,8 +73,8 @@ def verify(notice_id: str, request: Request, database: DatabaseDep) -> Response:
 def _date(wire: str | None) -> str:
     if not wire:
         return "—"
-    moment = datetime.strptime(wire, WIRE_TIME).replace(tzinfo=UTC).astimezone(BUREAU_TZ)
-    return tr("{year}年{month}月{day}日", year=moment.year, month=moment.month, day=moment.day)
+    day = bureau_day(wire)
+    return tr("{year}年{month}月{day}日", year=day.year, month=day.month, day=day.day)
 
 
 _STYLE = """

@@ -27,6 +27,10 @@ DERIVED: dict[str, frozenset[str]] = {
 SERVER_STAMPED = frozenset({"updated_at"})
 # Directories the bureau owns flow down only; a laptop's ops on them are not sent.
 SERVER_OWNED = frozenset({"inspector", "template_version", "rejection"})
+# The code of the `rejection` record the server writes for an issued notice whose 文号 another
+# notice, or another device's leased block, holds: the notice is recorded as printed, and a
+# 更正 issues it again under a number of its own (server/merge.py, server/clashes.py).
+NUMBER_CLASH = "number_clash"
 # Records the server makes; laptops may only change these fields of them (resolving).
 SERVER_CREATED = {"conflict": frozenset({"status", "resolution", "resolved_by", "resolved_at"})}
 # Fixed at creation: a change is rejected.

@@ -31,7 +31,7 @@ from fieldcheck.ui.notices import data
 from fieldcheck.ui.notices.actions import NoticeActions
 from fieldcheck.ui.notices.data import NoticeDetail, VisitNotices
 from fieldcheck.ui.notices.editor import DraftEditor
-from fieldcheck.ui.notices.notice_list import CLASH_COLOUR, NoticeList, status_colour
+from fieldcheck.ui.notices.notice_list import NoticeList, clash_advice, clash_badge, status_colour
 from fieldcheck.ui.notices.preview import PageView, RenderedNotice, render_notice_pages
 from fieldcheck.ui.notices.style import NOTICES_STYLE
 
@@ -156,8 +156,8 @@ class NoticesDialog(NoticeActions, QDialog):
         head.addWidget(self.heading)
         self.status_badge = Badge()
         head.addWidget(self.status_badge)
-        self.clash_badge = Badge(tr("文号重复"), CLASH_COLOUR)
-        self.clash_badge.setToolTip(tr("服务器发现此文号已被另一份文书使用：请“更正”，以新文号重新出具并送达。"))
+        self.clash_badge = clash_badge()
+        self.clash_badge.setToolTip(clash_advice())
         self.clash_badge.hide()
         head.addWidget(self.clash_badge)
         self.number_label = label("", "noticeNumber")

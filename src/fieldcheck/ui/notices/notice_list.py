@@ -14,6 +14,15 @@ STATUS_COLOURS = {"draft": "#b26a00", "issued": "#2e7d32", "voided": "#8a8f98"}
 CLASH_COLOUR = "#c62828"
 
 
+def clash_badge() -> Badge:
+    """The red 文号重复 tag of a notice whose number the bureau found on another notice."""
+    return Badge(tr("文号重复"), CLASH_COLOUR)
+
+
+def clash_advice() -> str:
+    return tr("服务器发现此文号已被另一份文书使用：请“更正”，以新文号重新出具并送达。")
+
+
 def status_colour(status: str) -> str:
     return STATUS_COLOURS.get(status, "#646a73")
 
@@ -30,7 +39,7 @@ class NoticeRowWidget(QWidget):
         top.addWidget(name)
         top.addStretch(1)
         if row.number_clash:
-            top.addWidget(Badge(tr("文号重复"), CLASH_COLOUR))
+            top.addWidget(clash_badge())
         top.addWidget(Badge(row.status_name, status_colour(row.status)))
         layout.addLayout(top)
         number = label(row.number_text, "muted" if row.is_draft else "")
@@ -44,8 +53,7 @@ class NoticeRowWidget(QWidget):
                 note += tr(" · 更正稿")
             layout.addWidget(label(note, "muted"))
         if row.number_clash:
-            layout.addWidget(label(tr("服务器发现此文号已被另一份文书使用：请“更正”，以新文号重新出具并送达。"),
-                                   "failedTag", wrap=True))
+            layout.addWidget(label(clash_advice(), "failedTag", wrap=True))
 
 
 class NoticeList(QListWidget):

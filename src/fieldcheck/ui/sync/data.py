@@ -21,6 +21,7 @@ from fieldcheck.i18n import tr
 from fieldcheck.models import NumberBlock, Rejection, Unit, Visit
 from fieldcheck.notices.model import NoticeType
 from fieldcheck.sync import status as sync_status
+from fieldcheck.sync.entities import NUMBER_CLASH
 
 if TYPE_CHECKING:
     from fieldcheck.store import Store
@@ -41,11 +42,11 @@ REJECTION_REASONS = {
     "notice_issued": "文书已印发，内容不能再修改，只能作废后重新制发。",
     "number_taken": "该文号已被另一份文书使用。",
     "number_not_leased": "该文号属于另一台设备领取的号段，本机不能使用。",
-    "number_clash": "该文号已被另一份文书使用，或属于另一台设备领取的号段。这份文书已照印发时的样子"
+    NUMBER_CLASH: "该文号已被另一份文书使用，或属于另一台设备领取的号段。这份文书已照印发时的样子"
                     "记入服务器，文号仍归原来的文书；请对它“更正”，以新文号重新出具并送达被检查单位。",
 }
 # Codes of changes the server recorded all the same, saying what is to be put right.
-KEPT_CODES = frozenset({"number_clash"})
+KEPT_CODES = frozenset({NUMBER_CLASH})
 FIELD_NAMES = {
     "value": "答案", "note": "备注", "description": "问题描述", "requirement": "整改要求",
     "deadline": "整改期限", "place": "地点", "title": "标题", "team": "检查组", "text": "内容",
@@ -314,17 +315,15 @@ class NumbersView:
 
 
 def numbers(store: Store, year: int | None = None) -> NumbersView:
-    from fieldcheck.domain.numbering import LOW_WATER, is_enrolled, remaining
+    from fieldcheck.domain.numbering import LOW_WATER, is_enrolled, left_in, remaining
 
     year = year or date.today().year
     with store.read() as s:
         enrolled = is_enrolled(s)
         blocks = s.scalars(select(NumberBlock).order_by(
             NumberBlock.notice_type, NumberBlock.year.desc(), NumberBlock.first_seq)).all()
-        # Once enrolled, a block the laptop made for itself is no longer printed from.
         rows = [BlockRow(tr(TYPE_NAMES[NoticeType(b.notice_type)]) if b.notice_type in set(NoticeType)
-                         else b.notice_type, b.year, b.first_seq, b.last_seq,
-                         0 if enrolled and b.source != "server" else max(0, b.last_seq - b.next_seq + 1),
+                         else b.notice_type, b.year, b.first_seq, b.last_seq, left_in(b, enrolled),
                          b.source, b.leased_at, b.expires_at)
                 for b in blocks]
         low = []
